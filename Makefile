@@ -1,0 +1,18 @@
+# kvmkit top-level build.  Sources are picked up by wildcard per folder, so
+# adding a file never needs a Makefile change.  See mk/ for the pieces.
+O ?= build
+CC ?= gcc
+include mk/config.mk
+include mk/host.mk
+include mk/guest.mk
+include mk/tests.mk
+
+.PHONY: all clean check suite bench install
+.DEFAULT_GOAL := all
+
+all: $(HOST_LIBS) $(GUEST_LIB) $(SUITE_BINS) $(UNIT_BINS) $(RUNTIME_BINS) $(RUNNER)
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

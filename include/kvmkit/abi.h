@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest-host ABI of kvmkit: the one place where the memory map, the
+ * doorbell port, the hypercall numbers, the result codes and the wire
+ * structures are defined.  Both compilation passes include it (the host
+ * library, the freestanding guest runtime and the guest's assembly through
+ * the C preprocessor), so no constant here may be repeated elsewhere.
+ *
+ * Wire structures carry guest addresses, never pointers, and use
+ * fixed-width types only; the host validates every address and length
+ * against guest memory before it reads anything the guest wrote.
+ */
+#ifndef KVMKIT_ABI_H
+#define KVMKIT_ABI_H
+
+#define KVMKIT_ABI_VERSION	1
+
+/* Memory map (LTP's, kept because LTP tests depend on it) */
+#define KVMKIT_PAYLOAD_BASE	0x1000
+#define KVMKIT_RESULT_BASE	0xfffff000
+#define KVMKIT_RESULT_SIZE	0x1000
+#define KVMKIT_IDENTITY_LIMIT	0x80000000	/* identity map of 0..2 GiB */
+#define KVMKIT_DEFAULT_RAM	(16 * 1024 * 1024)
+#define KVMKIT_STACK_SIZE	0x2000
+#define KVMKIT_PAGE_SIZE	0x1000
+
+/*
+ * Guest-to-host doorbell: a 32-bit OUT to this port whose value is one of
+ * the KVMKIT_HC_* numbers.  Arguments travel in the result page, so a
+ * report costs exactly one exit and no register ioctl on the host.
+ */
+#define KVMKIT_HC_PORT		0xc0de
+#define KVMKIT_HC_REPORT	1	/* print the result page, resume */
+#define KVMKIT_HC_EXIT		2	/* iteration over: main() returned or kvm_exit() */
+#define KVMKIT_HC_EXCEPTION	3	/* unhandled exception: the result page's
+					 * message holds a kvmkit_exception_frame,
+					 * the host formats it (TBROK) and stops */
+
+/* Result codes in tst_kvm_result.result (LTP's values) */
+#define KVMKIT_TPASS		0
+#define KVMKIT_TFAIL		1
+#define KVMKIT_TBROK		2
+#define KVMKIT_TWARN		4
+#define KVMKIT_TINFO		16
+#define KVMKIT_TCONF		32
+#define KVMKIT_TTYPE_MASK	0x3f
+#define KVMKIT_TNONE		(-1)	/* no result yet */
+#define KVMKIT_TSYNC		0xfe	/* tst_signal_host(): asynchronous, no exit */
+#define KVMKIT_TEXIT		0xff	/* end of the iteration */
+
+/*
+ * Payload header: the first bytes of every payload image, at
+ * KVMKIT_PAYLOAD_BASE.  The guest's linker fills the addresses; the host
+ * fills the fields marked "host" before the first KVM_RUN and builds the
+ * page tables, GDT, TSS and IDT at the addresses given, so that the first
+ * guest instruction already runs in 64-bit mode.
+ */
+#define KVMKIT_PAYLOAD_MAGIC	0x4b4d564bU	/* "KVMK" little-endian */
+#define KVMKIT_VECTOR_COUNT	256
+#define KVMKIT_VECTOR_STUB_SIZE	16	/* bytes between two vector entry stubs */
+#define KVMKIT_GDT_ENTRIES	32
+#define KVMKIT_PAGETABLE_PAGES	8	/* PML4, PDPT, 2 PDs (low 2 GiB), PD + PT (result page), 2 spare */
+
+/* GDT layout set up by the host */
+#define KVMKIT_SEL_CODE64	0x08
+#define KVMKIT_SEL_DATA		0x10
+#define KVMKIT_SEL_TSS		0x18	/* 16-byte descriptor, slots 3 and 4 */
+#define KVMKIT_SEL_CODE32	0x28
+#define KVMKIT_DF_IST		1	/* #DF, NMI and #MC run on their own stack */
+#define KVMKIT_TSS_IST1_OFFSET	0x24	/* guest writes its IST1 stack top here */
+
+/*
+ * x86 exception vectors: X(vector, mnemonic, name, has_error_code).  The
+ * guest's tst_interrupt_names[] and the host's reports both expand this list.
+ */
+#define KVMKIT_X86_EXCEPTIONS(X)					\
+	X(0,  "#DE", "Division by zero", 0)				\
+	X(1,  "#DB", "Debug interrupt", 0)				\
+	X(2,  "NMI", "Non-maskable interrupt", 0)			\
+	X(3,  "#BP", "Breakpoint", 0)					\
+	X(4,  "#OF", "Arithmetic overflow", 0)				\
+	X(5,  "#BR", "Bound range exception", 0)			\
+	X(6,  "#UD", "Illegal instruction error", 0)			\
+	X(7,  "#NM", "Device not available error", 0)			\
+	X(8,  "#DF", "Double fault", 1)					\
+	X(9,  "#MF9", "Coprocessor segment overrun", 0)			\
+	X(10, "#TS", "Invalid TSS error", 1)				\
+	X(11, "#NP", "Segment not present error", 1)			\
+	X(12, "#SS", "Stack segment fault", 1)				\
+	X(13, "#GP", "General protection fault", 1)			\
+	X(14, "#PF", "Page fault", 1)					\
+	X(15, "#15", "Reserved exception 15", 0)			\
+	X(16, "#MF", "Floating point exception", 0)			\
+	X(17, "#AC", "Alignment error", 1)				\
+	X(18, "#MC", "Machine check exception", 0)			\
+	X(19, "#XM", "SIMD floating point exception", 0)		\
+	X(20, "#VE", "Virtualization exception", 0)			\
+	X(21, "#CP", "Control protection exception", 1)			\
+	X(22, "#22", "Reserved exception 22", 0)			\
+	X(23, "#23", "Reserved exception 23", 0)			\
+	X(24, "#24", "Reserved exception 24", 0)			\
+	X(25, "#25", "Reserved exception 25", 0)			\
+	X(26, "#26", "Reserved exception 26", 0)			\
+	X(27, "#27", "Reserved exception 27", 0)			\
+	X(28, "#HV", "Hypervisor injection exception", 0)		\
+	X(29, "#VC", "VMM communication exception", 1)			\
+	X(30, "#SX", "Security exception", 1)				\
+	X(31, "#31", "Reserved exception 31", 0)
+
+#ifndef __ASSEMBLER__
+
+#ifdef KVMKIT_GUEST
+# include "kvmkit_guest_types.h"
+#else
+# include <stdint.h>
+# include <stddef.h>
+#endif
+
+struct kvmkit_payload_header {
+	uint32_t magic;
+	uint16_t abi_version;
+	uint16_t header_size;
+	uint64_t entry;		/* first instruction, 64-bit mode */
+	uint64_t image_end;	/* end of .bss: the heap starts here */
+	uint64_t stack_top;
+	uint64_t pagetable;	/* KVMKIT_PAGETABLE_PAGES pages, page-aligned */
+	uint64_t gdt;		/* KVMKIT_GDT_ENTRIES 8-byte descriptors */
+	uint64_t idt;		/* KVMKIT_VECTOR_COUNT 16-byte gates */
+	uint64_t tss;		/* 104 bytes */
+	uint64_t vectors;	/* stub for vector v at vectors + v * STUB_SIZE */
+	uint64_t ram_size;	/* host: bytes of RAM at guest-physical 0 */
+	uint64_t host_flags;	/* host: KVMKIT_HOST_* */
+};
+
+#define KVMKIT_HOST_1G_PAGES	(1u << 0)	/* identity map uses 1 GiB pages */
+
+struct tst_kvm_result {
+	int32_t result;
+	int32_t lineno;
+	uint64_t file_addr;	/* guest-virtual address of the file name */
+	char message[];
+};
+
+#define KVMKIT_MESSAGE_MAX	(KVMKIT_RESULT_SIZE - sizeof(struct tst_kvm_result))
+
+/*
+ * KVMKIT_HC_EXCEPTION: the state the guest's default handler saw, in
+ * tst_kvm_result.message.  The host formats it (vector name, error code,
+ * RIP, CR2 for #PF, registers), so the guest's fault path stays tiny.
+ */
+struct kvmkit_exception_frame {
+	uint64_t vector;
+	uint64_t error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+	uint64_t cr0, cr2, cr3, cr4;
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+#define KVMKIT_ABI_ASSERT(expr) _Static_assert(expr, #expr)
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 88);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, entry) == 8);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, vectors) == 64);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, ram_size) == 72);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, host_flags) == 80);
+KVMKIT_ABI_ASSERT(sizeof(struct tst_kvm_result) == 16);
+KVMKIT_ABI_ASSERT(offsetof(struct tst_kvm_result, lineno) == 4);
+KVMKIT_ABI_ASSERT(offsetof(struct tst_kvm_result, file_addr) == 8);
+KVMKIT_ABI_ASSERT(offsetof(struct tst_kvm_result, message) == 16);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_exception_frame) == 26 * 8);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_exception_frame, rip) == 16);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_exception_frame, cr2) == 64);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_exception_frame, rax) == 88);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_exception_frame) <= KVMKIT_MESSAGE_MAX);
+
+#endif /* __ASSEMBLER__ */
+#endif /* KVMKIT_ABI_H */

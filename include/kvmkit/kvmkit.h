@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvmkit native host API.
+ *
+ * Every function returns 0 (or a non-negative value where stated) on
+ * success and a negative errno on failure; it then leaves a message that
+ * names the failing ioctl, readable with kvmkit_*_error().  Nothing here
+ * aborts, exits, prints or installs global state except the timeout
+ * signal handler (see kvmkit_vcpu_set_timeout()).
+ */
+#ifndef KVMKIT_KVMKIT_H
+#define KVMKIT_KVMKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <signal.h>
+#include <linux/kvm.h>
+#include <kvmkit/abi.h>
+#include <kvmkit/exit.h>
+
+#define KVMKIT_ERR_MAX		256
+#define KVMKIT_MAX_MEMSLOTS	32
+#define KVMKIT_MAX_VCPUS	64
+
+struct kvmkit_kvm;	/* an open /dev/kvm */
+struct kvmkit_vm;
+struct kvmkit_vcpu;
+
+/* ---- /dev/kvm ---------------------------------------------------------- */
+
+/*
+ * Open path (NULL: "/dev/kvm") and check KVM_GET_API_VERSION.  On failure
+ * *kvm is NULL and errbuf (if not NULL) holds the reason.
+ */
+int kvmkit_kvm_open(struct kvmkit_kvm **kvm, const char *path,
+		    char *errbuf, size_t errlen);
+void kvmkit_kvm_close(struct kvmkit_kvm *kvm);
+int kvmkit_kvm_fd(const struct kvmkit_kvm *kvm);
+const char *kvmkit_kvm_error(const struct kvmkit_kvm *kvm);
+/* KVM_CHECK_EXTENSION: the capability's value (0 = absent) or -errno */
+int kvmkit_kvm_check_extension(struct kvmkit_kvm *kvm, long cap);
+/* KVM_GET_SUPPORTED_CPUID, grown until it fits; caller free()s *cpuid */
+int kvmkit_kvm_supported_cpuid(struct kvmkit_kvm *kvm,
+			       struct kvm_cpuid2 **cpuid);
+/* Find one leaf in a cpuid list; NULL if absent */
+const struct kvm_cpuid_entry2 *kvmkit_cpuid_find(const struct kvm_cpuid2 *cpuid,
+						 uint32_t function,
+						 uint32_t index);
+
+/* ---- VMs and memory ---------------------------------------------------- */
+
+int kvmkit_vm_create(struct kvmkit_kvm *kvm, struct kvmkit_vm **vm);
+/* Destroys the VM, its vCPUs and the memory kvmkit allocated for it */
+void kvmkit_vm_destroy(struct kvmkit_vm *vm);
+int kvmkit_vm_fd(const struct kvmkit_vm *vm);
+struct kvmkit_kvm *kvmkit_vm_kvm(const struct kvmkit_vm *vm);
+const char *kvmkit_vm_error(const struct kvmkit_vm *vm);
+int kvmkit_vm_check_extension(struct kvmkit_vm *vm, long cap);
+int kvmkit_vm_enable_cap(struct kvmkit_vm *vm, const struct kvm_enable_cap *cap);
+
+/*
+ * Back [gpa, gpa + size) with a fresh zeroed anonymous buffer, page-aligned,
+ * with an inaccessible guard page on each side, owned by the VM.  gpa and
+ * size are rounded out to pages; *hva (optional) points at gpa rounded down.
+ */
+int kvmkit_vm_add_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa,
+			 uint64_t size, uint32_t flags, void **hva);
+/* Same with caller-owned backing (page-aligned, not freed by kvmkit) */
+int kvmkit_vm_add_memory_at(struct kvmkit_vm *vm, uint32_t slot,
+			    uint64_t gpa, uint64_t size, uint32_t flags,
+			    void *hva);
+int kvmkit_vm_remove_memory(struct kvmkit_vm *vm, uint32_t slot);
+/* The region of a slot, or NULL if the slot is unused */
+const struct kvm_userspace_memory_region *
+kvmkit_vm_memslot(const struct kvmkit_vm *vm, uint32_t slot);
+/* Slot holding gpa, or -1 */
+int kvmkit_vm_find_slot(const struct kvmkit_vm *vm, uint64_t gpa);
+
+/*
+ * Host pointer for [gpa, gpa + len) or NULL unless the whole range lies in
+ * one memory slot.  Never returns a pointer past the slot's end: the
+ * contract for MMIO and holes is NULL.
+ */
+void *kvmkit_gpa_to_hva(const struct kvmkit_vm *vm, uint64_t gpa, uint64_t len);
+/* Bounded copies; -EFAULT if any byte is outside guest RAM */
+int kvmkit_vm_read(const struct kvmkit_vm *vm, uint64_t gpa, void *buf,
+		   size_t len);
+int kvmkit_vm_write(struct kvmkit_vm *vm, uint64_t gpa, const void *buf,
+		    size_t len);
+/*
+ * Copy a NUL-terminated guest string at gpa into buf (always terminated).
+ * Returns its length, or -EFAULT if gpa is outside RAM; *truncated is set
+ * when the string is longer than buf or runs off the end of RAM.
+ */
+long kvmkit_vm_read_string(const struct kvmkit_vm *vm, uint64_t gpa,
+			   char *buf, size_t buflen, int *truncated);
+
+/* ---- vCPUs ------------------------------------------------------------- */
+
+int kvmkit_vcpu_create(struct kvmkit_vm *vm, uint32_t id,
+		       struct kvmkit_vcpu **vcpu);
+void kvmkit_vcpu_destroy(struct kvmkit_vcpu *vcpu);
+int kvmkit_vcpu_fd(const struct kvmkit_vcpu *vcpu);
+uint32_t kvmkit_vcpu_id(const struct kvmkit_vcpu *vcpu);
+struct kvmkit_vm *kvmkit_vcpu_vm(const struct kvmkit_vcpu *vcpu);
+struct kvm_run *kvmkit_vcpu_kvm_run(const struct kvmkit_vcpu *vcpu);
+size_t kvmkit_vcpu_kvm_run_size(const struct kvmkit_vcpu *vcpu);
+/* vCPU errors are kept per vCPU so that vCPU threads do not race */
+const char *kvmkit_vcpu_error(const struct kvmkit_vcpu *vcpu);
+
+int kvmkit_vcpu_get_regs(struct kvmkit_vcpu *vcpu, struct kvm_regs *regs);
+int kvmkit_vcpu_set_regs(struct kvmkit_vcpu *vcpu, const struct kvm_regs *regs);
+int kvmkit_vcpu_get_sregs(struct kvmkit_vcpu *vcpu, struct kvm_sregs *sregs);
+int kvmkit_vcpu_set_sregs(struct kvmkit_vcpu *vcpu,
+			  const struct kvm_sregs *sregs);
+int kvmkit_vcpu_get_fpu(struct kvmkit_vcpu *vcpu, struct kvm_fpu *fpu);
+int kvmkit_vcpu_set_cpuid(struct kvmkit_vcpu *vcpu,
+			  const struct kvm_cpuid2 *cpuid);
+int kvmkit_vcpu_get_msr(struct kvmkit_vcpu *vcpu, uint32_t index,
+			uint64_t *value);
+int kvmkit_vcpu_set_msr(struct kvmkit_vcpu *vcpu, uint32_t index,
+			uint64_t value);
+int kvmkit_vcpu_get_events(struct kvmkit_vcpu *vcpu,
+			   struct kvm_vcpu_events *events);
+int kvmkit_vcpu_set_events(struct kvmkit_vcpu *vcpu,
+			   const struct kvm_vcpu_events *events);
+int kvmkit_vcpu_set_guest_debug(struct kvmkit_vcpu *vcpu,
+				const struct kvm_guest_debug *dbg);
+int kvmkit_vcpu_get_mp_state(struct kvmkit_vcpu *vcpu,
+			     struct kvm_mp_state *state);
+
+/*
+ * Bound the time a guest may run: kvmkit_vcpu_run() returns
+ * KVMKIT_EXIT_TIMEOUT once timeout_ns have passed from this call (0
+ * disarms).  It arms a POSIX timer aimed at the calling thread, whose
+ * handler (for KVMKIT_TIMEOUT_SIGNAL, installed on first use) only sets
+ * kvm_run->immediate_exit, so the deadline cannot be missed even when it
+ * fires just before KVM_RUN.  Call it from the thread that runs the vCPU.
+ */
+#define KVMKIT_TIMEOUT_SIGNAL	(SIGRTMIN + 7)
+int kvmkit_vcpu_set_timeout(struct kvmkit_vcpu *vcpu, uint64_t timeout_ns);
+
+/*
+ * One KVM_RUN, decoded once into *exit.  Returns 0 when *exit is valid
+ * (including KVMKIT_EXIT_INTERRUPTED and KVMKIT_EXIT_TIMEOUT), -errno when
+ * KVM_RUN failed for another reason (exit->type is then KVMKIT_EXIT_ERROR
+ * and exit->error holds the errno).
+ */
+int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
+
+/*
+ * Guest-virtual to guest-physical by walking the guest's own page tables
+ * (4-level, 4 KiB / 2 MiB / 1 GiB pages) from the current CR3; identity
+ * when paging is off.  -EFAULT if not mapped or a table lies outside RAM.
+ */
+int kvmkit_vcpu_gva_to_gpa(struct kvmkit_vcpu *vcpu, uint64_t gva,
+			   uint64_t *gpa);
+/* Same walk on given control registers; pure apart from memory reads */
+int kvmkit_x86_walk(const struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
+		    uint64_t cr4, uint64_t efer, uint64_t gva, uint64_t *gpa);
+
+/* Human-readable general, segment and control registers (truncated to len) */
+int kvmkit_vcpu_dump(struct kvmkit_vcpu *vcpu, char *buf, size_t len);
+/* Same from already-fetched state (pure) */
+size_t kvmkit_x86_format_regs(const struct kvm_regs *regs,
+			      const struct kvm_sregs *sregs,
+			      char *buf, size_t len);
+
+/* ---- kvmkit payloads (the guest runtime's images) ---------------------- */
+
+/*
+ * Check a payload image (header magic, ABI version, addresses inside the
+ * image's own footprint and RAM), copy it to KVMKIT_PAYLOAD_BASE, and fill
+ * the header's host fields.  RAM slot(s) covering the image must exist.
+ */
+int kvmkit_payload_load(struct kvmkit_vm *vm, const void *image, size_t size);
+
+/*
+ * Build the payload's page tables, GDT, TSS and IDT in guest memory and
+ * set the vCPU's registers so its first instruction runs main() in
+ * 64-bit mode.  cpuid is the list given to KVM_SET_CPUID2 (used to pick
+ * 1 GiB pages); it may be NULL.
+ */
+int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
+			const struct kvm_cpuid2 *cpuid);
+
+/*
+ * A report read from the result page, copied and bounded: the guest can
+ * change the page at any time, so callers use this copy, never the page.
+ */
+struct kvmkit_report {
+	int32_t result;
+	int32_t lineno;
+	uint64_t file_addr;
+	char file[256];
+	char message[KVMKIT_RESULT_SIZE];
+	unsigned int file_ok : 1;	/* file_addr translated and read */
+	unsigned int file_truncated : 1;
+	unsigned int message_truncated : 1; /* no NUL inside the page */
+};
+/* Read the result page through vcpu (for the file name's translation) */
+int kvmkit_report_read(struct kvmkit_vcpu *vcpu, struct kvmkit_report *rep);
+
+#endif /* KVMKIT_KVMKIT_H */

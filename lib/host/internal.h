@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to lib/host: object layouts and helpers shared by its files. */
+#ifndef KVMKIT_HOST_INTERNAL_H
+#define KVMKIT_HOST_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <time.h>
+#include <kvmkit/kvmkit.h>
+
+struct kvmkit_kvm {
+	int fd;
+	int vcpu_mmap_size;
+	char err[KVMKIT_ERR_MAX];
+};
+
+struct kvmkit_memslot {
+	struct kvm_userspace_memory_region region; /* memory_size 0: unused */
+	void *alloc;		/* mmap'd by kvmkit (with guards), or NULL */
+	size_t alloc_size;
+};
+
+struct kvmkit_vm {
+	int fd;
+	struct kvmkit_kvm *kvm;
+	struct kvmkit_memslot slots[KVMKIT_MAX_MEMSLOTS];
+	struct kvmkit_vcpu *vcpus[KVMKIT_MAX_VCPUS];
+	char err[KVMKIT_ERR_MAX];
+};
+
+struct kvmkit_vcpu {
+	int fd;
+	uint32_t id;
+	struct kvmkit_vm *vm;
+	struct kvm_run *run;
+	size_t run_size;
+	/* timeout: a POSIX timer aimed at the thread that armed it */
+	timer_t timer;
+	int timer_created;
+	int timer_armed;
+	struct timespec deadline;	/* CLOCK_MONOTONIC */
+	char err[KVMKIT_ERR_MAX];
+};
+
+/*
+ * Record an error message in buf ("KVM_SET_SREGS: Invalid argument (vcpu 0)")
+ * and return -err.  err is a positive errno.
+ */
+int kvmkit_set_error(char *buf, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define KVMKIT_VM_ERR(vm, err, ...) kvmkit_set_error((vm)->err, (err), __VA_ARGS__)
+/* Record "<what>: <strerror> (vcpu N)" on the vCPU and return -err */
+int kvmkit_vcpu_fail(struct kvmkit_vcpu *vcpu, int err, const char *what);
+
+/*
+ * ioctl with its argument's type checked against the command's encoded
+ * size at compile time, as the KVM selftests do.
+ */
+#define kvmkit_ioctl(fd, cmd, arg) ({					\
+	_Static_assert(!(_IOC_SIZE(cmd)) || sizeof(*(arg)) == _IOC_SIZE(cmd), \
+		       "ioctl argument does not match " #cmd);		\
+	ioctl((fd), (cmd), (arg));					\
+})
+
+#endif /* KVMKIT_HOST_INTERNAL_H */

@@ -1,0 +1,31 @@
+# Tests: the KVM suite (tests/kvm), the guest-runtime checks
+# (tests/unit/guest, single-source like the suite) and the host-only units
+# (tests/unit/host).  Single-source tests are built by bin/kvmkit-cc, the
+# same command users run out of tree.
+SUITE_SRCS   := $(wildcard tests/kvm/*.c)
+SUITE_BINS   := $(SUITE_SRCS:%.c=$(O)/%)
+RUNTIME_SRCS := $(wildcard tests/unit/guest/*.c)
+RUNTIME_BINS := $(RUNTIME_SRCS:%.c=$(O)/%)
+UNIT_SRCS    := $(wildcard tests/unit/host/*.c)
+UNIT_BINS    := $(UNIT_SRCS:%.c=$(O)/%)
+RUNNER_SRCS  := $(wildcard runner/*.c)
+RUNNER       := $(O)/bin/kvmkit-run
+
+KVMKIT_CC_ENV := CC="$(CC)" KVMKIT_BUILD="$(abspath $(O))" KVMKIT_WERROR=1 \
+	KVMKIT_HOST_CFLAGS="$(SAN_CFLAGS)"
+
+$(O)/tests/kvm/%: tests/kvm/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS)
+	@mkdir -p $(@D)
+	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
+
+$(O)/tests/unit/guest/%: tests/unit/guest/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS)
+	@mkdir -p $(@D)
+	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
+
+$(O)/tests/unit/host/%: tests/unit/host/%.c $(LIBKVMKIT)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ilib/host -Itests/unit/host $< -o $@ $(HOST_LDFLAGS) $(LIBKVMKIT) $(HOST_LDLIBS)
+
+$(RUNNER): $(RUNNER_SRCS)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(RUNNER_SRCS) -o $@ $(HOST_LDFLAGS) $(HOST_LDLIBS)
