@@ -6,11 +6,12 @@ include mk/config.mk
 include mk/host.mk
 include mk/guest.mk
 include mk/tests.mk
+include mk/check.mk
 
-.PHONY: all clean check suite bench install
+.PHONY: all clean
 .DEFAULT_GOAL := all
 
-all: $(HOST_LIBS) $(GUEST_LIB) $(SUITE_BINS) $(UNIT_BINS) $(RUNTIME_BINS) $(RUNNER)
+all: $(HOST_LIBS) $(GUEST_LIB) $(SUITE_BINS) $(UNIT_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(RUNNER)
 
 clean:
 	rm -rf $(O)

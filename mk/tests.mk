@@ -6,6 +6,8 @@ SUITE_SRCS   := $(wildcard tests/kvm/*.c)
 SUITE_BINS   := $(SUITE_SRCS:%.c=$(O)/%)
 RUNTIME_SRCS := $(wildcard tests/unit/guest/*.c)
 RUNTIME_BINS := $(RUNTIME_SRCS:%.c=$(O)/%)
+HOSTILE_SRCS := $(wildcard tests/unit/hostile/*.c)
+HOSTILE_BINS := $(HOSTILE_SRCS:%.c=$(O)/%)
 UNIT_SRCS    := $(wildcard tests/unit/host/*.c)
 UNIT_BINS    := $(UNIT_SRCS:%.c=$(O)/%)
 RUNNER_SRCS  := $(wildcard runner/*.c)
@@ -19,6 +21,10 @@ $(O)/tests/kvm/%: tests/kvm/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_
 	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
 
 $(O)/tests/unit/guest/%: tests/unit/guest/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS)
+	@mkdir -p $(@D)
+	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
+
+$(O)/tests/unit/hostile/%: tests/unit/hostile/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS)
 	@mkdir -p $(@D)
 	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
 
