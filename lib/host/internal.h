@@ -49,7 +49,7 @@ struct kvmkit_vcpu {
 int kvmkit_set_error(char *buf, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-#define KVMKIT_VM_ERR(vm, err, ...) kvmkit_set_error((vm)->err, (err), __VA_ARGS__)
+#define KVMKIT_VM_ERR(vm, e, ...) kvmkit_set_error((vm)->err, (e), __VA_ARGS__)
 /* Record "<what>: <strerror> (vcpu N)" on the vCPU and return -err */
 int kvmkit_vcpu_fail(struct kvmkit_vcpu *vcpu, int err, const char *what);
 
