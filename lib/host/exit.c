@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Exit decoding: what KVM_RUN left in kvm_run, turned once into a typed
+ * struct kvmkit_exit.  Pure (no system calls, no state), so the unit
+ * tests can feed it fabricated and hostile kvm_run contents.  Anything
+ * the kernel describes by offset or length is checked against the
+ * mapping's size before a pointer to it is handed out.
+ */
+#include <string.h>
+#include "internal.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int decode_io(const struct kvm_run *run, size_t run_size,
+		     struct kvmkit_exit *exit)
+{
+	uint64_t bytes;
+
+	if (run->io.direction != KVM_EXIT_IO_IN &&
+	    run->io.direction != KVM_EXIT_IO_OUT)
+		return -EPROTO;
+	if (run->io.size != 1 && run->io.size != 2 && run->io.size != 4)
+		return -EPROTO;
+	if (!run->io.count)
+		return -EPROTO;
+	/* 64-bit product: size * count cannot wrap, the offset is checked alone */
+	bytes = (uint64_t)run->io.size * run->io.count;
+	if (run->io.data_offset > run_size ||
+	    bytes > run_size - run->io.data_offset)
+		return -EPROTO;
+
+	exit->type = run->io.direction == KVM_EXIT_IO_IN ?
+		     KVMKIT_EXIT_IO_IN : KVMKIT_EXIT_IO_OUT;
+	exit->io.port = run->io.port;
+	exit->io.size = run->io.size;
+	exit->io.count = run->io.count;
+	exit->io.data = (uint8_t *)run + run->io.data_offset;
+	return 0;
+}
+
+static void decode_mmio(const struct kvm_run *run, struct kvmkit_exit *exit)
+{
+	exit->type = run->mmio.is_write ? KVMKIT_EXIT_MMIO_WRITE :
+		     KVMKIT_EXIT_MMIO_READ;
+	exit->mmio.gpa = run->mmio.phys_addr;
+	/* data[] holds 8 bytes whatever len claims */
+	exit->mmio.len = run->mmio.len > sizeof(run->mmio.data) ?
+			 sizeof(run->mmio.data) : run->mmio.len;
+	exit->mmio.data = (uint8_t *)run->mmio.data;
+}
+
+static void decode_internal(const struct kvm_run *run, struct kvmkit_exit *exit)
+{
+	uint32_t n = run->internal.ndata;
+
+	if (n > ARRAY_SIZE(exit->internal.data))
+		n = ARRAY_SIZE(exit->internal.data);
+	if (n > ARRAY_SIZE(run->internal.data))
+		n = ARRAY_SIZE(run->internal.data);
+	exit->type = KVMKIT_EXIT_INTERNAL_ERROR;
+	exit->internal.suberror = run->internal.suberror;
+	exit->internal.ndata = n;
+	memcpy(exit->internal.data, run->internal.data, n * sizeof(uint64_t));
+}
+
+static void decode_system_event(const struct kvm_run *run,
+				struct kvmkit_exit *exit)
+{
+	uint32_t n = run->system_event.ndata;
+
+	if (n > ARRAY_SIZE(exit->system_event.data))
+		n = ARRAY_SIZE(exit->system_event.data);
+	if (n > ARRAY_SIZE(run->system_event.data))
+		n = ARRAY_SIZE(run->system_event.data);
+	exit->type = KVMKIT_EXIT_SYSTEM_EVENT;
+	exit->system_event.type = run->system_event.type;
+	exit->system_event.ndata = n;
+	memcpy(exit->system_event.data, run->system_event.data,
+	       n * sizeof(uint64_t));
+}
+
+int kvmkit_exit_decode(const struct kvm_run *run, size_t run_size,
+		       int run_ret, int run_errno, struct kvmkit_exit *exit)
+{
+	int ret = 0;
+
+	memset(exit, 0, sizeof(*exit));
+	if (run_ret < 0) {
+		if (run_errno == EINTR) {
+			exit->type = KVMKIT_EXIT_INTERRUPTED;
+			exit->reason = KVM_EXIT_INTR;
+		} else {
+			exit->type = KVMKIT_EXIT_ERROR;
+			/* a failure without an errno must still read as one */
+			exit->error = run_errno > 0 ? run_errno : EIO;
+		}
+		return 0;
+	}
+	if (!run || run_size < sizeof(*run))
+		return -EPROTO;
+
+	exit->reason = run->exit_reason;
+	switch (run->exit_reason) {
+	case KVM_EXIT_HLT:
+		exit->type = KVMKIT_EXIT_HLT;
+		break;
+	case KVM_EXIT_IO:
+		ret = decode_io(run, run_size, exit);
+		break;
+	case KVM_EXIT_MMIO:
+		decode_mmio(run, exit);
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		exit->type = KVMKIT_EXIT_SHUTDOWN;
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		exit->type = KVMKIT_EXIT_FAIL_ENTRY;
+		exit->fail_entry.hardware_reason =
+			run->fail_entry.hardware_entry_failure_reason;
+		exit->fail_entry.cpu = run->fail_entry.cpu;
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		decode_internal(run, exit);
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		decode_system_event(run, exit);
+		break;
+	case KVM_EXIT_DEBUG:
+		exit->type = KVMKIT_EXIT_DEBUG;
+		exit->debug.exception = run->debug.arch.exception;
+		exit->debug.pc = run->debug.arch.pc;
+		exit->debug.dr6 = run->debug.arch.dr6;
+		exit->debug.dr7 = run->debug.arch.dr7;
+		break;
+	case KVM_EXIT_HYPERCALL:
+		exit->type = KVMKIT_EXIT_HYPERCALL;
+		exit->hypercall.nr = run->hypercall.nr;
+		memcpy(exit->hypercall.args, run->hypercall.args,
+		       sizeof(exit->hypercall.args));
+		break;
+	case KVM_EXIT_INTR:
+		exit->type = KVMKIT_EXIT_INTERRUPTED;
+		break;
+	default:
+		exit->type = KVMKIT_EXIT_UNKNOWN;
+		break;
+	}
+	if (ret) {
+		/* leave nothing that points at the bad data */
+		memset(exit, 0, sizeof(*exit));
+		exit->type = KVMKIT_EXIT_UNKNOWN;
+		exit->reason = run->exit_reason;
+	}
+	return ret;
+}
