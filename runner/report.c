@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* The human-readable report: one line per test, its output, a summary. */
+#include <stdio.h>
+#include "runner.h"
+
+#define INDENT	"    "
+
+struct indent_ctx {
+	FILE *f;
+	int bol;	/* at the beginning of a line */
+};
+
+static void put_indented(void *ctx, const char *buf, size_t len)
+{
+	struct indent_ctx *ic = ctx;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (ic->bol)
+			fputs(INDENT, ic->f);
+		fputc(buf[i], ic->f);
+		ic->bol = buf[i] == '\n';
+	}
+}
+
+void report_test(FILE *f, const struct test *t, const struct options *opt)
+{
+	struct indent_ctx ic = { .f = f, .bol = 1 };
+
+	fprintf(f, "%s %s (%.3f s)", verdict_tag(t->verdict), t->name,
+		ts_diff(&t->end, &t->start));
+	if (t->reason[0])
+		fprintf(f, ": %s", t->reason);
+	if (t->strict_skip)
+		fputs(" [skips fail under --strict on a KVM host]", f);
+	fputc('\n', f);
+	if (t->verdict == V_PASS && !opt->verbose)
+		return;
+	output_foreach(&t->out, put_indented, &ic);
+	if (!ic.bol)
+		fputc('\n', f);
+}
+
+/* Did the run fail: anything failed or broke, or a --strict skip */
+int run_failed(const struct test_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		const struct test *t = &l->v[i];
+
+		if (!t->finished || t->verdict == V_FAIL ||
+		    t->verdict == V_BROK || t->strict_skip)
+			return 1;
+	}
+	return 0;
+}
+
+void report_summary(FILE *f, const struct test_list *l, double elapsed,
+		    const struct options *opt, int interrupted)
+{
+	size_t count[V_COUNT] = { 0 }, timeouts = 0, strict = 0, notrun = 0;
+	size_t i;
+
+	(void)opt;
+	for (i = 0; i < l->n; i++) {
+		const struct test *t = &l->v[i];
+
+		if (!t->finished) {
+			notrun++;
+			continue;
+		}
+		count[t->verdict]++;
+		timeouts += t->timed_out;
+		strict += t->strict_skip;
+	}
+	fprintf(f, "Summary: %zu tests, %zu passed, %zu failed, %zu broken",
+		l->n, count[V_PASS], count[V_FAIL], count[V_BROK]);
+	if (timeouts)
+		fprintf(f, " (%zu timed out)", timeouts);
+	fprintf(f, ", %zu skipped", count[V_CONF]);
+	if (strict)
+		fprintf(f, " (%zu counted as failed: --strict)", strict);
+	fprintf(f, ", %zu warned", count[V_WARN]);
+	if (notrun)
+		fprintf(f, ", %zu not run", notrun);
+	fprintf(f, " in %.3f s%s: %s\n", elapsed,
+		interrupted ? ", interrupted" : "",
+		run_failed(l) ? "FAILED" : "OK");
+}

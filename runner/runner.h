@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvmkit-run: runs test binaries in parallel, one process group each, with
+ * a wall-clock timeout, and reports every test whole as it finishes.
+ * Private to runner/; each .c file here has one job.
+ */
+#ifndef KVMKIT_RUNNER_H
+#define KVMKIT_RUNNER_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+/* What a test's outcome counts as, worst last (a summary sorts by it) */
+enum verdict {
+	V_PASS,
+	V_CONF,		/* skipped: LTP's TCONF, or exit 77 under --unit */
+	V_WARN,
+	V_FAIL,
+	V_BROK,		/* TBROK, killed by a signal, timed out, not run */
+	V_COUNT
+};
+
+/*
+ * Captured output: the first OUT_HEAD bytes and the last OUT_TAIL bytes,
+ * so that a test which floods its output can neither exhaust memory nor
+ * hide the lines that explain its failure (they usually come last).
+ */
+#define OUT_HEAD	(256 * 1024)
+#define OUT_TAIL	(256 * 1024)
+
+struct output {
+	char *head;
+	size_t head_len;
+	char *tail;		/* ring of OUT_TAIL bytes, allocated on overflow */
+	size_t tail_pos;	/* next write position in the ring */
+	size_t tail_len;	/* valid bytes in the ring */
+	unsigned long long dropped;	/* bytes between head and tail */
+};
+
+struct test {
+	const char *path;	/* as given or dir/name (owned by the list) */
+	const char *name;	/* basename of path */
+	pid_t pid;		/* also the process group id; 0 once reaped */
+	int out_fd;		/* read end of stdout+stderr, -1 once closed */
+	int running;
+	int exited;		/* status below is valid */
+	int status;		/* waitpid() status */
+	int timed_out;
+	int interrupted;	/* killed because the runner got ^C */
+	int finished;		/* judged and reported */
+	int spawn_errno;	/* posix_spawn failed: never ran */
+	struct timespec start, end, deadline, drain_deadline;
+	struct output out;
+	enum verdict verdict;
+	char reason[128];	/* why, for non-PASS: "exit status 1 (TFAIL)" */
+	int strict_skip;	/* a skip counted as failure under --strict */
+};
+
+struct options {
+	int jobs;
+	double timeout;		/* seconds */
+	int verbose;
+	int unit;		/* exit 0 pass, 77 skip, anything else fail */
+	int strict;		/* skips fail when the KVM device exists */
+	int kvm_present;	/* decided once in main() for --strict */
+	int tap;
+	const char *junit;
+};
+
+struct test_list {
+	struct test *v;
+	size_t n, cap;
+	char **paths;		/* owned strings, freed with the list */
+	size_t npaths;
+};
+
+/* discover.c */
+int tests_add_dir(struct test_list *l, const char *dir);
+int tests_add_file(struct test_list *l, const char *path);
+void tests_free(struct test_list *l);
+
+/* output.c */
+int output_append(struct output *o, const char *buf, size_t len);
+/* Calls fn on each piece of the capture in order (the gap as a note) */
+void output_foreach(const struct output *o,
+		    void (*fn)(void *ctx, const char *buf, size_t len),
+		    void *ctx);
+int output_empty(const struct output *o);
+void output_free(struct output *o);
+
+/* spawn.c */
+int test_spawn(struct test *t);
+
+/* verdict.c */
+void test_judge(struct test *t, const struct options *opt);
+const char *verdict_tag(enum verdict v);
+double ts_diff(const struct timespec *a, const struct timespec *b);
+
+/* loop.c: runs every test; returns 0, or 130 when interrupted */
+int run_all(struct test_list *l, const struct options *opt,
+	    FILE *human, FILE *tap);
+
+/* escape.c: output safe for YAML/XML (valid UTF-8, no control chars) */
+void put_clean(FILE *f, const char *buf, size_t len, int xml);
+void put_clean_str(FILE *f, const char *s, int xml);
+
+/* report.c, tap.c, junit.c */
+void report_test(FILE *f, const struct test *t, const struct options *opt);
+void report_summary(FILE *f, const struct test_list *l, double elapsed,
+		    const struct options *opt, int interrupted);
+int run_failed(const struct test_list *l);
+void tap_begin(FILE *f, size_t n);
+void tap_test(FILE *f, const struct test *t, size_t number);
+void tap_end(FILE *f, int interrupted);
+int junit_write(const char *file, const struct test_list *l, double elapsed);
+
+#endif /* KVMKIT_RUNNER_H */

@@ -1,0 +1,229 @@
+#!/bin/sh
+# Unit tests of kvmkit-run: run it on small shell-script "tests" in a temp
+# dir and assert on its report and exit status.  Builds nothing: uses
+# $O/bin/kvmkit-run (O defaults to build).  Exit 0 pass, 1 fail.
+set -u
+
+O=${O:-build}
+RUN=$(cd "$(dirname "$O/bin/kvmkit-run")" 2>/dev/null && pwd)/kvmkit-run
+[ -x "$RUN" ] || { echo "runner tests: $O/bin/kvmkit-run missing: run make" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmkit-run-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0 fail=0
+
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; [ -f "$tmp/out" ] && sed 's/^/  | /' "$tmp/out"; }
+
+# mk NAME BODY: an executable shell script in $tmp/t
+mk() {
+	mkdir -p "$tmp/${3:-t}"
+	printf '#!/bin/sh\n%s\n' "$2" > "$tmp/${3:-t}/$1"
+	chmod +x "$tmp/${3:-t}/$1"
+}
+
+# run EXPECTED_STATUS ARGS...: runner output in $tmp/out
+run() {
+	want=$1
+	shift
+	"$RUN" "$@" > "$tmp/out" 2>&1
+	got=$?
+	if [ "$got" != "$want" ]; then
+		bad "kvmkit-run $*: exit $got, expected $want"
+		return 1
+	fi
+	ok
+}
+
+# has REGEX: $tmp/out contains a line matching REGEX (extended)
+has() {
+	if grep -Eq -- "$1" "$tmp/out"; then ok; else bad "no line matching '$1'"; fi
+}
+# alive PID: running, not a zombie (PID 1 in a container may never reap)
+alive() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+hasnt() {
+	if grep -Eq -- "$1" "$tmp/out"; then bad "unexpected line matching '$1'"; else ok; fi
+}
+
+# ---- LTP exit codes -------------------------------------------------------
+mk a_pass  'echo "TPASS: hello"; exit 0'
+mk b_fail  'echo "TFAIL: nope"; exit 1'
+mk c_brok  'echo "TBROK: broken"; exit 2'
+mk d_warn  'echo "TWARN: hmm"; exit 4'
+mk e_conf  'echo "TCONF: not here"; exit 32'
+mk f_mixed 'exit 33'
+mk g_sig   'kill -SEGV $$'
+mk h_127   'exit 127'
+printf 'not executable\n' > "$tmp/t/i_data"
+mkdir -p "$tmp/t/j_subdir"
+mk .hidden 'exit 1'
+
+run 1 -j 4 --dir "$tmp/t"
+has '^PASS a_pass \([0-9]+\.[0-9]{3} s\)$'
+hasnt 'TPASS: hello'
+has '^FAIL b_fail \([0-9.]+ s\): exit status 1 \(TFAIL\)$'
+has '^    TFAIL: nope$'
+has '^BROK c_brok .*exit status 2 \(TBROK\)$'
+has '^    TBROK: broken$'
+has '^WARN d_warn .*exit status 4 \(TWARN\)$'
+has '^CONF e_conf .*exit status 32 \(TCONF\)$'
+has '^FAIL f_mixed .*\(TFAIL\|TCONF\)$'
+has '^BROK g_sig .*killed by signal 11 \(SIGSEGV\)$'
+has '^BROK h_127 .*exit status 127 \(not an LTP result\)$'
+hasnt 'i_data|j_subdir|hidden'
+has '^Summary: 8 tests, 1 passed, 2 failed, 3 broken, 1 skipped, 1 warned in [0-9.]+ s: FAILED$'
+
+# passes, skips and warnings alone are a successful run
+rm "$tmp/t"/b_fail "$tmp/t"/c_brok "$tmp/t"/f_mixed "$tmp/t"/g_sig "$tmp/t"/h_127
+run 0 --dir "$tmp/t"
+has 'Summary: 3 tests, 1 passed, 0 failed, 0 broken, 1 skipped, 1 warned .*: OK$'
+
+# -v shows passing output; sorted order with -j 1
+run 0 -v -j 1 --dir "$tmp/t"
+has '^    TPASS: hello$'
+if [ "$(grep -E '^(PASS|WARN|CONF) ' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf " ]; then ok; else bad "not in sorted order"; fi
+
+# explicit binaries after directories, in the order given
+mk z_last 'exit 0' u
+run 0 -j 1 "$tmp/u/z_last" --dir "$tmp/t"
+if [ "$(grep -E '^(PASS|WARN|CONF) ' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf z_last " ]; then ok; else bad "explicit binary not last"; fi
+
+# a binary that cannot be executed is broken, not forgotten
+run 1 "$tmp/nonexistent"
+has '^BROK nonexistent .*cannot execute: No such file or directory$'
+
+# ---- --unit ---------------------------------------------------------------
+rm -rf "$tmp/t"
+mk u_pass 'exit 0'
+mk u_skip 'echo "no kvm"; exit 77'
+mk u_fail 'echo oops; exit 2'
+mk u_fail32 'exit 32'
+run 1 --unit --dir "$tmp/t"
+has '^PASS u_pass '
+has '^CONF u_skip .*exit status 77 \(skipped\)$'
+has '^    no kvm$'
+has '^FAIL u_fail .*exit status 2$'
+has '^FAIL u_fail32 .*exit status 32$'
+rm "$tmp/t/u_fail" "$tmp/t/u_fail32"
+run 0 --unit --dir "$tmp/t"
+
+# ---- --strict -------------------------------------------------------------
+KVMKIT_RUN_KVM_DEVICE=$tmp/t/u_pass run 1 --unit --strict --dir "$tmp/t"
+has '^CONF u_skip .*\[skips fail under --strict on a KVM host\]$'
+has 'skipped \(1 counted as failed: --strict\).*FAILED$'
+KVMKIT_RUN_KVM_DEVICE=$tmp/no-such-device run 0 --unit --strict --dir "$tmp/t"
+has "^kvmkit-run: warning: --strict but $tmp/no-such-device does not exist: skipped tests are tolerated$"
+has 'Summary: .*: OK$'
+# without --strict, a KVM host tolerates skips
+KVMKIT_RUN_KVM_DEVICE=$tmp/t/u_pass run 0 --unit --dir "$tmp/t"
+
+# ---- timeouts and process groups ------------------------------------------
+rm -rf "$tmp/t"
+mk slow 'echo started; sleep 30; echo never'
+mk quick 'exit 0'
+# a test that exits but leaves a child holding its output pipe
+mk leaver "(sleep 30; echo late) & echo \$! > $tmp/leaver.pid; exit 0"
+start=$(date +%s)
+run 1 -t 1 -j 3 --dir "$tmp/t"
+end=$(date +%s)
+has '^BROK slow \(1\.[0-9]{3} s\): timed out after 1 s$'
+has '^    started$'
+hasnt 'never|late'
+has '^PASS leaver '
+has '^PASS quick '
+has '1 broken \(1 timed out\)'
+[ $((end - start)) -le 5 ] && ok || bad "timeout run took $((end - start)) s"
+sleep 0.2
+if alive "$(cat "$tmp/leaver.pid")"; then bad "leftover child survived"; else ok; fi
+
+# ---- whole, non-interleaved output ----------------------------------------
+rm -rf "$tmp/t"
+for n in 1 2 3 4; do
+	mk "p$n" "i=0; while [ \$i -lt 300 ]; do echo \"p$n line \$i\"; i=\$((i + 1)); done; exit 1"
+done
+run 1 -j 4 --dir "$tmp/t"
+# every test's 300 lines must directly follow its own result line
+if awk '/^FAIL p/ { cur = $2; n = 0; next }
+	/^    p[0-9] line/ { if ($1 != cur || $3 != n) bad = 1; n++; next }
+	END { exit bad }' "$tmp/out"; then ok; else bad "output interleaved"; fi
+[ "$(grep -c '^    p. line' "$tmp/out")" = 1200 ] && ok || bad "lines lost"
+
+# a flood is bounded but its end survives
+rm -rf "$tmp/t"
+mk flood 'yes xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | head -n 100000; echo "THE END"; exit 1'
+run 1 --dir "$tmp/t"
+has '^    \[kvmkit-run: [0-9]+ bytes of output dropped\]$'
+has '^    THE END$'
+
+# output without a final newline, and stderr captured too
+rm -rf "$tmp/t"
+mk nonl 'printf "to stdout"; printf "to stderr\n" >&2; exit 1'
+run 1 --dir "$tmp/t"
+has '^    to stdout'
+has 'to stderr'
+
+# stdin is /dev/null, so a test cannot hang on a terminal
+mk reader 'read x; exit 0'
+run 1 -t 5 --dir "$tmp/t"
+has '^PASS reader '
+
+# ---- TAP and JUnit --------------------------------------------------------
+rm -rf "$tmp/t"
+mk a_pass 'exit 0'
+mk b_fail 'printf "bad <xml> & \"quotes\" \001\n"; exit 1'
+mk c_conf 'exit 32'
+run 1 --tap --junit "$tmp/junit.xml" --dir "$tmp/t"
+has '^TAP version 13$'
+has '^1\.\.3$'
+has '^ok [0-9] - a_pass$'
+has '^not ok [0-9] - b_fail$'
+has '^ok [0-9] - c_conf # SKIP exit status 32 \(TCONF\)$'
+has '^  output: \|$'
+has '^# Summary: 3 tests'
+hasnt '^(PASS|FAIL|CONF) '
+if command -v python3 > /dev/null; then
+	if python3 - "$tmp/junit.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+s = r.find("testsuite")
+assert s.get("tests") == "3" and s.get("failures") == "1" and s.get("skipped") == "1", s.attrib
+c = {t.get("name"): t for t in s.iter("testcase")}
+assert c["b_fail"].find("failure") is not None
+assert "bad <xml> & \"quotes\" ?" in c["b_fail"].find("system-out").text
+assert c["c_conf"].find("skipped") is not None
+PY
+	then ok; else bad "JUnit XML"; fi
+fi
+
+# ---- usage errors: one line, exit 2 ---------------------------------------
+for args in "--bogus" "-j 0" "-j x" "-t 0" "-t -1" "--junit" "--dir $tmp/none"; do
+	# shellcheck disable=SC2086
+	run 2 $args
+	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "usage error for '$args' not one line"
+done
+run 0 --help
+has '^usage: kvmkit-run '
+run 0
+has 'no tests to run'
+
+# ---- SIGINT kills the running tests ---------------------------------------
+rm -rf "$tmp/t"
+mk hang "echo \$\$ > $tmp/hang.pid; sleep 60"
+"$RUN" --dir "$tmp/t" > "$tmp/out" 2>&1 &
+rpid=$!
+i=0
+while [ ! -s "$tmp/hang.pid" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $rpid
+wait $rpid
+got=$?
+[ $got = 130 ] && ok || bad "interrupted run exited $got, expected 130"
+has '^BROK hang .*interrupted$'
+has 'interrupted: FAILED$'
+sleep 0.2
+if alive "$(cat "$tmp/hang.pid")"; then bad "test survived SIGINT"; else ok; fi
+
+echo "runner tests: $pass passed, $fail failed"
+[ $fail = 0 ]
