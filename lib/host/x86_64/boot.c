@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Booting a payload straight into 64-bit mode: the host writes the page
+ * tables, GDT, IDT and TSS fields the boot contract (abi.h) defines into
+ * the payload's own areas, then sets the vCPU state with exactly one
+ * KVM_SET_SREGS and one KVM_SET_REGS.  Here privileged and real-mode guest
+ * instructions are emulated one by one, so doing this in the guest would
+ * cost far more than these few microseconds on the host.
+ *
+ * Only the entries the contract defines are stored, each with its final
+ * value in a single 8-byte store, and nothing is cleared: the payload's
+ * areas are already zero (kvmkit_payload_load() clears .bss).  So booting
+ * another vCPU of a running payload never makes a mapping vanish, not even
+ * for an instant, and leaves the tests' own page-table entries and the
+ * guest's IST1 stack pointer alone.
+ */
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <kvmkit/x86.h>
+#include "x86_64/payload.h"
+
+#define PT_FLAGS	(KVMKIT_X86_PTE_P | KVMKIT_X86_PTE_RW)
+#define PT_LARGE	(PT_FLAGS | KVMKIT_X86_PTE_PS)
+#define ENTRIES		512
+
+/* Page indices inside the payload's page-table area (see abi.h) */
+enum { PG_PML4, PG_PDPT, PG_PD_LOW0, PG_PD_LOW1, PG_PD_HIGH, PG_PT_HIGH };
+
+#define APIC_DEFAULT_BASE	0xfee00000ULL
+#define APIC_BASE_BSP		KVMKIT_BIT(8)
+#define APIC_BASE_ENABLE	KVMKIT_BIT(11)
+#define TSS_IOMAP_OFFSET	0x66
+
+static int has_1g_pages(const struct kvm_cpuid2 *cpuid)
+{
+	const struct kvm_cpuid_entry2 *e = kvmkit_cpuid_find(cpuid, 0x80000001, 0);
+
+	return e && (e->edx & KVMKIT_X86_CPUID_PDPE1GB);
+}
+
+static void set_entry(uint64_t *table, unsigned int i, uint64_t value)
+{
+	__atomic_store_n(&table[i], value, __ATOMIC_RELAXED);
+}
+
+/*
+ * The identity map of 0..2 GiB plus the result page.  Each table is a
+ * page-aligned page, and memory slots are page-granular, so every table
+ * lies in one slot and is written in place.
+ */
+static int build_page_tables(struct kvmkit_vm *vm, uint64_t base, int gb)
+{
+	uint64_t *pg[KVMKIT_PAGETABLE_PAGES];
+	unsigned int i, n = gb ? PG_PD_LOW0 : PG_PD_LOW0 + 2;
+
+	for (i = 0; i <= PG_PT_HIGH; i++) {
+		pg[i] = kvmkit_gpa_to_hva(vm, base + i * KVMKIT_PAGE_SIZE,
+					  KVMKIT_PAGE_SIZE);
+		if (!pg[i] && (i < n || i >= PG_PD_HIGH))
+			return -EFAULT;
+	}
+#define PAGE(i)	(base + (uint64_t)(i) * KVMKIT_PAGE_SIZE)
+	if (gb) {
+		set_entry(pg[PG_PDPT], 0, 0 | PT_LARGE);
+		set_entry(pg[PG_PDPT], 1, (1ULL << 30) | PT_LARGE);
+	} else {
+		for (i = 0; i < 2 * ENTRIES; i++)
+			set_entry(pg[PG_PD_LOW0 + i / ENTRIES], i % ENTRIES,
+				  ((uint64_t)i << 21) | PT_LARGE);
+		set_entry(pg[PG_PDPT], 0, PAGE(PG_PD_LOW0) | PT_FLAGS);
+		set_entry(pg[PG_PDPT], 1, PAGE(PG_PD_LOW1) | PT_FLAGS);
+	}
+	set_entry(pg[PG_PT_HIGH], 511, KVMKIT_RESULT_BASE | PT_FLAGS);
+	set_entry(pg[PG_PD_HIGH], 511, PAGE(PG_PT_HIGH) | PT_FLAGS);
+	set_entry(pg[PG_PDPT], 3, PAGE(PG_PD_HIGH) | PT_FLAGS);
+	/* Last, so that the map appears whole to a vCPU already running */
+	set_entry(pg[PG_PML4], 0, PAGE(PG_PDPT) | PT_FLAGS);
+#undef PAGE
+	return 0;
+}
+
+static uint64_t seg_desc(uint32_t base, uint32_t limit, unsigned int access,
+			 unsigned int flags)
+{
+	return (limit & 0xffffULL) | ((uint64_t)(base & 0xffffff) << 16) |
+	       ((uint64_t)access << 40) | ((uint64_t)(limit >> 16 & 0xf) << 48) |
+	       ((uint64_t)flags << 52) | ((uint64_t)(base >> 24) << 56);
+}
+
+/* Access bytes have the accessed bit set so the CPU never writes the GDT */
+#define ACC_CODE	0x9b	/* present, DPL 0, code, execute/read */
+#define ACC_DATA	0x93	/* present, DPL 0, data, read/write */
+#define ACC_TSS		(0x80 | KVMKIT_X86_TYPE_TSS64_BUSY)
+#define FLG_LONG	0xa	/* G, L */
+#define FLG_32		0xc	/* G, D/B */
+
+static int build_gdt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h)
+{
+	uint64_t gdt[6] = {
+		[KVMKIT_SEL_CODE64 >> 3] = seg_desc(0, 0xfffff, ACC_CODE, FLG_LONG),
+		[KVMKIT_SEL_DATA >> 3] = seg_desc(0, 0xfffff, ACC_DATA, FLG_32),
+		[KVMKIT_SEL_TSS >> 3] = seg_desc((uint32_t)h->tss,
+						 KVMKIT_X86_TSS_SIZE - 1,
+						 ACC_TSS, 0),
+		[(KVMKIT_SEL_TSS >> 3) + 1] = h->tss >> 32,
+		[KVMKIT_SEL_CODE32 >> 3] = seg_desc(0, 0xfffff, ACC_CODE, FLG_32),
+	};
+
+	return kvmkit_vm_write(vm, h->gdt, gdt, sizeof(gdt));
+}
+
+static int build_idt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h)
+{
+	uint64_t idt[KVMKIT_VECTOR_COUNT][2];
+	unsigned int v;
+
+	for (v = 0; v < KVMKIT_VECTOR_COUNT; v++) {
+		uint64_t off = h->vectors + (uint64_t)v * KVMKIT_VECTOR_STUB_SIZE;
+		uint64_t ist = (v == 2 || v == 8 || v == 18) ? KVMKIT_DF_IST : 0;
+
+		idt[v][0] = (off & 0xffff) | ((uint64_t)KVMKIT_SEL_CODE64 << 16) |
+			    (ist << 32) |
+			    ((0x80ULL | KVMKIT_X86_TYPE_INTR_GATE) << 40) |
+			    ((off >> 16 & 0xffff) << 48);
+		idt[v][1] = off >> 32;
+	}
+	return kvmkit_vm_write(vm, h->idt, idt, sizeof(idt));
+}
+
+static void set_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
+		    int code64)
+{
+	memset(s, 0, sizeof(*s));
+	s->limit = 0xffffffff;
+	s->selector = sel;
+	s->type = type;
+	s->present = 1;
+	s->s = 1;
+	s->l = code64;
+	s->db = !code64;
+	s->g = 1;
+}
+
+static void boot_sregs(struct kvm_sregs *sr, const struct kvmkit_payload_header *h,
+		       uint32_t vcpu_id)
+{
+	memset(sr, 0, sizeof(*sr));
+	set_seg(&sr->cs, KVMKIT_SEL_CODE64, 0xb, 1);
+	set_seg(&sr->ds, KVMKIT_SEL_DATA, 0x3, 0);
+	sr->es = sr->fs = sr->gs = sr->ss = sr->ds;
+	sr->tr.base = h->tss;
+	sr->tr.limit = KVMKIT_X86_TSS_SIZE - 1;
+	sr->tr.selector = KVMKIT_SEL_TSS;
+	sr->tr.type = KVMKIT_X86_TYPE_TSS64_BUSY;
+	sr->tr.present = 1;
+	sr->ldt.type = 0x2;
+	sr->ldt.unusable = 1;
+	sr->gdt.base = h->gdt;
+	sr->gdt.limit = KVMKIT_GDT_ENTRIES * 8 - 1;
+	sr->idt.base = h->idt;
+	sr->idt.limit = KVMKIT_VECTOR_COUNT * 16 - 1;
+	sr->cr0 = KVMKIT_X86_CR0_PE | KVMKIT_X86_CR0_MP | KVMKIT_X86_CR0_ET |
+		  KVMKIT_X86_CR0_NE | KVMKIT_X86_CR0_WP | KVMKIT_X86_CR0_PG;
+	sr->cr3 = h->pagetable;
+	sr->cr4 = KVMKIT_X86_CR4_PAE | KVMKIT_X86_CR4_OSFXSR |
+		  KVMKIT_X86_CR4_OSXMMEXCPT;
+	sr->efer = KVMKIT_X86_EFER_LME | KVMKIT_X86_EFER_LMA;
+	/* KVM's reset value, so that no KVM_GET_SREGS is needed first */
+	sr->apic_base = APIC_DEFAULT_BASE | APIC_BASE_ENABLE |
+			(vcpu_id == 0 ? APIC_BASE_BSP : 0);
+}
+
+/*
+ * KVM_SET_SREGS also sets the APIC base, which has no neutral value.  The
+ * reset value is right unless the caller moved the APIC (or switched it to
+ * x2APIC mode, which KVM will not leave this way): only then is a
+ * KVM_GET_SREGS worth its cost, to keep the current base.
+ */
+static int set_boot_sregs(struct kvmkit_vcpu *vcpu, struct kvm_sregs *sr)
+{
+	struct kvm_sregs cur;
+	int ret;
+
+	if (!kvmkit_ioctl(vcpu->fd, KVM_SET_SREGS, sr))
+		return 0;
+	if (errno != EINVAL)
+		return kvmkit_vcpu_fail(vcpu, errno, "KVM_SET_SREGS");
+	ret = kvmkit_vcpu_get_sregs(vcpu, &cur);
+	if (ret)
+		return ret;
+	sr->apic_base = cur.apic_base;
+	return kvmkit_vcpu_set_sregs(vcpu, sr);
+}
+
+int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
+			const struct kvm_cpuid2 *cpuid)
+{
+	struct kvmkit_vm *vm = vcpu->vm;
+	struct kvmkit_payload_header h;
+	const uint16_t iomap = KVMKIT_X86_TSS_SIZE;	/* no I/O bitmap */
+	char why[KVMKIT_ERR_MAX];
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	int gb = has_1g_pages(cpuid);
+	int ret;
+
+	/* The header is guest memory by now: check it again before use */
+	if (kvmkit_vm_read(vm, KVMKIT_PAYLOAD_BASE, &h, sizeof(h)))
+		return kvmkit_set_error(vcpu->err, EFAULT,
+					"payload: no RAM at 0x%x (vcpu %u)",
+					KVMKIT_PAYLOAD_BASE, vcpu->id);
+	ret = kvmkit_arch_payload_check(&h, h.image_end, kvmkit_ram_size(vm),
+					why, sizeof(why));
+	if (ret)
+		return kvmkit_set_error(vcpu->err, -ret, "%s (vcpu %u)", why,
+					vcpu->id);
+
+	h.host_flags |= gb ? KVMKIT_HOST_1G_PAGES : 0;
+	ret = build_page_tables(vm, h.pagetable, gb) ?:
+	      build_gdt(vm, &h) ?:
+	      build_idt(vm, &h) ?:
+	      kvmkit_vm_write(vm, h.tss + TSS_IOMAP_OFFSET, &iomap,
+			      sizeof(iomap)) ?:
+	      kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE +
+			      offsetof(struct kvmkit_payload_header, host_flags),
+			      &h.host_flags, sizeof(h.host_flags));
+	if (ret)
+		return kvmkit_set_error(vcpu->err, -ret,
+					"payload: writing boot tables failed (vcpu %u)",
+					vcpu->id);
+
+	boot_sregs(&sregs, &h, vcpu->id);
+	ret = set_boot_sregs(vcpu, &sregs);
+	if (ret)
+		return ret;
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = h.entry;
+	regs.rsp = h.stack_top;
+	regs.rflags = KVMKIT_X86_RFLAGS_FIXED | KVMKIT_X86_RFLAGS_IF;
+	return kvmkit_vcpu_set_regs(vcpu, &regs);
+}
