@@ -211,6 +211,62 @@ static void test_destroy_pending(struct kvmkit_vm *vm)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+struct spinner {
+	struct kvmkit_vcpu *vcpu;
+	uint64_t timeout_ns;
+	struct kvmkit_exit exit;
+	int ret;
+	double ms;
+};
+
+static void *spin(void *arg)
+{
+	struct spinner *s = arg;
+	struct timespec t0;
+
+	s->ret = real_mode(s->vcpu) ? -1 : set_rip(s->vcpu, SPIN_GPA);
+	if (!s->ret)
+		s->ret = kvmkit_vcpu_set_timeout(s->vcpu, s->timeout_ns);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!s->ret)
+		s->ret = kvmkit_vcpu_run(s->vcpu, &s->exit);
+	s->ms = ms_since(&t0);
+	kvmkit_vcpu_set_timeout(s->vcpu, 0);
+	return NULL;
+}
+
+/*
+ * Two vCPU threads with different deadlines: each timer must stop its
+ * own thread only (SIGEV_THREAD_ID), so the long one is not cut short.
+ */
+static void test_threads(struct kvmkit_vm *vm)
+{
+	struct spinner fast = { .timeout_ns = 2000000 };
+	struct spinner slow = { .timeout_ns = 60000000 };
+	pthread_t t;
+
+	if (kvmkit_vcpu_create(vm, 2, &fast.vcpu) ||
+	    kvmkit_vcpu_create(vm, 3, &slow.vcpu)) {
+		CHECK(0, "create vcpus 2 and 3: %s", kvmkit_vm_error(vm));
+		return;
+	}
+	if (pthread_create(&t, NULL, spin, &fast)) {
+		CHECK(0, "pthread_create");
+		return;
+	}
+	spin(&slow);
+	pthread_join(t, NULL);
+	unit_diag("thread deadlines: 2 ms -> %.2f ms, 60 ms -> %.2f ms",
+		  fast.ms, slow.ms);
+	CHECK(fast.ret == 0 && fast.exit.type == KVMKIT_EXIT_TIMEOUT,
+	      "vCPU thread with 2 ms: TIMEOUT");
+	CHECK(slow.ret == 0 && slow.exit.type == KVMKIT_EXIT_TIMEOUT,
+	      "vCPU thread with 60 ms: TIMEOUT");
+	CHECK(slow.ms >= 59, "the other thread's timer did not stop the 60 ms run");
+	kvmkit_vcpu_destroy(fast.vcpu);
+	/* slow.vcpu is left to vm_destroy */
+}
+
 int main(void)
 {
 	struct kvmkit_kvm *kvm;
@@ -260,6 +316,7 @@ int main(void)
 	test_memory(vm, ram);
 	test_run(vcpu);
 	test_destroy_pending(vm);
+	test_threads(vm);
 out:
 	/* vcpu 0 and both slots are left for vm_destroy (LSan checks) */
 	kvmkit_vm_destroy(vm);
