@@ -1,0 +1,66 @@
+#!/bin/sh
+# kvmkit benchmarks, each against a raw-ioctl baseline measured in the
+# same run (`make bench` runs: O=build sh bench/run.sh).
+#
+#  1. boot-to-first-result: fork+exec of tests/kvm/kvm_hello until its
+#     first result line arrives on a pipe, vs bench/raw_boot.c.
+#     Target: ratio <= 1.25.
+#  2. report round trip: one guest tst_res() report through
+#     tst_kvm_run_instance() (output to /dev/null), vs a bare KVM_RUN
+#     port-I/O exit (bench/raw_roundtrip.c).  Target: ratio <= 1.10.
+#     kvmkit's native path (kvmkit_vcpu_run + kvmkit_report_read) and
+#     kvmkit_vcpu_run alone are shown too, to say where the time goes.
+#
+# The machine is noisy: commands alternate, medians are compared, N and
+# quartiles are printed.  A missed target prints MISSED but the exit
+# status stays 0: a benchmark is not a test.  Knobs: BOOT_N (runs per
+# command, default 41), RT_N (processes per command, default 9).
+set -u
+
+O=${O:-build}
+CC=${CC:-cc}
+B=$O/bench
+BOOT_N=${BOOT_N:-41}
+RT_N=${RT_N:-9}
+RT_REPORTS=20000	# must match BENCH_REPORTS in kvm_report_bench.c
+CFLAGS="-std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE"
+
+mkdir -p "$B" || exit 1
+build() {
+	out=$1
+	shift
+	"$@" || { echo "bench: building $out failed" >&2; return 1; }
+}
+build bench-driver $CC $CFLAGS bench/driver.c -o "$B/bench-driver" || exit 1
+build raw_boot $CC $CFLAGS bench/raw_boot.c bench/raw_vm.c -o "$B/raw_boot" || exit 1
+build raw_roundtrip $CC $CFLAGS bench/raw_roundtrip.c bench/raw_vm.c \
+	-o "$B/raw_roundtrip" || exit 1
+kvmkit=1
+CC="$CC" KVMKIT_BUILD="$(cd "$O" && pwd)" KVMKIT_WERROR=1 \
+	build kvm_report_bench bin/kvmkit-cc bench/kvm_report_bench.c \
+	-o "$B/kvm_report_bench" || kvmkit=0
+
+if [ ! -c /dev/kvm ]; then
+	echo "bench: no /dev/kvm: nothing to measure"
+	exit 0
+fi
+hello=$O/tests/kvm/kvm_hello
+if [ ! -x "$hello" ]; then
+	echo "bench: $hello missing (run make): boot-to-first-result MISSED"
+else
+	"$B/bench-driver" first-result "$BOOT_N" 1.25 boot-to-first-result \
+		raw "$B/raw_boot" kvmkit "$hello" ||
+		echo "boot-to-first-result: MISSED (a command failed)"
+fi
+
+if [ $kvmkit = 0 ]; then
+	echo "report-round-trip: kvmkit side not built: MISSED"
+	exit 0
+fi
+"$B/bench-driver" value "$RT_N" 1.10 report-round-trip \
+	raw "$B/raw_roundtrip $RT_REPORTS" \
+	kvmkit "KVMKIT_BENCH_MODE=ltp $B/kvm_report_bench" \
+	kvmkit-native "KVMKIT_BENCH_MODE=native $B/kvm_report_bench" \
+	kvmkit-run-only "KVMKIT_BENCH_MODE=run-only $B/kvm_report_bench" ||
+	echo "report-round-trip: MISSED (a command failed)"
+exit 0
