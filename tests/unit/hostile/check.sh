@@ -1,0 +1,121 @@
+#!/bin/sh
+# Hostile-guest checks: run each binary given (build/tests/unit/hostile/*)
+# and compare how it ended with what its source promises.
+#
+#   sh tests/unit/hostile/check.sh build/tests/unit/hostile/*
+#
+# Every source tests/unit/hostile/NAME.c carries one or more lines
+#
+#   /* kvmkit-expect: exit=2 timeout=10 env=KVMKIT_TIMEOUT=1 match=REGEX */
+#
+# exit=N      the exit status the binary must end with (required, once)
+# timeout=S   seconds before the binary is killed and the check fails (20)
+# env=K=V     environment for the binary (repeatable, no spaces)
+# arg=A       command-line argument for the binary (repeatable, no spaces)
+# count=N     the match= on the same line must hit exactly N lines
+# match=RE    an extended regex some output line must match; it runs to
+#             the end of the comment, so it comes last on its line
+# nomatch=RE  an extended regex no output line may match (same rule)
+#
+# stdout and stderr are checked together.  One line per test; exit status
+# 0 when every test ended as promised, 1 otherwise, 77 without /dev/kvm.
+here=$(cd "$(dirname "$0")" && pwd)
+
+if ! [ -c /dev/kvm ] || ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+	echo "SKIP hostile checks: /dev/kvm is not available"
+	exit 77
+fi
+if [ $# -eq 0 ]; then
+	echo "usage: check.sh build/tests/unit/hostile/NAME..." >&2
+	exit 2
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmkit-hostile.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# Parse NAME.c's kvmkit-expect lines into $tmp/rules (one rule a line:
+# "m<TAB>RE", "n<TAB>RE" or "c<N><TAB>RE") and the scalars below.
+parse_expect() {
+	exit_want= tmo=20 envs= args=
+	: > "$tmp/rules"
+	grep 'kvmkit-expect:' "$1" > "$tmp/lines" || return 1
+	while IFS= read -r line; do
+		rest=${line#*kvmkit-expect:}
+		rest=${rest%\*/*}
+		cnt=
+		while :; do
+			rest=$(printf '%s' "$rest" | sed 's/^[[:space:]]*//')
+			[ -n "$rest" ] || break
+			case $rest in
+			match=*|nomatch=*)
+				re=${rest#*=}
+				re=$(printf '%s' "$re" | sed 's/[[:space:]]*$//')
+				case $rest in
+				match=*) kind=m${cnt:+c} ;;
+				*) kind=n ;;
+				esac
+				[ "$kind" = mc ] && kind=c$cnt
+				printf '%s\t%s\n' "$kind" "$re" >> "$tmp/rules"
+				break ;;
+			esac
+			tok=${rest%%[[:space:]]*}
+			rest=${rest#"$tok"}
+			case $tok in
+			exit=*) exit_want=${tok#exit=} ;;
+			timeout=*) tmo=${tok#timeout=} ;;
+			env=*) envs="$envs ${tok#env=}" ;;
+			arg=*) args="$args ${tok#arg=}" ;;
+			count=*) cnt=${tok#count=} ;;
+			*) echo "bad kvmkit-expect token '$tok' in $1" >&2; return 1 ;;
+			esac
+		done
+	done < "$tmp/lines"
+	[ -n "$exit_want" ]
+}
+
+now_ms() { date +%s%3N; }
+
+total=0 failed=0
+for bin in "$@"; do
+	name=$(basename "$bin")
+	src=$here/$name.c
+	total=$((total + 1))
+	if ! [ -x "$bin" ] || ! parse_expect "$src"; then
+		echo "FAIL $name: missing binary or no valid kvmkit-expect line in $src"
+		failed=$((failed + 1))
+		continue
+	fi
+
+	t0=$(now_ms)
+	# shellcheck disable=SC2086 # envs and args are space-free words
+	env $envs timeout -k 2 "$tmo" "$bin" $args > "$tmp/out" 2>&1 < /dev/null
+	rc=$?
+	ms=$(( $(now_ms) - t0 ))
+
+	why=
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		why="killed after ${tmo}s (exit $rc), expected exit $exit_want"
+	elif [ "$rc" != "$exit_want" ]; then
+		why="exit $rc, expected $exit_want"
+	fi
+	while IFS="$(printf '\t')" read -r kind re; do
+		case $kind in
+		m) grep -Eq -- "$re" "$tmp/out" || why="$why${why:+; }no line matches /$re/" ;;
+		n) ! grep -Eq -- "$re" "$tmp/out" || why="$why${why:+; }a line matches /$re/" ;;
+		c*) n=$(grep -Ec -- "$re" "$tmp/out")
+		    [ "$n" -eq "${kind#c}" ] || why="$why${why:+; }$n lines match /$re/, expected ${kind#c}" ;;
+		esac
+	done < "$tmp/rules"
+
+	if [ -z "$why" ]; then
+		echo "PASS $name (exit $rc, ${ms} ms)"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name (${ms} ms): $why"
+		# The tail is what tells a wrong verdict from a wrong message
+		tail -n 8 "$tmp/out" | cut -c1-200 | sed 's/^/    | /'
+	fi
+done
+
+echo "hostile: $((total - failed))/$total ended as expected"
+[ "$failed" -eq 0 ]
