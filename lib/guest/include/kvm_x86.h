@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86 part of the guest runtime (spec section 3.4), with the names of
+ * LTP's kvm_x86.h.  Bit constants are the Intel SDM's / AMD APM's and are
+ * checked against the manuals' tables in lib/guest/x86_64/bits.c.
+ *
+ * Macros LTP tests are known to redefine after including this header
+ * (PAGESIZE in kvm_pagefault01) keep LTP's exact spelling, because a
+ * redefinition with different tokens is a warning, and payloads build
+ * with -Werror.
+ */
+#ifndef KVM_X86_H_
+#define KVM_X86_H_
+
+#include "kvm_test.h"
+
+#define PAGESIZE 0x1000
+#define KVM_GDT_SIZE KVMKIT_GDT_ENTRIES
+
+/* Interrupts */
+#define X86_INTR_COUNT KVMKIT_VECTOR_COUNT
+
+#define INTR_ZERODIV 0
+#define INTR_DEBUG 1
+#define INTR_NMI 2
+#define INTR_BREAKPOINT 3
+#define INTR_OVERFLOW 4
+#define INTR_BOUND_RANGE_EXC 5
+#define INTR_BAD_OPCODE 6
+#define INTR_DEVICE_ERROR 7
+#define INTR_DOUBLE_FAULT 8
+#define INTR_INVALID_TSS 10
+#define INTR_SEGFAULT 11
+#define INTR_STACK_FAULT 12
+#define INTR_GPF 13
+#define INTR_PAGE_FAULT 14
+#define INTR_FPU_ERROR 16
+#define INTR_ALIGNMENT_ERROR 17
+#define INTR_MACHINE_CHECK 18
+#define INTR_SIMD_ERROR 19
+#define INTR_VIRT_ERROR 20
+#define INTR_CPE 21
+#define INTR_HV_INJECTION 28
+#define INTR_VMM_COMM 29
+#define INTR_SECURITY_ERROR 30
+
+/*
+ * Segment descriptor flags for kvm_set_segment_descriptor(): bits 0-7 are
+ * the access byte (type, S, DPL, P), bits 8-11 the flags nibble (AVL, L,
+ * D/B, G).  A descriptor without SEGFLAG_NSYSTEM is a system descriptor,
+ * 16 bytes long in 64-bit mode.
+ */
+#define SEGTYPE_LDT 0x02
+#define SEGTYPE_TSS 0x09
+#define SEGTYPE_TSS_BUSY 0x0b
+#define SEGTYPE_CALL_GATE 0x0c
+#define SEGTYPE_INTR_GATE 0x0e
+#define SEGTYPE_TRAP_GATE 0x0f
+#define SEGTYPE_RODATA 0x10
+#define SEGTYPE_RWDATA 0x12
+#define SEGTYPE_STACK 0x16
+#define SEGTYPE_CODE 0x1a
+#define SEGTYPE_MASK 0x1f
+
+#define SEGFLAG_NSYSTEM 0x10
+#define SEGFLAG_PRESENT 0x80
+#define SEGFLAG_CODE64 0x200
+#define SEGFLAG_32BIT 0x400
+#define SEGFLAG_PAGE_LIMIT 0x800
+
+/* CPUID leaves */
+#define CPUID_GET_MODEL_INFO 0x1
+#define CPUID_GET_INPUT_RANGE 0x80000000
+#define CPUID_GET_EXT_FEATURES 0x80000001
+#define CPUID_GET_SVM_FEATURES 0x8000000a
+
+/* Model-specific registers */
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_VM_CR 0xc0010114
+#define MSR_VM_HSAVE_PA 0xc0010117
+
+#define EFER_SCE (1 << 0)	/* SYSCALL/SYSRET instructions enabled */
+#define EFER_LME (1 << 8)	/* long mode enabled */
+#define EFER_LMA (1 << 10)	/* long mode active (read-only) */
+#define EFER_NXE (1 << 11)	/* execute-disable bit active */
+#define EFER_SVME (1 << 12)	/* AMD SVM instructions enabled */
+
+#define VM_CR_DPD (1 << 0)
+#define VM_CR_R_INIT (1 << 1)
+#define VM_CR_DIS_A20M (1 << 2)
+#define VM_CR_LOCK (1 << 3)
+#define VM_CR_SVMDIS (1 << 4)
+
+/* Control registers */
+#define CR0_PE (1 << 0)
+#define CR0_MP (1 << 1)
+#define CR0_EM (1 << 2)
+#define CR0_TS (1 << 3)
+#define CR0_ET (1 << 4)
+#define CR0_NE (1 << 5)
+#define CR0_WP (1 << 16)
+#define CR0_AM (1 << 18)
+#define CR0_NW (1 << 29)
+#define CR0_CD (1 << 30)
+/*
+ * Unsigned: (1 << 31) is INT_MIN, and "cr0 | CR0_PG" would sign-extend it
+ * into CR0's reserved upper half, which faults.
+ */
+#define CR0_PG (1UL << 31)
+
+#define CR4_VME (1 << 0)
+#define CR4_PVI (1 << 1)
+#define CR4_TSD (1 << 2)
+#define CR4_DE (1 << 3)
+#define CR4_PSE (1 << 4)
+#define CR4_PAE (1 << 5)
+#define CR4_MCE (1 << 6)
+#define CR4_PGE (1 << 7)
+#define CR4_PCE (1 << 8)
+#define CR4_OSFXSR (1 << 9)
+#define CR4_OSXMMEXCPT (1 << 10)
+#define CR4_UMIP (1 << 11)
+#define CR4_LA57 (1 << 12)
+#define CR4_VMXE (1 << 13)
+#define CR4_SMXE (1 << 14)
+#define CR4_FSGSBASE (1 << 16)
+#define CR4_PCIDE (1 << 17)
+#define CR4_OSXSAVE (1 << 18)
+#define CR4_KL (1 << 19)
+#define CR4_SMEP (1 << 20)
+#define CR4_SMAP (1 << 21)
+#define CR4_PKE (1 << 22)
+#define CR4_CET (1 << 23)
+#define CR4_PKS (1 << 24)
+
+/* A 64-bit IDT gate (16 bytes) */
+struct intr_descriptor {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t flags;
+	uint64_t offset_hi;	/* bits 16-63 of the offset; top 16 bits 0 */
+	uint16_t padding;
+} __attribute__((__packed__));
+
+/* A code/data segment descriptor, or the low half of a system one */
+struct segment_descriptor {
+	unsigned int limit_lo : 16;
+	unsigned int baseaddr_lo : 24;
+	unsigned int flags_lo : 8;
+	unsigned int limit_hi : 4;
+	unsigned int flags_hi : 4;
+	unsigned int baseaddr_hi : 8;
+} __attribute__((__packed__));
+
+/* A 64-bit system descriptor (LDT, TSS): two GDT slots */
+struct segment_descriptor64 {
+	unsigned int limit_lo : 16;
+	unsigned int baseaddr_lo : 24;
+	unsigned int flags_lo : 8;
+	unsigned int limit_hi : 4;
+	unsigned int flags_hi : 4;
+	uint64_t baseaddr_hi : 40;
+	uint32_t reserved;
+} __attribute__((__packed__));
+
+/* A page-table entry of PAE, 4-level and 5-level paging */
+struct page_table_entry_pae {
+	unsigned int present: 1;
+	unsigned int writable: 1;
+	unsigned int user_access: 1;
+	unsigned int write_through: 1;
+	unsigned int disable_cache: 1;
+	unsigned int accessed: 1;
+	unsigned int dirty: 1;
+	unsigned int page_type: 1;
+	unsigned int global: 1;
+	unsigned int padding: 3;
+	uint64_t address: 40;
+	unsigned int padding2: 7;
+	unsigned int prot_key: 4;
+	unsigned int noexec: 1;
+} __attribute__((__packed__));
+
+/* The 64-bit task-state segment (104 bytes) */
+struct kvm_tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];	/* stacks for CPL 0-2 */
+	uint64_t reserved1;
+	uint64_t ist[7];	/* IST1 is ist[0] */
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((__packed__));
+
+struct kvm_cpuid {
+	unsigned int eax, ebx, ecx, edx;
+};
+
+struct kvm_cregs {
+	unsigned long cr0, cr2, cr3, cr4;
+};
+
+struct kvm_sregs {
+	uint16_t cs, ds, es, fs, gs, ss, tr;
+};
+
+/* General-purpose registers of a nested guest (SVM/VMX helpers) */
+struct kvm_regs64 {
+	uint64_t rax, rbx, rcx, rdx, rdi, rsi, rbp, rsp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/*
+ * What the CPU pushed on interrupt delivery (64-bit mode always pushes
+ * SS:RSP).  Changes made by a callback that returns non-zero take effect
+ * on resume.
+ */
+struct kvm_interrupt_frame {
+	uintptr_t rip, cs, rflags, rsp, ss;
+};
+
+/*
+ * The tables the host fills before the first instruction (see
+ * <kvmkit/abi.h>): kvm_pagetable is the PML4 followed by the other
+ * KVMKIT_PAGETABLE_PAGES - 1 pages of the identity map; the GDT holds
+ * null, code64 (0x08), data (0x10), the TSS (0x18, two slots) and code32
+ * (0x28), the rest is free for tests.
+ */
+extern struct page_table_entry_pae kvm_pagetable[];
+extern struct intr_descriptor kvm_idt[X86_INTR_COUNT];
+extern struct segment_descriptor kvm_gdt[KVM_GDT_SIZE];
+extern struct kvm_tss64 kvm_tss;
+
+/* Page table helper functions */
+uintptr_t kvm_get_page_address_pae(const struct page_table_entry_pae *entry);
+
+/* Segment descriptor table functions (LTP semantics) */
+void kvm_set_segment_descriptor(struct segment_descriptor *dst,
+	uint64_t baseaddr, uint32_t limit, unsigned int flags);
+void kvm_parse_segment_descriptor(struct segment_descriptor *src,
+	uint64_t *baseaddr, uint32_t *limit, unsigned int *flags);
+int kvm_find_free_descriptor(const struct segment_descriptor *table,
+	size_t size);
+unsigned int kvm_create_stack_descriptor(struct segment_descriptor *table,
+	size_t tabsize, void *stack_base);
+
+/* Functions for querying and changing CPU state */
+void kvm_get_cpuid(unsigned int eax, unsigned int ecx, struct kvm_cpuid *buf);
+void kvm_read_cregs(struct kvm_cregs *buf);
+void kvm_read_sregs(struct kvm_sregs *buf);
+unsigned long kvm_read_cr0(void);
+unsigned long kvm_read_cr2(void);
+unsigned long kvm_read_cr3(void);
+unsigned long kvm_read_cr4(void);
+void kvm_set_cr0(unsigned long val);
+void kvm_set_cr3(unsigned long val);
+void kvm_set_cr4(unsigned long val);
+uint64_t kvm_rdmsr(unsigned int msr);
+void kvm_wrmsr(unsigned int msr, uint64_t value);
+
+#endif /* KVM_X86_H_ */

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The C library's string functions for the guest.  The compiler emits
+ * calls to memset/memcpy/memmove/memcmp on its own (struct copies and
+ * initialisers), so these must exist even in a freestanding payload.
+ *
+ * The memory functions use the string instructions: a byte loop here
+ * could be recognised by the optimiser and turned back into a call to
+ * the very function being defined.
+ */
+#include "kvm_guest.h"
+
+void *memset(void *dest, int val, size_t size)
+{
+	void *d = dest;
+
+	asm volatile("rep stosb"
+		     : "+D"(d), "+c"(size)
+		     : "a"(val)
+		     : "memory");
+	return dest;
+}
+
+void *memzero(void *dest, size_t size)
+{
+	return memset(dest, 0, size);
+}
+
+void *memcpy(void *dest, const void *src, size_t size)
+{
+	void *d = dest;
+
+	asm volatile("rep movsb"
+		     : "+D"(d), "+S"(src), "+c"(size)
+		     :
+		     : "memory");
+	return dest;
+}
+
+void *memmove(void *dest, const void *src, size_t size)
+{
+	char *d = dest;
+	const char *s = src;
+
+	if (d <= s || d >= s + size)
+		return memcpy(dest, src, size);
+
+	/* Overlap with dest above src: copy backwards, from the last byte */
+	d += size - 1;
+	s += size - 1;
+	asm volatile("std\n\t"
+		     "rep movsb\n\t"
+		     "cld"
+		     : "+D"(d), "+S"(s), "+c"(size)
+		     :
+		     : "memory", "cc");
+	return dest;
+}
+
+int memcmp(const void *a, const void *b, size_t size)
+{
+	const unsigned char *pa = a, *pb = b;
+
+	for (; size; size--, pa++, pb++) {
+		if (*pa != *pb)
+			return *pa - *pb;
+	}
+	return 0;
+}
+
+size_t strlen(const char *str)
+{
+	size_t len = 0;
+
+	while (str[len])
+		len++;
+	return len;
+}
+
+size_t strnlen(const char *str, size_t maxlen)
+{
+	size_t len = 0;
+
+	while (len < maxlen && str[len])
+		len++;
+	return len;
+}
+
+char *strcpy(char *dest, const char *src)
+{
+	char *d = dest;
+
+	while ((*d++ = *src++))
+		;
+	return dest;
+}
+
+char *strcat(char *dest, const char *src)
+{
+	strcpy(dest + strlen(dest), src);
+	return dest;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *found = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			found = s;
+		if (!*s)
+			return (char *)found;
+	}
+}
+
+int strcmp(const char *a, const char *b)
+{
+	return strncmp(a, b, (size_t)-1);
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	const unsigned char *pa = (const unsigned char *)a;
+	const unsigned char *pb = (const unsigned char *)b;
+
+	for (; n; n--, pa++, pb++) {
+		if (*pa != *pb)
+			return *pa - *pb;
+		if (!*pa)
+			break;
+	}
+	return 0;
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The start of every payload: the header the host reads, the entry point
+ * and the 256 interrupt vector stubs.
+ *
+ * The host has already put the CPU in 64-bit mode with our page tables,
+ * GDT, TSS and IDT loaded (see <kvmkit/abi.h>), and RSP at kvm_stack_top,
+ * so the boot path is three instructions and a call.  Every constant
+ * comes from abi.h; none is repeated here.
+ */
+#include <kvmkit/abi.h>
+
+/* ---- The payload header, at KVMKIT_PAYLOAD_BASE ----------------------- */
+
+	.section .kvmkit.header, "a"
+	.balign 8
+	.globl kvmkit_header
+	.type kvmkit_header, @object
+kvmkit_header:
+	.long KVMKIT_PAYLOAD_MAGIC
+	.short KVMKIT_ABI_VERSION
+	.short kvmkit_header_end - kvmkit_header
+	.quad kvmkit_entry
+	.quad kvmkit_image_end
+	.quad kvm_stack_top
+	.quad kvm_pagetable
+	.quad kvm_gdt
+	.quad kvm_idt
+	.quad kvm_tss
+	.quad kvmkit_vectors
+	.quad 0				/* ram_size, filled by the host */
+	.quad 0				/* host_flags, filled by the host */
+kvmkit_header_end:
+	.size kvmkit_header, . - kvmkit_header
+
+/* payload.lds checks that the header landed where the host expects it */
+	.globl kvmkit_payload_base
+	.set kvmkit_payload_base, KVMKIT_PAYLOAD_BASE
+
+/* ---- Entry ------------------------------------------------------------ */
+
+	.text
+	.globl kvmkit_entry
+	.type kvmkit_entry, @function
+kvmkit_entry:
+	/* Before anything can fault: the stack for #DF, NMI and #MC */
+	lea kvmkit_ist1_top(%rip), %rax
+	mov %rax, kvm_tss + KVMKIT_TSS_IST1_OFFSET(%rip)
+	xor %ebp, %ebp			/* ends frame-pointer backtraces */
+
+	/* C++-style constructors, if a test has any */
+	lea __init_array_start(%rip), %rbx
+1:	lea __init_array_end(%rip), %rax
+	cmp %rax, %rbx
+	jae 2f
+	call *(%rbx)
+	add $8, %rbx
+	jmp 1b
+2:
+	call main
+	jmp kvm_exit
+	.size kvmkit_entry, . - kvmkit_entry
+
+/* ---- Vector stubs ----------------------------------------------------- */
+
+/*
+ * One stub per vector, KVMKIT_VECTOR_STUB_SIZE bytes apart (the host
+ * points IDT gate v at kvmkit_vectors + v * KVMKIT_VECTOR_STUB_SIZE).
+ * Vectors without a CPU error code push a dummy one so that the frame
+ * has one layout; .org fails the build if a stub outgrows its slot.
+ */
+.macro vector_stub vector:req, has_error_code:req
+.Lstub_\@:
+	.if \has_error_code == 0
+	pushq $0
+	.endif
+	pushq $\vector
+	jmp kvmkit_vector_common
+	.org .Lstub_\@ + KVMKIT_VECTOR_STUB_SIZE, 0xcc
+.endm
+
+#define EXCEPTION_STUB(vector, mnemonic, name, has_error_code) \
+	vector_stub vector, has_error_code;
+#define COUNT_EXCEPTION(vector, mnemonic, name, has_error_code) + 1
+
+	.text
+	.balign KVMKIT_VECTOR_STUB_SIZE
+	.globl kvmkit_vectors
+	.type kvmkit_vectors, @function
+kvmkit_vectors:
+	/* Exceptions, with the error-code column of abi.h's table */
+	KVMKIT_X86_EXCEPTIONS(EXCEPTION_STUB)
+
+	/* External interrupts and software INT n: never an error code */
+	.set .Lvector, 0 KVMKIT_X86_EXCEPTIONS(COUNT_EXCEPTION)
+	.rept KVMKIT_VECTOR_COUNT - .Lvector
+	vector_stub .Lvector, 0
+	.set .Lvector, .Lvector + 1
+	.endr
+	.size kvmkit_vectors, . - kvmkit_vectors
+
+/*
+ * Save the general registers below the vector and error code (struct
+ * kvmkit_x86_frame in interrupt.c), call the C dispatcher with a 16-byte
+ * aligned stack and DF clear as the ABI wants, restore whatever the
+ * frame holds then (a callback may have changed it) and return.
+ */
+	.type kvmkit_vector_common, @function
+kvmkit_vector_common:
+	push %rax
+	push %rbx
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %rbp
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, %rdi
+	mov %rsp, %rbx			/* callee-saved: survives the call */
+	and $-16, %rsp
+	cld
+	call kvmkit_x86_interrupt
+	mov %rbx, %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rbp
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rbx
+	pop %rax
+	add $16, %rsp			/* vector and error code */
+	iretq
+	.size kvmkit_vector_common, . - kvmkit_vector_common
+
+/* ---- Stacks ----------------------------------------------------------- */
+
+	.section .bss.kvmkit_stack, "aw", @nobits
+	.balign 16
+	.globl kvm_stack_bottom, kvm_stack_top
+kvm_stack_bottom:
+	.skip KVMKIT_STACK_SIZE
+kvm_stack_top:
+
+/* IST1: #DF, NMI and #MC, so a blown stack still gets reported */
+	.balign 16
+kvmkit_ist1_bottom:
+	.skip KVMKIT_PAGE_SIZE
+kvmkit_ist1_top:
+
+	.section .note.GNU-stack, "", @progbits

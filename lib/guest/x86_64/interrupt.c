@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Interrupt dispatch.  Every vector's stub (entry.S) saves the general
+ * registers into a struct kvmkit_x86_frame and calls kvmkit_x86_interrupt().
+ * A registered callback that returns non-zero has handled the interrupt
+ * (LTP's current convention) and the guest resumes from the frame, which
+ * the callback may have changed.  Otherwise the default handler sends the
+ * whole state to the host in one EXCEPTION hypercall; the host formats
+ * it, so the fault path in the guest stays tiny and needs no formatting.
+ */
+#include "../internal.h"
+#include "kvm_x86.h"
+
+/* The stack layout entry.S builds, lowest address first */
+struct kvmkit_x86_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;	/* the stub's, the CPU's or a dummy 0 */
+	struct kvm_interrupt_frame ifrm;	/* pushed by the CPU */
+};
+
+_Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,
+	       "entry.S pushes 15 registers, vector and error code");
+
+void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame);
+
+#define EXCEPTION_NAME(vector, mnemonic, name, has_error_code) [vector] = name,
+const char *tst_interrupt_names[INTERRUPT_COUNT] = {
+	KVMKIT_X86_EXCEPTIONS(EXCEPTION_NAME)
+};
+#undef EXCEPTION_NAME
+
+static struct {
+	tst_interrupt_callback func;
+	void *userdata;
+} callbacks[X86_INTR_COUNT];
+
+void tst_set_interrupt_callback(unsigned int vector,
+	tst_interrupt_callback func, void *userdata)
+{
+	if (vector >= X86_INTR_COUNT)
+		tst_brk(TBROK, "Set interrupt callback: vector %u out of range",
+			vector);
+
+	/*
+	 * Clear func first: an interrupt between the two stores then sees
+	 * the default handler rather than the new func with old userdata.
+	 */
+	callbacks[vector].func = NULL;
+	asm volatile("" : : : "memory");
+	callbacks[vector].userdata = userdata;
+	asm volatile("" : : : "memory");
+	callbacks[vector].func = func;
+}
+
+uintptr_t kvm_get_interrupt_ip(const struct kvm_interrupt_frame *ifrm)
+{
+	return ifrm->rip;
+}
+
+void kvm_set_interrupt_ip(struct kvm_interrupt_frame *ifrm, uintptr_t ip)
+{
+	ifrm->rip = ip;
+}
+
+static void report_exception(const struct kvmkit_x86_frame *frame)
+	__attribute__((noreturn));
+static void report_exception(const struct kvmkit_x86_frame *frame)
+{
+	struct kvmkit_exception_frame *ef =
+		(struct kvmkit_exception_frame *)kvmkit_result->message;
+	static int reporting;
+
+	/*
+	 * A fault while writing the report (a test that unmapped the result
+	 * page, say) must not recurse: just stop.
+	 */
+	if (reporting)
+		kvmkit_arch_stop();
+	reporting = 1;
+
+	ef->vector = frame->vector;
+	ef->error_code = frame->error_code;
+	ef->rip = frame->ifrm.rip;
+	ef->cs = frame->ifrm.cs;
+	ef->rflags = frame->ifrm.rflags;
+	ef->rsp = frame->ifrm.rsp;
+	ef->ss = frame->ifrm.ss;
+	ef->cr0 = kvm_read_cr0();
+	ef->cr2 = kvm_read_cr2();
+	ef->cr3 = kvm_read_cr3();
+	ef->cr4 = kvm_read_cr4();
+	ef->rax = frame->rax;
+	ef->rbx = frame->rbx;
+	ef->rcx = frame->rcx;
+	ef->rdx = frame->rdx;
+	ef->rsi = frame->rsi;
+	ef->rdi = frame->rdi;
+	ef->rbp = frame->rbp;
+	ef->r8 = frame->r8;
+	ef->r9 = frame->r9;
+	ef->r10 = frame->r10;
+	ef->r11 = frame->r11;
+	ef->r12 = frame->r12;
+	ef->r13 = frame->r13;
+	ef->r14 = frame->r14;
+	ef->r15 = frame->r15;
+
+	/* No location: the host names the RIP instead */
+	kvmkit_result->lineno = 0;
+	kvmkit_result->file_addr = 0;
+	kvmkit_result->result = KVMKIT_TBROK;
+	kvmkit_arch_hypercall(KVMKIT_HC_EXCEPTION);
+	kvmkit_arch_stop();
+}
+
+void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
+{
+	tst_interrupt_callback func;
+	void *userdata;
+
+	/* The stubs only push 0-255; anything else is a corrupted frame */
+	if (frame->vector < X86_INTR_COUNT) {
+		func = callbacks[frame->vector].func;
+		userdata = callbacks[frame->vector].userdata;
+		if (func && func(userdata, &frame->ifrm, frame->error_code))
+			return;
+	}
+	report_exception(frame);
+}
