@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMLAUNCH/VMRESUME for the LTP-style VMX helpers.  A VM exit lands on
+ * the VMCS's HOST_RIP with HOST_RSP and no general-purpose register
+ * saved, so the entry path writes both fields to point just past its own
+ * pushes, and the exit path finds the vcpu pointer on top of that stack.
+ * RFLAGS is saved by hand because a VM exit clears it (IF included).
+ */
+#include "kvm_x86_vmx.h"
+
+#define REG(name)	(KVM_VMX_VCPU_REGS + KVM_REGS64_##name)
+
+	.text
+
+	.globl kvm_vmx_vmlaunch
+	.type kvm_vmx_vmlaunch, @function
+kvm_vmx_vmlaunch:
+	xor %esi, %esi
+	jmp vmx_enter
+	.size kvm_vmx_vmlaunch, . - kvm_vmx_vmlaunch
+
+	.globl kvm_vmx_vmresume
+	.type kvm_vmx_vmresume, @function
+kvm_vmx_vmresume:
+	mov $1, %esi
+	jmp vmx_enter
+	.size kvm_vmx_vmresume, . - kvm_vmx_vmresume
+
+/* %rdi = struct kvm_vmx_vcpu *, %esi = 0 for VMLAUNCH, 1 for VMRESUME */
+	.type vmx_enter, @function
+vmx_enter:
+	pushfq
+	push %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	push %rdi			/* cpu, found again at vmx_exit */
+
+	mov $VMX_VMCS_HOST_RSP, %rax
+	vmwrite %rsp, %rax
+	jna vmx_fail
+	lea vmx_exit(%rip), %rcx
+	mov $VMX_VMCS_HOST_RIP, %rax
+	vmwrite %rcx, %rax
+	jna vmx_fail
+
+	/* MOVs below keep the flags of this test for the branch at the end */
+	test %esi, %esi
+	mov REG(RAX)(%rdi), %rax
+	mov REG(RBX)(%rdi), %rbx
+	mov REG(RCX)(%rdi), %rcx
+	mov REG(RDX)(%rdi), %rdx
+	mov REG(RSI)(%rdi), %rsi
+	mov REG(RBP)(%rdi), %rbp
+	mov REG(R8)(%rdi), %r8
+	mov REG(R8) + 0x08(%rdi), %r9
+	mov REG(R8) + 0x10(%rdi), %r10
+	mov REG(R8) + 0x18(%rdi), %r11
+	mov REG(R8) + 0x20(%rdi), %r12
+	mov REG(R8) + 0x28(%rdi), %r13
+	mov REG(R8) + 0x30(%rdi), %r14
+	mov REG(R15)(%rdi), %r15
+	mov REG(RDI)(%rdi), %rdi
+	jnz 1f
+	vmlaunch
+	jmp vmx_fail			/* only reached when VMLAUNCH failed */
+1:	vmresume
+
+vmx_fail:
+	pop %rdi
+	mov $1, %eax
+	jmp vmx_return
+
+vmx_exit:
+	xchg %rdi, (%rsp)		/* %rdi = cpu, stack slot = guest RDI */
+	mov %rax, REG(RAX)(%rdi)
+	mov %rbx, REG(RBX)(%rdi)
+	mov %rcx, REG(RCX)(%rdi)
+	mov %rdx, REG(RDX)(%rdi)
+	mov %rsi, REG(RSI)(%rdi)
+	mov %rbp, REG(RBP)(%rdi)
+	mov %r8, REG(R8)(%rdi)
+	mov %r9, REG(R8) + 0x08(%rdi)
+	mov %r10, REG(R8) + 0x10(%rdi)
+	mov %r11, REG(R8) + 0x18(%rdi)
+	mov %r12, REG(R8) + 0x20(%rdi)
+	mov %r13, REG(R8) + 0x28(%rdi)
+	mov %r14, REG(R8) + 0x30(%rdi)
+	mov %r15, REG(R15)(%rdi)
+	popq REG(RDI)(%rdi)
+	mov $VMX_VMCS_GUEST_RSP, %rax
+	vmread %rax, %rcx
+	mov %rcx, REG(RSP)(%rdi)
+	xor %eax, %eax
+
+vmx_return:
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
+	popfq
+	ret
+	.size vmx_enter, . - vmx_enter
+
+/* First instruction of every nested guest: see kvm_svm_guest_entry */
+	.globl kvm_vmx_guest_entry
+	.type kvm_vmx_guest_entry, @function
+kvm_vmx_guest_entry:
+	call *%rax
+1:	hlt
+	jmp 1b
+	.size kvm_vmx_guest_entry, . - kvm_vmx_guest_entry
+
+	.section .note.GNU-stack, "", @progbits
