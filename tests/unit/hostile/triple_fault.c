@@ -1,0 +1,30 @@
+/* kvmkit-expect: exit=2 timeout=20 match=TBROK */
+/* kvmkit-expect: match=([Ss]hutdown|[Tt]riple) */
+// SPDX-License-Identifier: MIT
+/*
+ * Hostile guest: an IDT of limit 0 turns int3 into #GP, then #DF, then a
+ * triple fault.  The host must see the shutdown and end the test with
+ * TBROK, not hang or report a pass.
+ */
+#include "kvm_test.h"
+
+#ifdef COMPILE_PAYLOAD
+
+void main(void)
+{
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed))
+		empty = { 0, 0 };
+
+	asm volatile("lidt %0\n\tint3" : : "m"(empty) : "memory");
+	tst_res(TFAIL, "int3 with an empty IDT returned");
+}
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+};
+
+#endif /* COMPILE_PAYLOAD */
