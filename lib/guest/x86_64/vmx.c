@@ -41,32 +41,6 @@ static const char *const vmx_inst_errors[] = {
 	[28] = "Invalid operand to INVEPT/INVVPID",
 };
 
-static inline unsigned long vmx_read_cr0(void)
-{
-	unsigned long val;
-
-	asm volatile("mov %%cr0, %0" : "=r" (val));
-	return val;
-}
-
-static inline unsigned long vmx_read_cr4(void)
-{
-	unsigned long val;
-
-	asm volatile("mov %%cr4, %0" : "=r" (val));
-	return val;
-}
-
-static inline void vmx_write_cr0(unsigned long val)
-{
-	asm volatile("mov %0, %%cr0" : : "r" (val) : "memory");
-}
-
-static inline void vmx_write_cr4(unsigned long val)
-{
-	asm volatile("mov %0, %%cr4" : : "r" (val) : "memory");
-}
-
 /* CR0/CR4 as VMX operation requires them: FIXED0 bits set, FIXED1 bits
  * the only ones allowed */
 static unsigned long vmx_fix_cr0(unsigned long cr0)
@@ -162,7 +136,7 @@ void kvm_set_vmx_state(int enabled)
 
 		asm goto("vmxoff\n\tjna %l[fail]" : : : "cc" : fail);
 		vmx_on = 0;
-		vmx_write_cr4(vmx_read_cr4() & ~(unsigned long)CR4_VMXE);
+		kvm_set_cr4(kvm_read_cr4() & ~(unsigned long)CR4_VMXE);
 		return;
 	}
 
@@ -170,8 +144,8 @@ void kvm_set_vmx_state(int enabled)
 		return;
 
 	vmx_enable_feature_control();
-	vmx_write_cr0(vmx_fix_cr0(vmx_read_cr0()));
-	vmx_write_cr4(vmx_fix_cr4(vmx_read_cr4() | CR4_VMXE));
+	kvm_set_cr0(vmx_fix_cr0(kvm_read_cr0()));
+	kvm_set_cr4(vmx_fix_cr4(kvm_read_cr4() | CR4_VMXE));
 
 	if (!vmxon_region)
 		vmxon_region = kvm_alloc_vmcs();
