@@ -6,17 +6,23 @@
  *
  * The memory functions use the string instructions: a byte loop here
  * could be recognised by the optimiser and turned back into a call to
- * the very function being defined.
+ * the very function being defined.  They move quadwords where they can
+ * because the hosts we run on may emulate the guest one instruction (and
+ * one string iteration) at a time: 8 bytes per step is 8 times faster.
  */
 #include "kvm_guest.h"
 
 void *memset(void *dest, int val, size_t size)
 {
+	unsigned long pattern = 0x0101010101010101UL * (unsigned char)val;
+	size_t quads = size / 8, tail = size % 8;
 	void *d = dest;
 
-	asm volatile("rep stosb"
-		     : "+D"(d), "+c"(size)
-		     : "a"(val)
+	asm volatile("rep stosq\n\t"
+		     "mov %[tail], %%rcx\n\t"
+		     "rep stosb"
+		     : "+D"(d), "+c"(quads)
+		     : "a"(pattern), [tail] "r"(tail)
 		     : "memory");
 	return dest;
 }
@@ -28,31 +34,42 @@ void *memzero(void *dest, size_t size)
 
 void *memcpy(void *dest, const void *src, size_t size)
 {
+	size_t quads = size / 8, tail = size % 8;
 	void *d = dest;
 
-	asm volatile("rep movsb"
-		     : "+D"(d), "+S"(src), "+c"(size)
-		     :
+	asm volatile("rep movsq\n\t"
+		     "mov %[tail], %%rcx\n\t"
+		     "rep movsb"
+		     : "+D"(d), "+S"(src), "+c"(quads)
+		     : [tail] "r"(tail)
 		     : "memory");
 	return dest;
 }
 
 void *memmove(void *dest, const void *src, size_t size)
 {
+	size_t quads = size / 8, tail = size % 8;
 	char *d = dest;
 	const char *s = src;
 
 	if (d <= s || d >= s + size)
 		return memcpy(dest, src, size);
 
-	/* Overlap with dest above src: copy backwards, from the last byte */
+	/*
+	 * Overlap with dest above src: copy backwards, the odd tail bytes
+	 * at the end first, then the quadwords below them.
+	 */
 	d += size - 1;
 	s += size - 1;
 	asm volatile("std\n\t"
 		     "rep movsb\n\t"
+		     "sub $7, %%rsi\n\t"
+		     "sub $7, %%rdi\n\t"
+		     "mov %[quads], %%rcx\n\t"
+		     "rep movsq\n\t"
 		     "cld"
-		     : "+D"(d), "+S"(s), "+c"(size)
-		     :
+		     : "+D"(d), "+S"(s), "+c"(tail)
+		     : [quads] "r"(quads)
 		     : "memory", "cc");
 	return dest;
 }
