@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * LTP's KVM host library over kvmkit's native API: create a VM with one
+ * vCPU, its RAM and result page, boot the embedded payload straight into
+ * 64-bit mode, run it and print what it reports.
+ *
+ * The default functions for struct tst_test:
+ *
+ *	.test_all = tst_kvm_run, .setup = tst_kvm_setup,
+ *	.cleanup = tst_kvm_cleanup,
+ *
+ * Every helper ends the test with TBROK on failure, as in LTP.
+ */
+#ifndef KVM_HOST_H_
+#define KVM_HOST_H_
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <linux/kvm.h>
+#include "kvm_common.h"
+
+#define VM_KERNEL_BASEADDR	KVMKIT_PAYLOAD_BASE
+#define VM_RESET_BASEADDR	0xfffffff0
+#define VM_RESET_CODE_SIZE	8
+
+#define MIN_FREE_RAM		(10 * 1024 * 1024)
+#define DEFAULT_RAM_SIZE	KVMKIT_DEFAULT_RAM
+#define MAX_KVM_MEMSLOTS	8
+
+struct kvmkit_kvm;
+struct kvmkit_vm;
+struct kvmkit_vcpu;
+
+struct tst_kvm_instance {
+	int vm_fd, vcpu_fd;
+	struct kvm_run *vcpu_info;
+	size_t vcpu_info_size;
+	/* slots in use have a non-zero userspace_addr */
+	struct kvm_userspace_memory_region ram[MAX_KVM_MEMSLOTS];
+	struct tst_kvm_result *result;
+
+	/* kvmkit's objects behind the fds above (private) */
+	struct kvmkit_kvm *kvmkit_kvm;
+	struct kvmkit_vm *kvmkit_vm;
+	struct kvmkit_vcpu *kvmkit_vcpu;
+};
+
+/* The payload image, embedded by kvmkit-cc, loaded at VM_KERNEL_BASEADDR */
+extern const char kvm_payload_start[], kvm_payload_end[];
+
+/*
+ * LTP's real-mode reset vector code.  kvmkit's vCPU starts in 64-bit mode
+ * at the payload's entry point and never executes it; kept for tests that
+ * refer to it.
+ */
+extern const unsigned char tst_kvm_reset_code[VM_RESET_CODE_SIZE];
+
+/*
+ * Default test functions.  tst_kvm_run() creates a fresh VM per iteration,
+ * runs it, destroys it and calls tst_free_all().
+ */
+void tst_kvm_setup(void);
+void tst_kvm_run(void);
+void tst_kvm_cleanup(void);
+
+/* TBROK unless value (result->result) can go to tst_res()/tst_brk() */
+void tst_kvm_validate_result(int value);
+
+/* Print the report in inst's result page (tst_brk() for TBROK) */
+void tst_kvm_print_result(const struct tst_kvm_instance *inst);
+
+/*
+ * Guest virtual to guest physical address through the vCPU's current
+ * page tables; 0 when not mapped.
+ */
+uint64_t tst_kvm_get_phys_address(const struct tst_kvm_instance *inst,
+				  uint64_t addr);
+
+/* Memory slot (index into inst->ram) holding an address, or -1 */
+int tst_kvm_find_phys_memslot(const struct tst_kvm_instance *inst,
+			      uint64_t paddr);
+int tst_kvm_find_memslot(const struct tst_kvm_instance *inst, uint64_t addr);
+
+/*
+ * Host pointer for a guest virtual address, or NULL when it is not
+ * mapped to RAM.  Only the rest of that memory slot is valid behind it.
+ */
+void *tst_kvm_get_memptr(const struct tst_kvm_instance *inst, uint64_t addr);
+
+/*
+ * A guarded buffer (tst_alloc()) installed as memory slot `slot` from
+ * baseaddr rounded down to a page; returns its page-aligned start, so
+ * baseaddr itself is at ret + baseaddr % pagesize.  Freed by
+ * tst_free_all(), never by tst_kvm_destroy_instance().
+ */
+void *tst_kvm_alloc_memory(struct tst_kvm_instance *inst, unsigned int slot,
+			   uint64_t baseaddr, size_t size, unsigned int flags);
+
+/*
+ * KVM_GET_SUPPORTED_CPUID on an open /dev/kvm (malloc'ed, free() it);
+ * NULL when KVM_CAP_EXT_CPUID is missing.
+ */
+struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd);
+
+/*
+ * A new VM in inst: one vCPU with the supported CPUID, RAM from guest
+ * address 0 (slot 0, at least ram_size bytes, grown so that the payload
+ * leaves MIN_FREE_RAM free and capped below the result page, with a
+ * TWARN either way), the result page (slot 1) at KVM_RESULT_BASEADDR, and
+ * the payload loaded and ready to run in 64-bit mode.
+ */
+void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size);
+
+/*
+ * Run inst until the payload exits, printing its reports.  The guest gets
+ * the harness's per-run timeout (-T, KVMKIT_TIMEOUT; 5 s by default).
+ * Returns 0, or -1 with errno == exp_errno when KVM_RUN failed with
+ * exp_errno (EINTR: a signal interrupted the guest).
+ */
+int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno);
+
+/* Destroy the VM; memory from tst_kvm_alloc_memory() stays allocated */
+void tst_kvm_destroy_instance(struct tst_kvm_instance *inst);
+
+/*
+ * Wait for the guest's tst_signal_host()/tst_wait_host().  timeout_ms:
+ * 0 checks once, negative waits forever.  Returns 0 on a signal,
+ * KVM_TEXIT when the guest exited, -1 on timeout.
+ */
+int tst_kvm_wait_guest(struct tst_kvm_instance *inst, int timeout_ms);
+
+/* Consume the guest's signal; a guest in tst_wait_host() resumes */
+void tst_kvm_clear_guest_signal(struct tst_kvm_instance *inst);
+
+/*
+ * Makes every test that includes this header check /dev/kvm before
+ * setup(): TCONF with the reason when it cannot be opened.
+ */
+void tst_kvm_precheck(void);
+static void (*const tst_kvm_precheck_ref_)(void) __attribute__((used)) =
+	tst_kvm_precheck;
+
+#endif /* KVM_HOST_H_ */
