@@ -45,13 +45,12 @@ static void out_char(struct printf_out *o, char c)
 
 static void out_repeat(struct printf_out *o, char c, size_t n)
 {
-	/* A huge width past the end of the buffer costs nothing */
-	if (o->len >= o->size) {
-		o->len += n;
-		return;
+	while (n && o->len + 1 < o->size) {
+		o->buf[o->len++] = c;
+		n--;
 	}
-	while (n--)
-		out_char(o, c);
+	/* A huge width past the end of the buffer costs nothing */
+	o->len += n;
 }
 
 static void out_mem(struct printf_out *o, const char *s, size_t n)
@@ -312,7 +311,8 @@ int kvmkit_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				out_field(&o, &spec, "(nil)", 5);
 				break;
 			}
-			spec.plus = spec.space = spec.alt = 0;
+			/* as glibc: %#lx, '+' and ' ' included */
+			spec.alt = 0;
 			out_integer(&o, &spec, uval, 0, 16, "0x");
 			break;
 		case 'c':
