@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/* Creating and destroying a test VM */
+#include <stdlib.h>
+
+#define TST_NO_DEFAULT_MAIN
+#include "kvm_private.h"
+
+/* LTP's real-mode "JMP 0x1000"; kvmkit boots in 64-bit mode and skips it */
+const unsigned char tst_kvm_reset_code[VM_RESET_CODE_SIZE] = {
+	0xea, 0x00, 0x10, 0x00, 0x00
+};
+
+struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd)
+{
+	unsigned int count;
+	struct kvm_cpuid2 *ret;
+
+	if (!SAFE_IOCTL(sysfd, KVM_CHECK_EXTENSION, KVM_CAP_EXT_CPUID))
+		return NULL;
+
+	/* the ioctl says E2BIG until the buffer holds every entry */
+	for (count = 64; count < 1 << 20; count *= 2) {
+		ret = SAFE_MALLOC(sizeof(*ret) + count * sizeof(ret->entries[0]));
+		ret->nent = count;
+		if (!ioctl(sysfd, KVM_GET_SUPPORTED_CPUID, ret))
+			return ret;
+		free(ret);
+		if (errno != E2BIG)
+			break;
+	}
+	tst_brk(TBROK | TERRNO, "ioctl(KVM_GET_SUPPORTED_CPUID) failed");
+	return NULL;
+}
+
+/* LTP's RAM size rules, with the same warnings */
+static size_t ram_size_for(size_t ram_size, size_t payload_size)
+{
+	const size_t result_page = KVM_RESULT_BASEADDR -
+				   KVM_RESULT_BASEADDR % getpagesize();
+
+	if (ram_size < VM_KERNEL_BASEADDR + payload_size + MIN_FREE_RAM) {
+		ram_size = VM_KERNEL_BASEADDR + payload_size + MIN_FREE_RAM;
+		ram_size = LTP_ALIGN(ram_size, (size_t)1024 * 1024);
+		tst_res(TWARN, "RAM size increased to %zu bytes", ram_size);
+	}
+	if (ram_size > result_page) {
+		ram_size = result_page;
+		tst_res(TWARN, "RAM size truncated to %zu bytes", ram_size);
+	}
+	return ram_size;
+}
+
+void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
+{
+	const size_t payload_size = kvm_payload_end - kvm_payload_start;
+	char err[KVMKIT_ERR_MAX] = "";
+	struct kvm_cpuid2 *cpuid = NULL;
+	char *buf;
+	int ret;
+
+	memset(inst, 0, sizeof(*inst));
+	inst->vm_fd = -1;
+	inst->vcpu_fd = -1;
+	ram_size = ram_size_for(ram_size, payload_size);
+
+	if (kvmkit_kvm_open(&inst->kvmkit_kvm, NULL, err, sizeof(err))) {
+		tst_brk(TBROK, "%s", err);
+		return;
+	}
+	ret = kvmkit_kvm_supported_cpuid(inst->kvmkit_kvm, &cpuid);
+	if (ret && ret != -ENOSYS && ret != -EINVAL)
+		tst_brk(TBROK, "%s", kvmkit_kvm_error(inst->kvmkit_kvm));
+	if (kvmkit_vm_create(inst->kvmkit_kvm, &inst->kvmkit_vm))
+		goto kvm_fail;
+	inst->vm_fd = kvmkit_vm_fd(inst->kvmkit_vm);
+	if (kvmkit_vcpu_create(inst->kvmkit_vm, 0, &inst->kvmkit_vcpu))
+		goto vm_fail;
+	inst->vcpu_fd = kvmkit_vcpu_fd(inst->kvmkit_vcpu);
+	inst->vcpu_info = kvmkit_vcpu_kvm_run(inst->kvmkit_vcpu);
+	inst->vcpu_info_size = kvmkit_vcpu_kvm_run_size(inst->kvmkit_vcpu);
+	/* x86-64 guests need the real CPUID: long mode is in it */
+	if (cpuid && kvmkit_vcpu_set_cpuid(inst->kvmkit_vcpu, cpuid))
+		goto vcpu_fail;
+
+	tst_kvm_alloc_memory(inst, 0, 0, ram_size, 0);
+	buf = tst_kvm_alloc_memory(inst, 1, KVM_RESULT_BASEADDR,
+				   KVM_RESULT_SIZE, 0);
+	memset(buf, 0, KVM_RESULT_SIZE);
+	inst->result = (struct tst_kvm_result *)
+		(buf + KVM_RESULT_BASEADDR % getpagesize());
+	inst->result->result = KVM_TNONE;
+	inst->result->message[0] = '\0';
+
+	if (kvmkit_payload_load(inst->kvmkit_vm, kvm_payload_start, payload_size))
+		goto vm_fail;
+	if (kvmkit_payload_boot(inst->kvmkit_vcpu, cpuid))
+		goto vcpu_fail;
+	free(cpuid);
+	return;
+
+kvm_fail:
+	free(cpuid);
+	tst_brk(TBROK, "%s", kvmkit_kvm_error(inst->kvmkit_kvm));
+	return;
+vm_fail:
+	free(cpuid);
+	tst_brk(TBROK, "%s", kvmkit_vm_error(inst->kvmkit_vm));
+	return;
+vcpu_fail:
+	free(cpuid);
+	tst_brk(TBROK, "%s", kvmkit_vcpu_error(inst->kvmkit_vcpu));
+}
+
+void tst_kvm_destroy_instance(struct tst_kvm_instance *inst)
+{
+	if (inst->kvmkit_vm) {
+		kvmkit_vm_destroy(inst->kvmkit_vm);	/* and its vCPU */
+	} else if (inst->vm_fd >= 0 && !inst->kvmkit_kvm) {
+		/* built by hand around raw fds: close what LTP would */
+		if (inst->vcpu_info && inst->vcpu_info != MAP_FAILED)
+			munmap(inst->vcpu_info, inst->vcpu_info_size);
+		if (inst->vcpu_fd >= 0)
+			close(inst->vcpu_fd);
+		close(inst->vm_fd);
+	}
+	if (inst->kvmkit_kvm)
+		kvmkit_kvm_close(inst->kvmkit_kvm);
+
+	/* a second destroy (run, then cleanup) must find nothing to do */
+	inst->kvmkit_vm = NULL;
+	inst->kvmkit_vcpu = NULL;
+	inst->kvmkit_kvm = NULL;
+	inst->vm_fd = -1;
+	inst->vcpu_fd = -1;
+	inst->vcpu_info = NULL;
+	inst->result = NULL;
+	memset(inst->ram, 0, sizeof(inst->ram));
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Private to lib/ltp's KVM files */
+#ifndef KVMKIT_LTP_KVM_PRIVATE_H
+#define KVMKIT_LTP_KVM_PRIVATE_H
+
+#include <kvmkit/kvmkit.h>
+#include "ltp_private.h"
+#include "kvm_host.h"
+
+/*
+ * Validate and print one report: tst_res() at the guest's file:line, or
+ * tst_brk() for TBROK.  A file name the host could not read becomes
+ * "<bad file address 0x...>", a message without its NUL gets
+ * " [message truncated]".
+ */
+void tst_kvm_print_report(const struct kvmkit_report *rep);
+
+/*
+ * Guest source location of a guest address from the payload's line table
+ * (embedded by kvmkit-cc); 0 when found, with file a base name.
+ */
+int tst_kvm_guest_line(uint64_t rip, char *file, size_t len,
+		       unsigned int *line);
+
+#endif /* KVMKIT_LTP_KVM_PRIVATE_H */

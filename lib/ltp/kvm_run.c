@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run loop: every exit of the test vCPU is decoded once by kvmkit and
+ * dispatched here.  A guest report costs its one port-I/O exit; anything
+ * the test did not ask for ends the test with TBROK and enough state
+ * (registers, the guest's source line when the line table has it) to
+ * debug it from the log alone.
+ */
+#include <stdio.h>
+#include <kvmkit/x86.h>
+
+#define TST_NO_DEFAULT_MAIN
+#include "kvm_private.h"
+
+enum step { RESUME, DONE, FAILED_ERRNO };
+
+struct run_ctx {
+	struct tst_kvm_instance *inst;
+	struct kvmkit_vcpu *vcpu;
+	int exp_errno;
+	struct kvmkit_report rep;
+};
+
+static void disarm(struct run_ctx *c)
+{
+	kvmkit_vcpu_set_timeout(c->vcpu, 0);
+}
+
+/* " (at test.c:12)" for the guest's current RIP, or "" */
+static void where(struct run_ctx *c, char *buf, size_t len)
+{
+	struct kvm_regs regs;
+	char file[128];
+	unsigned int line;
+
+	buf[0] = '\0';
+	if (!kvmkit_vcpu_get_regs(c->vcpu, &regs) &&
+	    !tst_kvm_guest_line(regs.rip, file, sizeof(file), &line))
+		snprintf(buf, len, " (at %s:%u)", file, line);
+}
+
+/* TBROK with the guest's registers; never returns unless in cleanup */
+static void __attribute__((format(printf, 3, 4)))
+guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
+{
+	char msg[512], at[160], regs[4096];
+	va_list va;
+
+	disarm(c);
+	va_start(va, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, va);
+	va_end(va);
+	where(c, at, sizeof(at));
+	if (kvmkit_vcpu_dump(c->vcpu, regs, sizeof(regs)))
+		snprintf(regs, sizeof(regs), "(registers unavailable: %s)",
+			 kvmkit_vcpu_error(c->vcpu));
+	else if (regs[0] && regs[strlen(regs) - 1] == '\n')
+		regs[strlen(regs) - 1] = '\0';
+	tst_brk_(__FILE__, lineno, TBROK, "%s%s\n%s", msg, at, regs);
+}
+
+static enum step on_report(struct run_ctx *c)
+{
+	if (kvmkit_report_read(c->vcpu, &c->rep)) {
+		guest_broke(c, __LINE__, "Cannot read the result page: %s",
+			    kvmkit_vcpu_error(c->vcpu));
+		return DONE;
+	}
+	if (TTYPE_RESULT(c->rep.result) == TBROK && c->rep.result != KVM_TNONE)
+		disarm(c);
+	tst_kvm_print_report(&c->rep);
+	/* consumed: a stale value must not look like a new signal or result */
+	__atomic_store_n(&c->inst->result->result, KVM_TNONE, __ATOMIC_RELEASE);
+	return RESUME;
+}
+
+static enum step on_exception(struct run_ctx *c)
+{
+	struct kvmkit_exception_frame frame;
+	char text[2048], file[128], badfile[64];
+	const char *fname = __FILE__;
+	unsigned int line = __LINE__;
+	size_t len;
+
+	disarm(c);
+	if (kvmkit_report_read(c->vcpu, &c->rep)) {
+		guest_broke(c, __LINE__, "Cannot read the result page: %s",
+			    kvmkit_vcpu_error(c->vcpu));
+		return DONE;
+	}
+	/* the frame is binary and the guest's: use the host's copy only */
+	memcpy(&frame, c->rep.message, sizeof(frame));
+	len = kvmkit_x86_format_exception(&frame, text, sizeof(text));
+	while (len && text[len - 1] == '\n')
+		text[--len] = '\0';
+
+	/* Name the faulting line of the test when the line table knows it */
+	if (!tst_kvm_guest_line(frame.rip, file, sizeof(file), &line)) {
+		fname = file;
+	} else if (c->rep.lineno > 0) {
+		line = c->rep.lineno;
+		if (c->rep.file_ok) {
+			fname = c->rep.file;
+		} else {
+			snprintf(badfile, sizeof(badfile), "<bad file address 0x%llx>",
+				 (unsigned long long)c->rep.file_addr);
+			fname = badfile;
+		}
+	}
+	tst_brk_(fname, line, TBROK, "Unhandled exception: %s", text);
+	return DONE;
+}
+
+static enum step on_port_out(struct run_ctx *c, const struct kvmkit_exit *e)
+{
+	uint32_t nr = 0;
+
+	if (e->io.port == KVMKIT_HC_PORT && e->io.size == 4 &&
+	    e->io.count == 1) {
+		memcpy(&nr, e->io.data, sizeof(nr));
+		switch (nr) {
+		case KVMKIT_HC_REPORT:
+			return on_report(c);
+		case KVMKIT_HC_EXIT:
+			disarm(c);
+			/* what tst_kvm_wait_guest() in another thread waits for */
+			__atomic_store_n(&c->inst->result->result, KVM_TEXIT,
+					 __ATOMIC_RELEASE);
+			return DONE;
+		case KVMKIT_HC_EXCEPTION:
+			return on_exception(c);
+		}
+		guest_broke(c, __LINE__, "unexpected port I/O: unknown hypercall 0x%x (%u) on port 0x%x",
+			    nr, nr, e->io.port);
+		return DONE;
+	}
+	if (e->io.size <= 4)
+		memcpy(&nr, e->io.data, e->io.size);
+	guest_broke(c, __LINE__, "unexpected port I/O: OUT of 0x%x to port 0x%x (%u), size %u, count %u",
+		    nr, e->io.port, e->io.port, e->io.size, e->io.count);
+	return DONE;
+}
+
+static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
+{
+	struct kvm_run *run = c->inst->vcpu_info;
+	char desc[256];
+
+	switch (e->type) {
+	case KVMKIT_EXIT_IO_OUT:
+		return on_port_out(c, e);
+	case KVMKIT_EXIT_IO_IN:
+		guest_broke(c, __LINE__, "unexpected port I/O: IN from port 0x%x (%u), size %u, count %u",
+			    e->io.port, e->io.port, e->io.size, e->io.count);
+		return DONE;
+	case KVMKIT_EXIT_HLT:
+		/* hlt with interrupts on waits for one: resume, never a result */
+		if (run->if_flag)
+			return RESUME;
+		guest_broke(c, __LINE__, "guest halted with interrupts disabled");
+		return DONE;
+	case KVMKIT_EXIT_SHUTDOWN:
+		guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN)");
+		return DONE;
+	case KVMKIT_EXIT_TIMEOUT: {
+		uint64_t ns = tst_kvmkit_guest_timeout_ns();
+
+		guest_broke(c, __LINE__, "guest timed out: did not finish within %llu.%03llu s (see -T)",
+			    (unsigned long long)(ns / 1000000000),
+			    (unsigned long long)(ns % 1000000000 / 1000000));
+		return DONE;
+	}
+	case KVMKIT_EXIT_INTERRUPTED:
+		if (c->exp_errno != EINTR)
+			return RESUME;
+		disarm(c);
+		errno = EINTR;
+		return FAILED_ERRNO;
+	case KVMKIT_EXIT_ERROR:
+		if (c->exp_errno && e->error == c->exp_errno) {
+			disarm(c);
+			errno = c->exp_errno;
+			return FAILED_ERRNO;
+		}
+		disarm(c);
+		errno = e->error;
+		tst_brk(TBROK | TERRNO, "ioctl(KVM_RUN) failed");
+		return DONE;
+	default:
+		kvmkit_exit_describe(e, desc, sizeof(desc));
+		guest_broke(c, __LINE__, "unexpected VM exit: %s", desc);
+		return DONE;
+	}
+}
+
+int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
+{
+	struct run_ctx *c;
+	struct kvmkit_exit e;
+	enum step step = RESUME;
+
+	if (!inst->kvmkit_vcpu || !inst->result) {
+		tst_brk(TBROK, "KVM instance was not created by tst_kvm_create_instance()");
+		return -1;
+	}
+	c = SAFE_MALLOC(sizeof(*c));	/* the report copy is 4 KiB */
+	c->inst = inst;
+	c->vcpu = inst->kvmkit_vcpu;
+	c->exp_errno = exp_errno;
+
+	/* armed in this thread: the timer interrupts the thread that runs */
+	if (kvmkit_vcpu_set_timeout(c->vcpu, tst_kvmkit_guest_timeout_ns())) {
+		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
+			kvmkit_vcpu_error(c->vcpu));
+		free(c);
+		return -1;
+	}
+	while (step == RESUME) {
+		kvmkit_vcpu_run(c->vcpu, &e);
+		step = dispatch(c, &e);
+	}
+	disarm(c);
+	free(c);
+	return step == FAILED_ERRNO ? -1 : 0;
+}
