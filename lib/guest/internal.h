@@ -26,8 +26,4 @@ void kvmkit_arch_stop(void) __attribute__((noreturn));
 /* Spin-loop hint (PAUSE); never an exit */
 void kvmkit_arch_cpu_relax(void);
 
-/* Fill the result page with a formatted report (no hypercall) */
-void kvmkit_fill_report(const char *file, int lineno, int result,
-			const char *fmt, va_list ap);
-
 #endif /* KVMKIT_GUEST_INTERNAL_H */

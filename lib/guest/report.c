@@ -9,7 +9,7 @@
 #include "internal.h"
 #include "printf.h"
 
-void kvmkit_fill_report(const char *file, int lineno, int result,
+static void fill_report(const char *file, int lineno, int result,
 			const char *fmt, va_list ap)
 {
 	/* The message is written while the guest owns the page */
@@ -36,7 +36,7 @@ void tst_res_(const char *file, const int lineno, int result,
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvmkit_fill_report(file, lineno, result, fmt, ap);
+	fill_report(file, lineno, result, fmt, ap);
 	va_end(ap);
 	kvmkit_arch_hypercall(KVMKIT_HC_REPORT);
 }
@@ -47,7 +47,7 @@ void tst_brk_(const char *file, const int lineno, int result,
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvmkit_fill_report(file, lineno, result, fmt, ap);
+	fill_report(file, lineno, result, fmt, ap);
 	va_end(ap);
 	kvmkit_arch_hypercall(KVMKIT_HC_REPORT);
 	kvm_exit();
