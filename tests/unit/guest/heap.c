@@ -28,13 +28,28 @@ static void fail(void)
 	bad = 1;
 }
 
+/*
+ * The bytes of a block that fill() and verify() touch: the first and last
+ * 64 and one every 64 KiB between.  Guest code may run emulated, one
+ * instruction at a time, so touching every byte of 8 MiB would take
+ * minutes; the ends are where an overlap or a short block shows.
+ */
+static size_t next_offset(size_t i, size_t size)
+{
+	if (i + 1 < 64 || i + 1 >= size - 64 || size <= 128)
+		return i + 1;
+	if (i + 65536 < size - 64)
+		return i + 65536;
+	return size - 64;
+}
+
 /* Fill a block with a pattern unique to it; verify() reads it back */
 static void fill(const struct block *b, unsigned int id)
 {
 	uint8_t *p = (uint8_t *)b->start;
 	size_t i;
 
-	for (i = 0; i < b->size; i++)
+	for (i = 0; i < b->size; i = next_offset(i, b->size))
 		p[i] = (uint8_t)(id * 31 + i);
 }
 
@@ -43,7 +58,7 @@ static int verify(const struct block *b, unsigned int id)
 	const volatile uint8_t *p = (const uint8_t *)b->start;
 	size_t i;
 
-	for (i = 0; i < b->size; i++)
+	for (i = 0; i < b->size; i = next_offset(i, b->size))
 		if (p[i] != (uint8_t)(id * 31 + i))
 			return 0;
 	return 1;
@@ -152,7 +167,7 @@ void main(void)
 		}
 	}
 	if (!bad)
-		tst_res(TPASS, "%u blocks (8 MiB included) written and read back intact",
+		tst_res(TPASS, "%u blocks (8 MiB included) written and read back intact at both ends",
 			nblocks);
 }
 

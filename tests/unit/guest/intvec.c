@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * Guest runtime: every vector from 32 to 255 reaches its own callback and
- * resumes.  INT n is raised for each vector in turn with a callback
- * installed on all of them; each callback must run exactly once, for its
- * own vector (userdata), with error code 0 and the frame's RIP just after
- * the INT instruction.  A wrong stub table (vectors swapped, a stub size
- * off by one, an error-code pop on a vector that has none) shows up as a
- * wrong vector, a wrong RIP or a crash.
+ * resumes.  Each vector in turn is injected by the controller (see
+ * inject.h: software INT n is not available on every host) with a
+ * callback installed on all of them; each callback must run exactly once,
+ * for its own vector (userdata), with error code 0 and the frame's RIP
+ * just after the requesting instruction.  A wrong stub table (vectors
+ * swapped, a stub size off by one, an error-code pop on a vector that has
+ * none) shows up as a wrong vector, a wrong RIP or a crash.
  */
 #include "kvm_test.h"
+#include "inject.h"
 
 #ifdef COMPILE_PAYLOAD
 
@@ -31,29 +33,6 @@ static int count(void *userdata, struct kvm_interrupt_frame *ifrm,
 	return 1;
 }
 
-/* INT imm8 with the address of the next instruction in *after */
-#define RAISE(v)							\
-	case v:								\
-		asm volatile("int %1\n\t1: lea 1b(%%rip), %0"		\
-			     : "=r"(after) : "i"(v) : "memory");	\
-		break;
-#define ROW(h)								\
-	RAISE(0x##h##0) RAISE(0x##h##1) RAISE(0x##h##2) RAISE(0x##h##3)	\
-	RAISE(0x##h##4) RAISE(0x##h##5) RAISE(0x##h##6) RAISE(0x##h##7)	\
-	RAISE(0x##h##8) RAISE(0x##h##9) RAISE(0x##h##a) RAISE(0x##h##b)	\
-	RAISE(0x##h##c) RAISE(0x##h##d) RAISE(0x##h##e) RAISE(0x##h##f)
-
-static uintptr_t raise_vector(unsigned int v)
-{
-	uintptr_t after = 0;
-
-	switch (v) {
-	ROW(2) ROW(3) ROW(4) ROW(5) ROW(6) ROW(7) ROW(8) ROW(9)
-	ROW(a) ROW(b) ROW(c) ROW(d) ROW(e) ROW(f)
-	}
-	return after;
-}
-
 void main(void)
 {
 	unsigned int v, bad = 0;
@@ -66,11 +45,11 @@ void main(void)
 		last_vector = ~0UL;
 		last_errcode = ~0UL;
 		last_ip = 0;
-		after = raise_vector(v);
+		after = inject_interrupt(v);
 
 		if (last_vector != v || last_errcode || last_ip != after) {
 			if (bad++ < 8)
-				tst_res(TFAIL, "int $%u: callback of vector %lu, error code 0x%lx, RIP 0x%lx (expected %u, 0, 0x%lx)",
+				tst_res(TFAIL, "vector %u: callback of vector %lu, error code 0x%lx, RIP 0x%lx (expected %u, 0, 0x%lx)",
 					v, last_vector, last_errcode,
 					(unsigned long)last_ip, v,
 					(unsigned long)after);
@@ -88,12 +67,12 @@ void main(void)
 	if (bad)
 		tst_res(TFAIL, "%u mismatches over vectors 32-255", bad);
 	else
-		tst_res(TPASS, "int $32..$255: each callback ran once, error code 0, RIP after the INT");
+		tst_res(TPASS, "vectors 32-255: each callback ran once, error code 0, RIP after the request");
 
 	/* Removing a callback must not disturb its neighbours */
 	tst_set_interrupt_callback(0x41, NULL, NULL);
 	last_vector = ~0UL;
-	after = raise_vector(0x40);
+	after = inject_interrupt(0x40);
 	if (last_vector == 0x40 && last_ip == after)
 		tst_res(TPASS, "vector 0x40 still handled after 0x41's callback was removed");
 	else
@@ -102,10 +81,24 @@ void main(void)
 
 #else /* COMPILE_PAYLOAD */
 
+static struct tst_kvm_instance vm = { .vm_fd = -1 };
+
+static void run(void)
+{
+	tst_kvm_create_instance(&vm, DEFAULT_RAM_SIZE);
+	inject_run(&vm, 0);
+	tst_kvm_destroy_instance(&vm);
+	tst_free_all();
+}
+
+static void cleanup(void)
+{
+	tst_kvm_destroy_instance(&vm);
+}
+
 static struct tst_test test = {
-	.test_all = tst_kvm_run,
-	.setup = tst_kvm_setup,
-	.cleanup = tst_kvm_cleanup,
+	.test_all = run,
+	.cleanup = cleanup,
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -53,24 +53,36 @@ void main(void)
 #include <string.h>
 
 static struct tst_kvm_instance vm = { .vm_fd = -1 };
+static int vm_running;
 
 static void *vm_thread(void *arg)
 {
 	tst_kvm_run_instance(&vm, 0);
+	__atomic_store_n(&vm_running, 0, __ATOMIC_RELEASE);
 	return arg;
 }
 
-/* The guest words behind the signal's data pointer, or NULL */
+/*
+ * The guest words behind the signal's data pointer, or NULL.  Not
+ * tst_kvm_get_memptr(): translating a virtual address reads the vCPU's
+ * control registers (KVM_GET_SREGS), and a vCPU ioctl waits until
+ * KVM_RUN returns in the other thread, which it never does while the
+ * guest spins in tst_wait_host().  The payload's statics are identity-
+ * mapped, so the physical slot lookup, pure memory, is enough.
+ */
 static volatile uint64_t *signal_data(size_t words)
 {
 	uint64_t addr = vm.result->file_addr;
-	int slot = tst_kvm_find_memslot(&vm, addr);
-	volatile uint64_t *p = tst_kvm_get_memptr(&vm, addr);
+	int slot = tst_kvm_find_phys_memslot(&vm, addr);
+	const struct kvm_userspace_memory_region *r;
 
-	if (slot < 0 || !p || addr + words * 8 < addr ||
-	    addr + words * 8 > vm.ram[slot].guest_phys_addr + vm.ram[slot].memory_size)
+	if (slot < 0 || addr + words * 8 < addr)
 		return NULL;
-	return p;
+	r = &vm.ram[slot];
+	if (addr + words * 8 > r->guest_phys_addr + r->memory_size)
+		return NULL;
+	return (volatile uint64_t *)(uintptr_t)(r->userspace_addr +
+						 (addr - r->guest_phys_addr));
 }
 
 static int wait_signal(const char *what)
@@ -100,9 +112,12 @@ static void run(void)
 		tst_res(TFAIL, "host: tst_kvm_wait_guest(0) before the guest runs returned %d",
 			ret);
 
+	vm_running = 1;
 	ret = pthread_create(&tid, NULL, vm_thread, NULL);
-	if (ret)
+	if (ret) {
+		vm_running = 0;
 		tst_brk(TBROK, "pthread_create: %s", strerror(ret));
+	}
 
 	if (!wait_signal("tst_wait_host()")) {
 		box = signal_data(2);
@@ -141,9 +156,11 @@ static void run(void)
 	tst_free_all();
 }
 
+/* A VM that still runs in its thread (the test broke meanwhile) stays */
 static void cleanup(void)
 {
-	tst_kvm_destroy_instance(&vm);
+	if (!__atomic_load_n(&vm_running, __ATOMIC_ACQUIRE))
+		tst_kvm_destroy_instance(&vm);
 }
 
 static struct tst_test test = {

@@ -2,8 +2,8 @@
 /* kvmkit-expect: match=([Ss]hutdown|[Tt]riple) */
 // SPDX-License-Identifier: MIT
 /*
- * Hostile guest: an IDT of limit 0 turns int3 into #GP, then #DF, then a
- * triple fault.  The host must see the shutdown and end the test with
+ * Hostile guest: with an IDT of limit 0, the #UD of ud2 cannot be
+ * delivered (#GP), nor can that #GP (#DF), nor the #DF: a triple fault.  The host must see the shutdown and end the test with
  * TBROK, not hang or report a pass.
  */
 #include "kvm_test.h"
@@ -15,8 +15,8 @@ void main(void)
 	struct { uint16_t limit; uint64_t base; } __attribute__((packed))
 		empty = { 0, 0 };
 
-	asm volatile("lidt %0\n\tint3" : : "m"(empty) : "memory");
-	tst_res(TFAIL, "int3 with an empty IDT returned");
+	asm volatile("lidt %0\n\tud2" : : "m"(empty) : "memory");
+	tst_res(TFAIL, "ud2 with an empty IDT returned");
 }
 
 #else /* COMPILE_PAYLOAD */
