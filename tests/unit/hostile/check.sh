@@ -8,7 +8,7 @@
 #
 #   /* kvmkit-expect: exit=2 timeout=10 env=KVMKIT_TIMEOUT=1 match=REGEX */
 #
-# exit=N      the exit status the binary must end with (required, once)
+# exit=N[,M]  the exit status(es) the binary may end with (required, once)
 # timeout=S   seconds before the binary is killed and the check fails (20)
 # env=K=V     environment for the binary (repeatable, no spaces)
 # arg=A       command-line argument for the binary (repeatable, no spaces)
@@ -95,8 +95,11 @@ for bin in "$@"; do
 	why=
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		why="killed after ${tmo}s (exit $rc), expected exit $exit_want"
-	elif [ "$rc" != "$exit_want" ]; then
-		why="exit $rc, expected $exit_want"
+	else
+		case ",$exit_want," in
+		*",$rc,"*) ;;
+		*) why="exit $rc, expected $exit_want" ;;
+		esac
 	fi
 	while IFS="$(printf '\t')" read -r kind re; do
 		case $kind in
