@@ -71,7 +71,8 @@ static size_t append(char *buf, size_t len, size_t size, const char *s)
 }
 
 /* The last words of the process: one TBROK line, restore, summary */
-static void fatal_exit(const char *what, const char *detail)
+static void fatal_exit(const char *what, const char *detail,
+		       const char *suffix)
 {
 	char line[256];
 	size_t len = 0;
@@ -83,6 +84,7 @@ static void fatal_exit(const char *what, const char *detail)
 	len = append(line, len, sizeof(line) - 1, TST_LIB_FILE ":0: TBROK: ");
 	len = append(line, len, sizeof(line) - 1, what);
 	len = append(line, len, sizeof(line) - 1, detail);
+	len = append(line, len, sizeof(line) - 1, suffix);
 	line[len++] = '\n';
 	tst_write_all(STDERR_FILENO, line, len);
 	if (tst_results)
@@ -102,11 +104,11 @@ static void fatal_handler(int sig)
 
 		len += tst_fmt_uint(detail + len, watchdog_seconds);
 		memcpy(detail + len, " s)", 4);
-		fatal_exit("Test killed! (timeout?)", detail);
+		fatal_exit("Test killed! (timeout?)", detail, "");
 	}
 	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
-		fatal_exit("Test interrupted by ", name);
-	fatal_exit("Test killed by ", name);
+		fatal_exit("Test interrupted by ", name, "!");
+	fatal_exit("Test killed by ", name, "!");
 }
 
 static void catch(int sig, int flags)

@@ -1,0 +1,151 @@
+#!/bin/sh
+# Host-only checks of kvmkit's LTP harness (no KVM needed): build each
+# small tst_test.h program here against $O/lib/libkvmkit_ltp.a and
+# libkvmkit.a, run it, and check its exit code and output lines.
+#
+#   O=build CC=gcc sh tests/unit/harness/run.sh
+#
+# Exit status 0 when every check passed, 1 otherwise.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+O=${O:-build}
+case $O in /*) build=$O ;; *) build=$root/$O ;; esac
+CC=${CC:-gcc}
+
+for lib in libkvmkit_ltp.a libkvmkit.a; do
+	if ! [ -r "$build/lib/$lib" ]; then
+		echo "harness: $build/lib/$lib missing: run make first" >&2
+		exit 1
+	fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmkit-harness.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+checks=0 failed=0
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $name: $*"
+	sed 's/^/    | /' "$tmp/out" | head -n 20
+}
+
+# build NAME: compile tests/unit/harness/NAME.c into $tmp/NAME
+build() {
+	if ! $CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		-I"$root/lib/ltp/include" -I"$root/include" ${SAN_CFLAGS:-} \
+		"$here/$1.c" -o "$tmp/$1" \
+		"$build/lib/libkvmkit_ltp.a" "$build/lib/libkvmkit.a" \
+		-lpthread -lrt >"$tmp/cc.log" 2>&1; then
+		name=$1
+		cp "$tmp/cc.log" "$tmp/out"
+		fail "does not build"
+		return 1
+	fi
+}
+
+# run NAME WANT_EXIT [ARGS...]: run it (stdout+stderr to $tmp/out)
+run() {
+	name=$1 want=$2
+	shift 2
+	checks=$((checks + 1))
+	(cd "$tmp" && ./"$name" "$@") >"$tmp/out" 2>&1
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		fail "exit $got, expected $want"
+		return 1
+	fi
+	return 0
+}
+
+# has RE [COUNT]: an output line matches RE (exactly COUNT lines if given)
+has() {
+	n=$(grep -Ec -- "$1" "$tmp/out")
+	if [ $# -ge 2 ]; then
+		[ "$n" -eq "$2" ] || fail "$n lines match /$1/, expected $2"
+	else
+		[ "$n" -ge 1 ] || fail "no line matches /$1/"
+	fi
+}
+
+hasnot() {
+	! grep -Eq -- "$1" "$tmp/out" || fail "a line matches /$1/"
+}
+
+for t in pass fail brk conf warn tconf_msg noresult thread_brk cleanup_brk \
+	 crash kconfig forked checks; do
+	build $t || continue
+done
+
+# TPASS only: 0, LTP's line format and summary
+if run pass 0; then
+	has '^pass\.c:[0-9]+: TPASS: iteration 1$' 1
+	has '^Summary:$' 1
+	has '^passed   1$' 1
+	has '^failed   0$' 1
+	has '^broken   0$' 1
+	has '^skipped  0$' 1
+	has '^warnings 0$' 1
+fi
+# -i 3 runs test_all three times
+run pass 0 -i 3 && has 'TPASS: iteration [123]$' 3 && has '^passed   3$'
+# -i 0 runs nothing (and the summary says so)
+run pass 0 -i 0 && has 'TPASS' 0
+# a bad flag: one usage line, exit TBROK, nothing run
+if run pass 2 -x; then
+	has "Invalid option '-x'" 1
+	has 'usage:' 1
+	hasnot 'TPASS|Summary'
+	[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "more than one line for a bad flag"
+fi
+run pass 2 -i && has "Missing argument for option '-i'"
+run pass 2 -i abc && has "Invalid -i value 'abc'"
+run pass 2 extra && has "Unexpected argument 'extra'"
+run pass 0 -h && has '^-i n ' && hasnot 'TPASS'
+KVMKIT_TIMEOUT=bogus run pass 2 && has "Invalid KVMKIT_TIMEOUT"
+
+# a TFAIL: 1
+run fail 1 && has 'fail\.c:[0-9]+: TFAIL: case 1 failed$' 1 && has '^failed   1$'
+# tst_brk(TBROK): 2, cleanup once, nothing after it, errno appended
+if run brk 2; then
+	has 'brk\.c:[0-9]+: TBROK: broken on purpose: ENOENT \(2\)$' 1
+	has 'TINFO: cleanup ran$' 1
+	has 'TINFO: setup ran$' 1
+	hasnot 'TFAIL'
+	has '^broken   1$'
+fi
+# TCONF only: 32, cleanup once
+run conf 32 && has 'TCONF: not on this machine$' 1 && has 'cleanup ran$' 1 && hasnot TFAIL
+# TWARN: 4
+run warn 4 && has 'TWARN: but warned$' 1 && has '^warnings 1$'
+# TST_TEST_TCONF: 32
+run tconf_msg 32 && has 'TCONF: compiled out here$' 1
+# no result: TBROK
+run noresult 2 && has "TBROK: Test haven't reported results!" 1
+# tst_brk from another thread: cleanup once, exit 2
+run thread_brk 2 && has 'TBROK: worker broke$' 1 && has 'cleanup ran$' 1 && hasnot TFAIL
+# tst_brk in cleanup: TWARN, cleanup goes on
+run cleanup_brk 4 && has 'TWARN: cleanup step failed$' 1 && has 'cleanup went on$' 1
+# a crash past a guarded buffer: TBROK, summary, save_restore restored
+printf 'original\n' > "$tmp/sr_value"
+if run crash 2; then
+	has 'TINFO: before the overrun$' 1
+	has 'TBROK: Test killed by SIGSEGV' 1
+	has '^broken   1$'
+	hasnot TFAIL
+	[ "$(cat "$tmp/sr_value")" = original ] || { cp "$tmp/sr_value" "$tmp/out"; fail "save_restore value not restored"; }
+fi
+# kernel config: satisfied, unsatisfied, missing file
+printf 'CONFIG_KVM=y\nCONFIG_KVM_AMD=m\n# CONFIG_MISSING is not set\n' > "$tmp/config"
+KCONFIG_PATH=$tmp/config run kconfig 0 && has 'TPASS'
+printf 'CONFIG_KVM=m\n' > "$tmp/config"
+KCONFIG_PATH=$tmp/config run kconfig 32 && has "Constraint 'CONFIG_MISSING=y \| CONFIG_KVM_AMD=m' not satisfied" 1 && hasnot TPASS
+KCONFIG_PATH=$tmp/nonexistent run kconfig 0 && has 'TINFO: Kernel config not found' 1 && has TPASS
+# a forked child's result is counted
+run forked 0 && has 'TPASS: child passed$' 1 && has '^passed   1$'
+# requirements are checked before setup()
+run checks 32 && has 'TCONF: ' 1 && hasnot 'TFAIL'
+
+echo "harness: $((checks - failed))/$checks runs as expected ($failed failures)"
+[ "$failed" -eq 0 ]
