@@ -25,7 +25,10 @@ static int skip_ud2(void *userdata, struct kvm_interrupt_frame *ifrm,
 	(void)userdata;
 	(void)errcode;
 	asm volatile("pushf\n\tpop %0" : "=r"(callback_rflags));
-	calls++;
+	/* A runtime that ignores the new RIP would fault here forever */
+	if (++calls > 3)
+		tst_brk(TFAIL, "#UD callback entered %d times, RIP change ignored?",
+			calls);
 	kvm_set_interrupt_ip(ifrm, kvm_get_interrupt_ip(ifrm) + 2);
 	return 1;
 }
