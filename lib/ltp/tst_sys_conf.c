@@ -49,6 +49,17 @@ static void sr_error(int lineno, int ignore, const char *what,
 		tst_brk_(TST_LIB_FILE, lineno, TBROK | TERRNO, what, path);
 }
 
+static int not_writable(const struct tst_path_val *conf)
+{
+	if (conf->flags & TST_SR_SKIP_RO) {
+		tst_lib_res(TINFO | TERRNO, "Path is not writable: %s", conf->path);
+		return 1;
+	}
+	tst_lib_brk(((conf->flags & TST_SR_TBROK_RO) ? TBROK : TCONF) | TERRNO,
+		    "Path is not writable: %s", conf->path);
+	return 1;
+}
+
 int tst_sys_conf_save(const struct tst_path_val *conf)
 {
 	char line[SR_VALUE_MAX];
@@ -64,16 +75,8 @@ int tst_sys_conf_save(const struct tst_path_val *conf)
 			    TERRNO, "Path not found: %s", conf->path);
 		return 1;
 	}
-	if (access(conf->path, W_OK)) {
-		if (conf->flags & TST_SR_SKIP_RO) {
-			tst_lib_res(TINFO | TERRNO, "Path is not writable: %s",
-				    conf->path);
-			return 1;
-		}
-		tst_lib_brk(((conf->flags & TST_SR_TBROK_RO) ? TBROK : TCONF) |
-			    TERRNO, "Path is not writable: %s", conf->path);
-		return 1;
-	}
+	if (access(conf->path, W_OK))
+		return not_writable(conf);
 
 	fp = fopen(conf->path, "r");
 	if (!fp) {
@@ -89,16 +92,24 @@ int tst_sys_conf_save(const struct tst_path_val *conf)
 		return 1;
 	}
 	fclose(fp);
-	tst_sys_conf_save_str(conf->path, line);
-
-	if (!conf->val)
+	if (!conf->val) {
+		tst_sys_conf_save_str(conf->path, line);
 		return 0;
+	}
+
+	/*
+	 * access(W_OK) passes for root on a read-only sysfs parameter; the
+	 * open fails.  That is the "not writable" case the flags describe.
+	 */
 	fp = fopen(conf->path, "w");
+	if (!fp && (errno == EACCES || errno == EPERM || errno == EROFS))
+		return not_writable(conf);
 	if (!fp) {
 		sr_error(__LINE__, ignore, "Failed to open '%s' for writing",
 			 conf->path);
-		return 0;
+		return 1;
 	}
+	tst_sys_conf_save_str(conf->path, line);
 	if (fputs(conf->val, fp) < 0)
 		sr_error(__LINE__, ignore, "Failed to write into '%s'", conf->path);
 	if (fclose(fp))

@@ -128,8 +128,13 @@ run thread_brk 2 && has 'TBROK: worker broke$' 1 && has 'cleanup ran$' 1 && hasn
 # tst_brk in cleanup: TWARN, cleanup goes on
 run cleanup_brk 4 && has 'TWARN: cleanup step failed$' 1 && has 'cleanup went on$' 1
 # a crash past a guarded buffer: TBROK, summary, save_restore restored
+# (under ASan its own SEGV report is kept instead, see tst_fatal.c)
 printf 'original\n' > "$tmp/sr_value"
-if run crash 2; then
+case ${SAN_CFLAGS:-} in
+*sanitize=address*) asan=1 ;;
+*) asan=0 ;;
+esac
+if [ "$asan" -eq 0 ] && run crash 2; then
 	has 'TINFO: before the overrun$' 1
 	has 'TBROK: Test killed by SIGSEGV' 1
 	has '^broken   1$'
