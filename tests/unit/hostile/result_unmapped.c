@@ -1,0 +1,37 @@
+/* kvmkit-expect: exit=2 match=TBROK */
+/* kvmkit-expect: nomatch=TPASS */
+// SPDX-License-Identifier: MIT
+/*
+ * Hostile guest: unmap its own result page, then report.  The report
+ * faults, and so does the default handler's attempt to describe the fault
+ * in that page; the runtime then can only stop.  The host must not take
+ * that silent stop for a clean end: a test that reported nothing and
+ * faulted is broken.
+ */
+#include "kvm_test.h"
+
+#ifdef COMPILE_PAYLOAD
+
+#include "kvm_x86.h"
+
+void main(void)
+{
+	struct page_table_entry_pae *pdpt, *pd, *pt;
+
+	pdpt = (void *)kvm_get_page_address_pae(&kvm_pagetable[0]);
+	pd = (void *)kvm_get_page_address_pae(&pdpt[3]);
+	pt = (void *)kvm_get_page_address_pae(&pd[511]);
+	pt[511].present = 0;
+	asm volatile("invlpg (%0)" : : "r"(KVM_RESULT_BASEADDR) : "memory");
+	tst_res(TPASS, "reported through an unmapped result page");
+}
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+};
+
+#endif /* COMPILE_PAYLOAD */
