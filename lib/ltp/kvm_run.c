@@ -111,6 +111,25 @@ static enum step on_exception(struct run_ctx *c)
 	return DONE;
 }
 
+/*
+ * The runtime's kvm_exit() writes KVM_TEXIT before the EXIT call; a guest
+ * that stops without it faulted while reporting (its result page gone,
+ * say), and whatever it meant to report is lost: that is no pass.
+ */
+static enum step on_guest_exit(struct run_ctx *c)
+{
+	int32_t res = __atomic_load_n(&c->inst->result->result,
+				      __ATOMIC_ACQUIRE);
+
+	disarm(c);
+	if (res != KVM_TEXIT) {
+		guest_broke(c, __LINE__, "guest stopped without kvm_exit() (result page reads %d): it faulted while reporting, or its result page is unmapped",
+			    res);
+		return DONE;
+	}
+	return DONE;
+}
+
 static enum step on_port_out(struct run_ctx *c, const struct kvmkit_exit *e)
 {
 	uint32_t nr = 0;
@@ -122,11 +141,7 @@ static enum step on_port_out(struct run_ctx *c, const struct kvmkit_exit *e)
 		case KVMKIT_HC_REPORT:
 			return on_report(c);
 		case KVMKIT_HC_EXIT:
-			disarm(c);
-			/* what tst_kvm_wait_guest() in another thread waits for */
-			__atomic_store_n(&c->inst->result->result, KVM_TEXIT,
-					 __ATOMIC_RELEASE);
-			return DONE;
+			return on_guest_exit(c);
 		case KVMKIT_HC_EXCEPTION:
 			return on_exception(c);
 		}

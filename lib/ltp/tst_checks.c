@@ -141,7 +141,7 @@ void tst_do_checks(void)
 			tst_lib_brk(TCONF, "%s driver not available", *name);
 	}
 
-	if (t->min_cpus > (unsigned long)tst_ncpus())
+	if (t->min_cpus && t->min_cpus > (unsigned long)tst_ncpus())
 		tst_lib_brk(TCONF, "Test needs at least %lu CPUs online",
 			    t->min_cpus);
 

@@ -224,27 +224,29 @@ int tst_exit_code(void)
 	return ret;
 }
 
-static void summary_line(const char *name, int value)
+static size_t summary_line(char *buf, const char *name, int value)
 {
-	char buf[64];
 	size_t len = strlen(name);
 
 	memcpy(buf, name, len);
 	len += tst_fmt_uint(buf + len, value < 0 ? 0 : value);
 	buf[len++] = '\n';
-	tst_write_all(STDERR_FILENO, buf, len);
+	return len;
 }
 
+/* One write(), async-signal-safe: the fatal path prints it too */
 void tst_print_summary(void)
 {
 	struct tst_results *r = results();
+	char buf[256] = "\nSummary:\n";
+	size_t len = strlen(buf);
 
-	tst_write_all(STDERR_FILENO, "\nSummary:\n", 10);
-	summary_line("passed   ", tst_atomic_load(&r->passed));
-	summary_line("failed   ", tst_atomic_load(&r->failed));
-	summary_line("broken   ", tst_atomic_load(&r->broken));
-	summary_line("skipped  ", tst_atomic_load(&r->skipped));
-	summary_line("warnings ", tst_atomic_load(&r->warnings));
+	len += summary_line(buf + len, "passed   ", tst_atomic_load(&r->passed));
+	len += summary_line(buf + len, "failed   ", tst_atomic_load(&r->failed));
+	len += summary_line(buf + len, "broken   ", tst_atomic_load(&r->broken));
+	len += summary_line(buf + len, "skipped  ", tst_atomic_load(&r->skipped));
+	len += summary_line(buf + len, "warnings ", tst_atomic_load(&r->warnings));
+	tst_write_all(STDERR_FILENO, buf, len);
 }
 
 void tst_mark_setup_started(void)

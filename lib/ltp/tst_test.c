@@ -92,7 +92,7 @@ static void testrun(void)
 	long long stop = 0;
 	unsigned int i = 0;
 
-	heartbeat();
+	heartbeat();	/* setup() is watched too; run_tests() re-arms */
 	tst_mark_setup_started();
 	if (tst_test->setup)
 		tst_test->setup();
@@ -113,7 +113,6 @@ static void testrun(void)
 		run_tests();
 	}
 
-	heartbeat();
 	tst_run_cleanup();
 }
 
