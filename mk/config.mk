@@ -11,5 +11,5 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -m64 -ffreestanding -fno-pic -fno-pie 
 	-mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mcmodel=small \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-builtin -fno-common -DKVMKIT_GUEST -DCOMPILE_PAYLOAD \
-	-Ilib/guest/include -Iinclude -Ilib/ltp/include -MMD -MP
+	-Ilib/guest/include -Iinclude -Ilib/ltp/include -Ilib/common -MMD -MP
 LD ?= ld

@@ -1,5 +1,5 @@
 # Guest side: the freestanding runtime every payload links against.
-GUEST_SRCS := $(wildcard lib/guest/*.c lib/guest/x86_64/*.c lib/guest/x86_64/*.S)
+GUEST_SRCS := $(wildcard lib/guest/*.c lib/guest/x86_64/*.c lib/guest/x86_64/*.S lib/common/*.c)
 GUEST_OBJS := $(patsubst %,$(O)/guest/%.o,$(basename $(GUEST_SRCS)))
 GUEST_LIB  := $(O)/lib/libkvmkit_guest.a
 GUEST_LDS  := lib/guest/x86_64/payload.lds

@@ -1,5 +1,6 @@
 # Host side: the native library (static and shared) and the LTP face.
-HOST_SRCS := $(wildcard lib/host/*.c lib/host/x86_64/*.c)
+# lib/common: code both sides compile (the printf core)
+HOST_SRCS := $(wildcard lib/host/*.c lib/host/x86_64/*.c lib/common/*.c)
 HOST_OBJS := $(HOST_SRCS:%.c=$(O)/%.o)
 LTP_SRCS  := $(wildcard lib/ltp/*.c)
 LTP_OBJS  := $(LTP_SRCS:%.c=$(O)/%.o)
@@ -12,6 +13,10 @@ HOST_LIBS := $(LIBKVMKIT) $(LIBKVMKIT_SO) $(LIBKVMKIT_LTP)
 $(O)/lib/host/%.o: lib/host/%.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -Ilib/host -c $< -o $@
+
+$(O)/lib/common/%.o: lib/common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -Ilib/common -c $< -o $@
 
 $(O)/lib/ltp/%.o: lib/ltp/%.c
 	@mkdir -p $(@D)

@@ -26,15 +26,32 @@
 
 /*
  * Guest-to-host doorbell: a 32-bit OUT to this port whose value is one of
- * the KVMKIT_HC_* numbers.  Arguments travel in the result page, so a
- * report costs exactly one exit and no register ioctl on the host.
+ * the KVMKIT_HC_* numbers.  The port fits in 8 bits so the guest can use
+ * the immediate form of OUT and keep %dx for an argument.
+ *
+ * Guest instructions are expensive where KVM emulates them (kvm_pvm
+ * emulates every one, at about 1-2 us each), so the hot calls pass their
+ * arguments in the registers the guest's C calling convention already
+ * put them in, and the host does the work: KVMKIT_HC_PRINTF is the whole
+ * of tst_res_(), a call, a mov, the OUT and a ret.
  */
-#define KVMKIT_HC_PORT		0xc0de
+#define KVMKIT_HC_PORT		0x9e
 #define KVMKIT_HC_REPORT	1	/* print the result page, resume */
 #define KVMKIT_HC_EXIT		2	/* iteration over: main() returned or kvm_exit() */
 #define KVMKIT_HC_EXCEPTION	3	/* unhandled exception: the result page's
 					 * message holds a kvmkit_exception_frame,
 					 * the host formats it (TBROK) and stops */
+/*
+ * tst_res_(file, lineno, result, fmt, ...) by registers, System V x86-64
+ * order: %rdi = guest address of the file name, %esi = line, %edx =
+ * result, %rcx = guest address of the format, then the variadic
+ * arguments as 8-byte slots: %r8, %r9, then [%rsp + 8], [%rsp + 16], ...
+ * (the return address is at [%rsp]).  The host formats the message.
+ */
+#define KVMKIT_HC_PRINTF	4
+#define KVMKIT_HC_PRINTF_EXIT	5	/* tst_brk_(): KVMKIT_HC_PRINTF, then the
+					 * iteration ends as for KVMKIT_HC_EXIT */
+#define KVMKIT_PRINTF_MAX_ARGS	32	/* argument slots the host will read */
 
 /* Result codes in tst_kvm_result.result (LTP's values) */
 #define KVMKIT_TPASS		0

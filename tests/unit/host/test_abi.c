@@ -112,7 +112,7 @@ static void test_codes(void)
 	      (KVMKIT_TEXIT & KVMKIT_TTYPE_MASK) != KVMKIT_TEXIT &&
 	      KVMKIT_TSYNC != KVMKIT_TEXIT, "TSYNC and TEXIT are not result types");
 	CHECK(KVMKIT_TNONE < 0, "TNONE is no result");
-	CHECK(KVMKIT_HC_PORT <= 0xffff, "doorbell port is 16-bit");
+	CHECK(KVMKIT_HC_PORT <= 0xff, "doorbell port fits the immediate form of OUT");
 	CHECK(KVMKIT_HC_REPORT && KVMKIT_HC_EXIT && KVMKIT_HC_EXCEPTION &&
 	      KVMKIT_HC_REPORT != KVMKIT_HC_EXIT &&
 	      KVMKIT_HC_EXIT != KVMKIT_HC_EXCEPTION &&

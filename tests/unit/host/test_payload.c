@@ -38,7 +38,7 @@
  * then ring the doorbell with KVMKIT_HC_REPORT, then spin:
  *	mov $0xfffff000,%ebx; movl $0,(%rbx); movl $42,4(%rbx)
  *	movq $0x1200,8(%rbx); movl $0x6968,16(%rbx)
- *	mov $1,%eax; mov $0xc0de,%dx; out %eax,(%dx); jmp .
+ *	mov $1,%eax; out %eax,$KVMKIT_HC_PORT; jmp .
  * The result page lies above 2 GiB: reaching it proves the host's map.
  */
 static const uint8_t guest_code[] = {
@@ -48,8 +48,7 @@ static const uint8_t guest_code[] = {
 	0x48, 0xc7, 0x43, 0x08, 0x00, 0x12, 0x00, 0x00,
 	0xc7, 0x43, 0x10, 0x68, 0x69, 0x00, 0x00,
 	0xb8, 0x01, 0x00, 0x00, 0x00,
-	0x66, 0xba, 0xde, 0xc0,
-	0xef,
+	0xe7, KVMKIT_HC_PORT,
 	0xeb, 0xfe,
 };
 
