@@ -109,10 +109,20 @@ static pid_t spawn(const struct cmd *c, int out, int val)
 	_exit(127);
 }
 
-static void failed(const struct cmd *c, int status, const char *out)
+static void failed(const struct cmd *c, int status, const char *out,
+		   int value_mode)
 {
-	fprintf(stderr, "bench-driver: %s (%s) failed with status %#x%s\n%s",
-		c->name, c->argv[0], status, out[0] ? ", output:" : "", out);
+	int i;
+
+	fprintf(stderr, "bench-driver: %s failed (wait status %#x); run by hand:\n   ",
+		c->name, status);
+	for (i = 0; i < c->nenv; i++)
+		fprintf(stderr, " %s", c->env[i]);
+	for (i = 0; c->argv[i]; i++)
+		fprintf(stderr, " %s", c->argv[i]);
+	fputc('\n', stderr);
+	if (!value_mode && out[0])
+		fprintf(stderr, "%s", out);
 	exit(1);
 }
 
@@ -154,17 +164,17 @@ static double run_once(const struct cmd *c, int value_mode)
 	close(fd[0]);
 	waitpid(pid, &status, 0);
 	if (status)
-		failed(c, status, buf);
+		failed(c, status, buf, value_mode);
 	if (value_mode) {
 		char *end;
 		double v = strtod(buf, &end);
 
 		if (end == buf || !(v > 0))
-			failed(c, status, buf);
+			failed(c, status, buf, value_mode);
 		return v;
 	}
 	if (first < 0)
-		failed(c, status, buf);
+		failed(c, status, buf, value_mode);
 	return first;
 }
 

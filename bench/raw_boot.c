@@ -14,7 +14,7 @@ int main(void)
 	struct raw_vm v;
 
 	raw_vm_create(&v, code, sizeof(code));
-	raw_vm_run_to_out(&v);
+	raw_vm_run_to_out(&v, RAW_PORT);
 	printf("raw_boot.c:1: TPASS: guest reached its first out\n");
 	fflush(stdout);
 	raw_vm_destroy(&v);

@@ -146,13 +146,13 @@ void raw_vm_create(struct raw_vm *v, const void *code, size_t len)
 	set_long_mode(v);
 }
 
-void raw_vm_run_to_out(struct raw_vm *v)
+void raw_vm_run_to_out(struct raw_vm *v, unsigned int port)
 {
 	if (ioctl(v->vcpu, KVM_RUN, 0) < 0)
 		die("KVM_RUN");
 	if (v->run->exit_reason != KVM_EXIT_IO ||
 	    v->run->io.direction != KVM_EXIT_IO_OUT ||
-	    v->run->io.port != RAW_PORT) {
+	    v->run->io.port != port) {
 		fprintf(stderr, "unexpected exit %u (port %#x)\n",
 			v->run->exit_reason, v->run->io.port);
 		exit(2);

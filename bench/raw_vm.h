@@ -25,8 +25,8 @@ struct raw_vm {
 
 /* VM with code copied to 0x1000, long mode set up from the host */
 void raw_vm_create(struct raw_vm *v, const void *code, size_t len);
-/* One KVM_RUN; exits unless it ended in an OUT to RAW_PORT */
-void raw_vm_run_to_out(struct raw_vm *v);
+/* One KVM_RUN; exits unless it ended in an OUT to port */
+void raw_vm_run_to_out(struct raw_vm *v, unsigned int port);
 void raw_vm_destroy(struct raw_vm *v);
 
 #endif
