@@ -16,7 +16,8 @@ static void put_indented(void *ctx, const char *buf, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (ic->bol)
+		/* no trailing blanks on the output's empty lines */
+		if (ic->bol && buf[i] != '\n')
 			fputs(INDENT, ic->f);
 		fputc(buf[i], ic->f);
 		ic->bol = buf[i] == '\n';

@@ -158,6 +158,13 @@ run 1 --dir "$tmp/t"
 has '^    \[kvmkit-run: [0-9]+ bytes of output dropped\]$'
 has '^    THE END$'
 
+# empty lines stay empty (no trailing blanks)
+rm -rf "$tmp/t"
+mk blank 'echo first; echo; echo third; exit 1'
+run 1 --dir "$tmp/t"
+if grep -q '^ *$' "$tmp/out" && ! grep -q '^ \+$' "$tmp/out"; then ok; else bad "blank output line indented"; fi
+has '^    third$'
+
 # output without a final newline, and stderr captured too
 rm -rf "$tmp/t"
 mk nonl 'printf "to stdout"; printf "to stderr\n" >&2; exit 1'
