@@ -197,8 +197,32 @@ struct kvmkit_report {
 	unsigned int file_ok : 1;	/* file_addr translated and read */
 	unsigned int file_truncated : 1;
 	unsigned int message_truncated : 1; /* no NUL inside the page */
+	unsigned int format_error : 1;	/* KVMKIT_HC_PRINTF: bad format,
+					 * argument or %s (see below) */
 };
 /* Read the result page through vcpu (for the file name's translation) */
 int kvmkit_report_read(struct kvmkit_vcpu *vcpu, struct kvmkit_report *rep);
+
+/*
+ * The vCPU's general registers as of its last exit: no ioctl when KVM
+ * syncs them into kvm_run (KVM_CAP_SYNC_REGS with KVM_SYNC_X86_REGS,
+ * enabled at vCPU creation when offered), else KVM_GET_REGS.
+ */
+int kvmkit_vcpu_exit_regs(struct kvmkit_vcpu *vcpu, struct kvm_regs *regs);
+
+/*
+ * A KVMKIT_HC_PRINTF report from the registers of its exit: result from
+ * %edx, line from %esi, file name at %rdi, and the message formatted on
+ * the host from the format at %rcx with the argument slots %r8, %r9,
+ * [%rsp + 8], ... (at most KVMKIT_PRINTF_MAX_ARGS).  Guest memory is read
+ * bounded: a %s that cannot be read prints "(bad address 0x...)", an
+ * argument that cannot be read "(missing argument)", a format that cannot
+ * be read or does not end in RAM a placeholder message; each sets
+ * format_error.  message_truncated: the message did not fit.  A format
+ * longer than KVMKIT_MESSAGE_MAX is formatted as far as it was read.
+ */
+int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
+			    const struct kvm_regs *regs,
+			    struct kvmkit_report *rep);
 
 #endif /* KVMKIT_KVMKIT_H */

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reading guest-virtual memory for reports (see guest_read.h).
+ *
+ * A report is the hottest path of a test and the only cost it must pay
+ * is its one exit, so a KVM_GET_SREGS per report (needed for a real walk)
+ * is avoided for addresses in the payload image: __FILE__ strings and
+ * formats are in .rodata, the stack and most buffers in .data/.bss, all
+ * covered by the identity map of 0..2 GiB that the host built and which
+ * tests never remap (they play with the heap and with addresses above
+ * 2 GiB).  This is not sound against a guest that remaps its own image
+ * or switches CR3 to tables that do, but the failure is harmless: the
+ * host reads other bytes of guest RAM, bounds-checked, and only the text
+ * of the report is wrong.  Anywhere else the guest's page tables are
+ * walked for real.
+ */
+#include <string.h>
+#include "guest_read.h"
+
+#define PAGE_OFFSET	((uint64_t)KVMKIT_PAGE_SIZE - 1)
+
+void kvmkit_guest_reader_init(struct kvmkit_guest_reader *r,
+			      struct kvmkit_vcpu *vcpu)
+{
+	r->vcpu = vcpu;
+	r->walk = 0;
+	if (kvmkit_vm_read(vcpu->vm, KVMKIT_PAYLOAD_BASE +
+			   offsetof(struct kvmkit_payload_header, image_end),
+			   &r->image_end, sizeof(r->image_end)) ||
+	    r->image_end > KVMKIT_IDENTITY_LIMIT)
+		r->image_end = 0;
+}
+
+static int fetch_control_regs(struct kvmkit_guest_reader *r)
+{
+	const struct kvm_run *run = r->vcpu->run;
+	struct kvm_sregs ioctl_sregs;
+	const struct kvm_sregs *sregs = &ioctl_sregs;
+	int ret;
+
+	if (run && (run->kvm_valid_regs & KVM_SYNC_X86_SREGS)) {
+		sregs = &run->s.regs.sregs;
+	} else {
+		ret = kvmkit_vcpu_get_sregs(r->vcpu, &ioctl_sregs);
+		if (ret)
+			return ret;
+	}
+	r->cr0 = sregs->cr0;
+	r->cr3 = sregs->cr3;
+	r->cr4 = sregs->cr4;
+	r->efer = sregs->efer;
+	return 1;
+}
+
+int kvmkit_guest_gva_to_gpa(struct kvmkit_guest_reader *r, uint64_t gva,
+			    uint64_t *gpa)
+{
+	if (gva >= KVMKIT_PAYLOAD_BASE && gva < r->image_end) {
+		*gpa = gva;
+		return 0;
+	}
+	if (!r->walk)
+		r->walk = fetch_control_regs(r);
+	if (r->walk < 0)
+		return r->walk;
+	return kvmkit_x86_walk(r->vcpu->vm, r->cr0, r->cr3, r->cr4, r->efer,
+			       gva, gpa);
+}
+
+/*
+ * The host bytes of gva up to the end of its page (consecutive virtual
+ * pages need not be consecutive in RAM, and slots are page-aligned, so a
+ * page is the unit), or NULL.
+ */
+static const volatile char *page_bytes(struct kvmkit_guest_reader *r,
+				       uint64_t gva, uint64_t *avail)
+{
+	uint64_t gpa;
+
+	*avail = KVMKIT_PAGE_SIZE - (gva & PAGE_OFFSET);
+	if (kvmkit_guest_gva_to_gpa(r, gva, &gpa))
+		return NULL;
+	return kvmkit_gpa_to_hva(r->vcpu->vm, gpa, *avail);
+}
+
+int kvmkit_guest_read(struct kvmkit_guest_reader *r, uint64_t gva, void *buf,
+		      size_t len)
+{
+	char *dst = buf;
+
+	while (len) {
+		const volatile char *src;
+		uint64_t n;
+
+		src = page_bytes(r, gva, &n);
+		if (!src)
+			return -EFAULT;
+		if (n > len)
+			n = len;
+		memcpy(dst, (const char *)src, n);
+		dst += n;
+		len -= n;
+		gva += n;
+		/* the last page of the address space is not followed by more */
+		if (len && !gva)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long kvmkit_guest_read_string(struct kvmkit_guest_reader *r, uint64_t gva,
+			      char *buf, size_t max,
+			      enum kvmkit_guest_stop *stop)
+{
+	size_t n = 0;
+
+	for (;;) {
+		const volatile char *src;
+		uint64_t avail, i;
+
+		src = page_bytes(r, gva, &avail);
+		if (!src)
+			break;
+		for (i = 0; i < avail; i++) {
+			char c = src[i];
+
+			if (!c) {
+				*stop = KVMKIT_GUEST_END;
+				return n;
+			}
+			if (n == max) {
+				*stop = KVMKIT_GUEST_FULL;
+				return n;
+			}
+			buf[n++] = c;
+		}
+		gva += avail;
+		if (!gva)
+			break;
+	}
+	*stop = KVMKIT_GUEST_FAULT;
+	return n ? (long)n : -EFAULT;
+}
+
+int kvmkit_guest_read_cstr(struct kvmkit_guest_reader *r, uint64_t gva,
+			   char *buf, size_t len, int *truncated)
+{
+	enum kvmkit_guest_stop stop;
+	long n;
+
+	*truncated = 0;
+	if (!len)
+		return -EINVAL;
+	buf[0] = '\0';
+	n = kvmkit_guest_read_string(r, gva, buf, len - 1, &stop);
+	if (n < 0)
+		return n;
+	buf[n] = '\0';
+	*truncated = stop != KVMKIT_GUEST_END;
+	return 0;
+}

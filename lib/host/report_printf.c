@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KVMKIT_HC_PRINTF: tst_res_() formatted on the host.  The guest's stub
+ * only rings the doorbell, so its arguments are still where the System V
+ * calling convention put them: file %rdi, line %esi, result %edx, format
+ * %rcx, variadic slots %r8, %r9, then the stack above the return address.
+ * This is the hot path of every guest report, so it costs no ioctl when
+ * KVM syncs the registers into kvm_run and the strings lie in the payload
+ * image, and it allocates nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "guest_read.h"
+#include "../common/format.h"
+
+int kvmkit_vcpu_exit_regs(struct kvmkit_vcpu *vcpu, struct kvm_regs *regs)
+{
+	if (vcpu->run && (vcpu->run->kvm_valid_regs & KVM_SYNC_X86_REGS)) {
+		*regs = vcpu->run->s.regs.regs;
+		return 0;
+	}
+	return kvmkit_vcpu_get_regs(vcpu, regs);
+}
+
+/* The core's argument source over a stopped guest's registers and stack */
+struct regs_source {
+	struct kvmkit_fmt_source src;	/* first: the core hands it back */
+	struct kvmkit_guest_reader *reader;
+	const struct kvm_regs *regs;
+	unsigned int next;		/* slot index */
+};
+
+static int regs_arg(struct kvmkit_fmt_source *src, uint64_t *slot)
+{
+	struct regs_source *s = (struct regs_source *)src;
+	unsigned int i = s->next;
+	uint64_t gva;
+
+	if (i >= KVMKIT_PRINTF_MAX_ARGS)
+		return -E2BIG;
+	s->next++;
+	if (i == 0) {
+		*slot = s->regs->r8;
+		return 0;
+	}
+	if (i == 1) {
+		*slot = s->regs->r9;
+		return 0;
+	}
+	/* [rsp] is the return address; the slots start above it */
+	gva = s->regs->rsp + 8 * (uint64_t)(i - 1);
+	if (gva < s->regs->rsp)
+		return -EFAULT;		/* wrapped around the address space */
+	return kvmkit_guest_read(s->reader, gva, slot, sizeof(*slot));
+}
+
+/* Text in place of a %s, under the core's rules for what str() returns */
+static long str_placeholder(char *buf, size_t max, long limit,
+			    const char *text, size_t len)
+{
+	if (limit >= 0 && len > (size_t)limit)
+		len = limit;
+	if (max)
+		memcpy(buf, text, len < max ? len : max);
+	return len;
+}
+
+static long regs_str(struct kvmkit_fmt_source *src, uint64_t addr, char *buf,
+		     size_t max, long limit)
+{
+	struct regs_source *s = (struct regs_source *)src;
+	enum kvmkit_guest_stop stop;
+	char text[40];
+	long n;
+	int len;
+
+	n = kvmkit_guest_read_string(s->reader, addr, buf, max, &stop);
+	if (n < 0) {
+		src->error |= KVMKIT_FMT_ERR_STR;
+		len = snprintf(text, sizeof(text), "(bad address 0x%llx)",
+			       (unsigned long long)addr);
+		return str_placeholder(buf, max, limit, text, len);
+	}
+	/* Runs off RAM or into an unmapped page: print what was there */
+	if (stop == KVMKIT_GUEST_FAULT)
+		src->error |= KVMKIT_FMT_ERR_STR;
+	/* Longer than the room left: its length does not matter any more */
+	if (stop == KVMKIT_GUEST_FULL && (limit < 0 || (size_t)limit > max))
+		return max + 1;
+	return n;
+}
+
+/* A message of the host's own in place of the guest's */
+static void message_placeholder(struct kvmkit_report *rep, const char *what,
+				uint64_t fmt)
+{
+	snprintf(rep->message, KVMKIT_MESSAGE_MAX,
+		 "(tst_res format at 0x%llx %s)", (unsigned long long)fmt, what);
+	rep->format_error = 1;
+}
+
+int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
+			    const struct kvm_regs *regs,
+			    struct kvmkit_report *rep)
+{
+	struct kvmkit_guest_reader reader;
+	struct regs_source s = {
+		.src = { .arg = regs_arg, .str = regs_str },
+		.reader = &reader,
+		.regs = regs,
+	};
+	enum kvmkit_guest_stop stop;
+	char fmt[KVMKIT_MESSAGE_MAX];
+	long fmt_len;
+	int trunc, ret;
+
+	rep->result = (int32_t)regs->rdx;
+	rep->lineno = (int32_t)regs->rsi;
+	rep->file_addr = regs->rdi;
+	rep->file_ok = 0;
+	rep->file_truncated = 0;
+	rep->message_truncated = 0;
+	rep->format_error = 0;
+	rep->message[0] = '\0';
+
+	kvmkit_guest_reader_init(&reader, vcpu);
+	if (!kvmkit_guest_read_cstr(&reader, rep->file_addr, rep->file,
+				    sizeof(rep->file), &trunc)) {
+		rep->file_ok = 1;
+		rep->file_truncated = trunc;
+	}
+
+	/*
+	 * The format is copied first (the guest may rewrite it meanwhile)
+	 * and bounded: one longer than any message is formatted as far as
+	 * it was read, the output cannot fit anyway.
+	 */
+	fmt_len = kvmkit_guest_read_string(&reader, regs->rcx, fmt, sizeof(fmt),
+					   &stop);
+	if (fmt_len < 0) {
+		message_placeholder(rep, "is not in guest memory", regs->rcx);
+		return 0;
+	}
+	if (stop == KVMKIT_GUEST_FAULT) {
+		message_placeholder(rep, "does not end in guest memory",
+				    regs->rcx);
+		return 0;
+	}
+
+	ret = kvmkit_vformat(rep->message, KVMKIT_MESSAGE_MAX, fmt, fmt_len,
+			     &s.src);
+	rep->format_error = !!s.src.error;
+	if (stop == KVMKIT_GUEST_FULL || ret >= (int)KVMKIT_MESSAGE_MAX ||
+	    (ret < 0 && !(s.src.error & KVMKIT_FMT_ERR_INVALID)))
+		rep->message_truncated = 1;
+	return 0;
+}
