@@ -7,7 +7,9 @@
  * KVMKIT_BENCH_MODE selects the host path:
  *   ltp       tst_kvm_run_instance(): what every test pays (run with
  *             stdout and stderr to /dev/null: printing is part of it)
- *   native    kvmkit_vcpu_run() + kvmkit_report_read(), nothing printed
+ *   native    kvmkit_vcpu_run() + kvmkit_report_read() (result-page
+ *             reports) or kvmkit_vcpu_exit_regs() +
+ *             kvmkit_report_from_regs() (KVMKIT_HC_PRINTF), nothing printed
  *   run-only  kvmkit_vcpu_run() alone: the library's cost over KVM_RUN
  * KVMKIT_BENCH_GUEST selects the guest path:
  *   tst_res   tst_res(TINFO, "...") (default): what every test pays
@@ -115,9 +117,10 @@ static long run_native(int read_reports)
 			if (read_reports && kvmkit_report_read(vcpu, rep))
 				tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
 		} else if (hc == KVMKIT_HC_PRINTF) {
-			/* the arguments are in registers: the least the
-			 * host must do to format them */
-			if (read_reports && kvmkit_vcpu_get_regs(vcpu, &regs))
+			/* tst_res() by registers, formatted here */
+			if (read_reports &&
+			    (kvmkit_vcpu_exit_regs(vcpu, &regs) ||
+			     kvmkit_report_from_regs(vcpu, &regs, rep)))
 				tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
 		} else {
 			tst_brk(TBROK, "unexpected hypercall %u", hc);
