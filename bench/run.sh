@@ -73,9 +73,13 @@ K="$B/kvm_report_bench"
 	echo "report-host-path: MISSED (a command failed)"
 cat <<'EOT'
     kvmkit: guest tst_res(TINFO) + tst_kvm_run_instance, output to /dev/null;
-    kvmkit-native: the same guest, kvmkit_vcpu_run + kvmkit_report_read;
+    kvmkit-native: the same guest, kvmkit_vcpu_run + the report decoded
+    (kvmkit_vcpu_exit_regs + kvmkit_report_from_regs), nothing printed.
     report-host-path: both guests only store the result page's fields and
-    do one OUT (no formatting), so the ratio is the host side's cost alone;
-    run-only: kvmkit_vcpu_run without reading the report.
+    do one OUT, instruction for instruction the same, so the ratio is the
+    host side's cost alone; run-only: kvmkit_vcpu_run without decoding.
+    Where KVM emulates guest supervisor code (kvm_pvm: about 1 us per
+    instruction), raw vs raw-doorbell shows what each guest instruction of
+    a report costs.
 EOT
 exit 0
