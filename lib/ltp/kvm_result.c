@@ -28,7 +28,8 @@ void tst_kvm_validate_result(int value)
 
 void tst_kvm_print_report(const struct kvmkit_report *rep)
 {
-	const char *cut = rep->message_truncated ? " [message truncated]" : "";
+	const char *cut = rep->message_truncated ? " [message truncated]" :
+			  rep->format_error ? " [bad format or argument]" : "";
 	char badfile[64];
 	const char *file = rep->file;
 	int ttype;

@@ -74,6 +74,31 @@ static enum step on_report(struct run_ctx *c)
 	return RESUME;
 }
 
+/*
+ * tst_res_()/tst_brk_() by registers: the host formats the message from
+ * the guest's format string, so the guest's side is one OUT.  A brk ends
+ * the iteration; the result page then reads KVM_TEXIT as after
+ * kvm_exit(), for tst_kvm_wait_guest() in another thread.
+ */
+static enum step on_printf(struct run_ctx *c, int then_exit)
+{
+	struct kvm_regs regs;
+
+	if (kvmkit_vcpu_exit_regs(c->vcpu, &regs) ||
+	    kvmkit_report_from_regs(c->vcpu, &regs, &c->rep)) {
+		guest_broke(c, __LINE__, "Cannot read the guest's report: %s",
+			    kvmkit_vcpu_error(c->vcpu));
+		return DONE;
+	}
+	if (then_exit || TTYPE_RESULT(c->rep.result) == TBROK) {
+		disarm(c);
+		__atomic_store_n(&c->inst->result->result, KVM_TEXIT,
+				 __ATOMIC_RELEASE);
+	}
+	tst_kvm_print_report(&c->rep);
+	return then_exit ? DONE : RESUME;
+}
+
 static enum step on_exception(struct run_ctx *c)
 {
 	struct kvmkit_exception_frame frame;
@@ -138,6 +163,10 @@ static enum step on_port_out(struct run_ctx *c, const struct kvmkit_exit *e)
 	    e->io.count == 1) {
 		memcpy(&nr, e->io.data, sizeof(nr));
 		switch (nr) {
+		case KVMKIT_HC_PRINTF:
+			return on_printf(c, 0);
+		case KVMKIT_HC_PRINTF_EXIT:
+			return on_printf(c, 1);
 		case KVMKIT_HC_REPORT:
 			return on_report(c);
 		case KVMKIT_HC_EXIT:
