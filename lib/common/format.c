@@ -45,11 +45,14 @@ struct fmt_in {
 	size_t pos;
 };
 
-static char peek(const struct fmt_in *in, size_t ahead)
+/*
+ * The current character, '\0' at the bound.  The core only ever looks at
+ * the character after one that is not a NUL, so a NUL-terminated format
+ * given with an unlimited bound is never read past its NUL either.
+ */
+static char peek(const struct fmt_in *in)
 {
-	size_t i = in->pos + ahead;
-
-	return i < in->len && i >= in->pos ? in->s[i] : '\0';
+	return in->pos < in->len ? in->s[in->pos] : '\0';
 }
 
 /* Room left in buf before the terminator's byte */
@@ -120,12 +123,19 @@ static void out_string(struct fmt_out *o, const struct fmt_spec *spec,
 {
 	size_t avail = out_avail(o), max = avail, copied, pad, i;
 	char *dst = avail ? o->buf + o->len : NULL;
-	long n;
+	long n, limit = spec->prec;
 
 	if (spec->prec >= 0 && max > (size_t)spec->prec)
 		max = spec->prec;
+	if (src->short_count) {
+		/* beyond this neither the padding nor the visible text changes */
+		size_t need = (spec->width > max ? spec->width : max) + 1;
+
+		if (limit < 0 || (size_t)limit > need)
+			limit = need;
+	}
 	if (addr) {
-		n = src->str(src, addr, max ? dst : NULL, max, spec->prec);
+		n = src->str(src, addr, max ? dst : NULL, max, limit);
 	} else {
 		/* glibc's spelling, cut by the precision as glibc does not */
 		static const char null[] = "(null)";
@@ -138,8 +148,8 @@ static void out_string(struct fmt_out *o, const struct fmt_spec *spec,
 	}
 	if (n < 0)
 		n = 0;
-	if (spec->prec >= 0 && n > spec->prec)
-		n = spec->prec;
+	if (limit >= 0 && n > limit)
+		n = limit;
 	copied = (size_t)n < max ? (size_t)n : max;
 	pad = spec->width > (size_t)n ? spec->width - n : 0;
 
@@ -222,7 +232,7 @@ static long parse_decimal(struct fmt_in *in)
 	long n = 0;
 	char c;
 
-	while ((c = peek(in, 0)) >= '0' && c <= '9') {
+	while ((c = peek(in)) >= '0' && c <= '9') {
 		n = n * 10 + (c - '0');
 		if (n > FMT_INT_MAX)
 			return -1;
@@ -231,17 +241,25 @@ static long parse_decimal(struct fmt_in *in)
 	return n;
 }
 
+/* hh or ll: the second letter is looked at only after the first */
+static int take_double(struct fmt_in *in)
+{
+	char c = peek(in);
+
+	in->pos++;
+	if (peek(in) != c)
+		return 0;
+	in->pos++;
+	return 1;
+}
+
 static enum fmt_length parse_length(struct fmt_in *in)
 {
-	char c = peek(in, 0), next = peek(in, 1);
-
-	switch (c) {
+	switch (peek(in)) {
 	case 'h':
-		in->pos += next == 'h' ? 2 : 1;
-		return next == 'h' ? LEN_CHAR : LEN_SHORT;
+		return take_double(in) ? LEN_CHAR : LEN_SHORT;
 	case 'l':
-		in->pos += next == 'l' ? 2 : 1;
-		return next == 'l' ? LEN_LLONG : LEN_LONG;
+		return take_double(in) ? LEN_LLONG : LEN_LONG;
 	case 'z':
 		in->pos++;
 		return LEN_SIZE;
@@ -408,7 +426,7 @@ static int parse_spec(struct fmt_in *in, struct fmt_spec *spec,
 	long n;
 
 	for (;; in->pos++) {
-		char c = peek(in, 0);
+		char c = peek(in);
 
 		if (c == '-')
 			spec->left = 1;
@@ -424,7 +442,7 @@ static int parse_spec(struct fmt_in *in, struct fmt_spec *spec,
 			break;
 	}
 
-	if (peek(in, 0) == '*') {
+	if (peek(in) == '*') {
 		in->pos++;
 		n = star_arg(src);
 		/* A negative width is a '-' flag and a width */
@@ -439,9 +457,9 @@ static int parse_spec(struct fmt_in *in, struct fmt_spec *spec,
 	}
 	spec->width = n;
 
-	if (peek(in, 0) == '.') {
+	if (peek(in) == '.') {
 		in->pos++;
-		if (peek(in, 0) == '*') {
+		if (peek(in) == '*') {
 			in->pos++;
 			n = star_arg(src);
 			/* A negative precision is taken as omitted */
@@ -464,7 +482,7 @@ int kvmkit_vformat(char *buf, size_t size, const char *fmt, size_t fmt_len,
 	struct fmt_in in = { .s = fmt, .len = fmt_len, .pos = 0 };
 	char c;
 
-	while ((c = peek(&in, 0))) {
+	while ((c = peek(&in))) {
 		struct fmt_spec spec = { .prec = -1 };
 
 		in.pos++;
@@ -473,7 +491,7 @@ int kvmkit_vformat(char *buf, size_t size, const char *fmt, size_t fmt_len,
 			continue;
 		}
 		if (parse_spec(&in, &spec, src) ||
-		    convert(&o, &spec, src, peek(&in, 0)))
+		    convert(&o, &spec, src, peek(&in)))
 			goto invalid;
 		in.pos++;
 	}

@@ -39,13 +39,19 @@ struct kvmkit_fmt_source {
 	/*
 	 * %s of a non-zero address: copy the string's first bytes, at most
 	 * max, into buf (no NUL added; buf is NULL when max is 0) and return
-	 * its length counted up to limit (limit < 0: no limit).  A source
-	 * may stop counting past max: any value > max then means "longer".
-	 * A source that cannot read the string puts a placeholder text in
-	 * its place (same rules) and sets KVMKIT_FMT_ERR_STR.
+	 * its length counted up to limit (limit < 0: to its end).  A source
+	 * that cannot read the string puts a placeholder text in its place
+	 * (same rules) and sets KVMKIT_FMT_ERR_STR.
 	 */
 	long (*str)(struct kvmkit_fmt_source *src, uint64_t addr, char *buf,
 		    size_t max, long limit);
+	/*
+	 * Non-zero: a %s is measured only as far as the output needs (what
+	 * fits plus its padding), so a string longer than the room left is
+	 * not read to its end; the return value is then only known to be
+	 * >= size.  For sources whose strings are costly to read.
+	 */
+	int short_count;
 	unsigned int error;	/* KVMKIT_FMT_ERR_*, or'ed in; start at 0 */
 };
 

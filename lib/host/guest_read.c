@@ -132,7 +132,9 @@ long kvmkit_guest_read_string(struct kvmkit_guest_reader *r, uint64_t gva,
 				*stop = KVMKIT_GUEST_FULL;
 				return n;
 			}
-			buf[n++] = c;
+			if (buf)
+				buf[n] = c;
+			n++;
 		}
 		gva += avail;
 		if (!gva)

@@ -37,8 +37,8 @@ int kvmkit_guest_gva_to_gpa(struct kvmkit_guest_reader *r, uint64_t gva,
 int kvmkit_guest_read(struct kvmkit_guest_reader *r, uint64_t gva, void *buf,
 		      size_t len);
 /*
- * Copy the string at gva, at most max bytes and no NUL, into buf; *stop
- * says why it stopped.  Returns the bytes copied, or -EFAULT when not even
+ * Copy the string at gva, at most max bytes and no NUL, into buf (NULL:
+ * only count them); *stop says why it stopped.  Returns the bytes copied, or -EFAULT when not even
  * the first byte can be read.  Each guest byte is read once: a guest
  * rewriting the string changes what is copied, never how far.
  */

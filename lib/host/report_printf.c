@@ -71,7 +71,7 @@ static long regs_str(struct kvmkit_fmt_source *src, uint64_t addr, char *buf,
 	struct regs_source *s = (struct regs_source *)src;
 	enum kvmkit_guest_stop stop;
 	char text[40];
-	long n;
+	long n, more;
 	int len;
 
 	n = kvmkit_guest_read_string(s->reader, addr, buf, max, &stop);
@@ -81,12 +81,20 @@ static long regs_str(struct kvmkit_fmt_source *src, uint64_t addr, char *buf,
 			       (unsigned long long)addr);
 		return str_placeholder(buf, max, limit, text, len);
 	}
+	/*
+	 * Longer than the room left: measure on as far as the core asks
+	 * (short_count keeps that to the field's width), copying nothing.
+	 */
+	if (stop == KVMKIT_GUEST_FULL && (limit < 0 || limit > n)) {
+		more = kvmkit_guest_read_string(s->reader, addr + n, NULL,
+						limit < 0 ? SIZE_MAX : (size_t)(limit - n),
+						&stop);
+		if (more > 0)
+			n += more;
+	}
 	/* Runs off RAM or into an unmapped page: print what was there */
 	if (stop == KVMKIT_GUEST_FAULT)
 		src->error |= KVMKIT_FMT_ERR_STR;
-	/* Longer than the room left: its length does not matter any more */
-	if (stop == KVMKIT_GUEST_FULL && (limit < 0 || (size_t)limit > max))
-		return max + 1;
 	return n;
 }
 
@@ -105,7 +113,7 @@ int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
 {
 	struct kvmkit_guest_reader reader;
 	struct regs_source s = {
-		.src = { .arg = regs_arg, .str = regs_str },
+		.src = { .arg = regs_arg, .str = regs_str, .short_count = 1 },
 		.reader = &reader,
 		.regs = regs,
 	};

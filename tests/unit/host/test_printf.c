@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * The guest's printf core (lib/guest/printf.c), compiled here as hosted C:
- * fixed expectations for each conversion, flag and modifier, the bounds
- * (truncation, size 0 and 1, return value), the cases kvmkit defines
- * where C does not (unknown conversions, NULL strings), and a
- * differential sweep against glibc over every flag/width/precision
- * combination of the integer conversions.
+ * The printf core shared by guest and host (lib/common/format.c) through
+ * the guest's va_list front (lib/guest/printf.c, compiled here as hosted
+ * C): fixed expectations for each conversion, flag and modifier, the
+ * bounds (truncation, size 0 and 1, return value), the cases kvmkit
+ * defines where C does not (unknown conversions, NULL strings, %n), and
+ * a differential sweep against glibc over every flag/width/precision
+ * combination of the integer conversions.  Then the core directly with a
+ * source of slots: a format bound that is never read past (checked under
+ * ASan with unterminated heap copies), missing arguments, and a string
+ * source that stops counting.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +20,7 @@
 
 #include "unit.h"
 #include "../../../lib/guest/printf.c"
+#include "../../../lib/common/format.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -160,7 +166,8 @@ static void test_bounds(void)
 static void test_invalid(void)
 {
 	static const char *const bad[] = {
-		"%y", "abc%", "%ll", "%f", "%n", "%5", "%.", "%hhq",
+		"%y", "abc%", "%ll", "%f", "%n", "%5", "%.", "%hhq", "%h",
+		"%l", "%-", "%*", "%.*",
 		"%2147483648d", "%.2147483648d",
 	};
 	char buf[32];
@@ -175,6 +182,131 @@ static void test_invalid(void)
 	}
 	fmt_into(buf, sizeof(buf), "ok %d %y", 7);
 	CHECK_STR(buf, "ok 7 ", "output up to an invalid conversion is kept");
+	/* %n is never honoured; its argument is consumed, the rest printed */
+	CHECK_EQ(fmt_into(buf, sizeof(buf), "a%nb%d", (int *)buf, 5), -1,
+		 "%n is an error");
+	CHECK_STR(buf, "a(%n ignored)b5", "%n prints a placeholder, goes on");
+}
+
+/* ---- the core with a source of slots ----------------------------------- */
+
+struct slot_source {
+	struct kvmkit_fmt_source src;
+	const uint64_t *slots;
+	size_t n, next;
+};
+
+static int slot_arg(struct kvmkit_fmt_source *src, uint64_t *slot)
+{
+	struct slot_source *s = (struct slot_source *)src;
+
+	if (s->next >= s->n)
+		return -1;
+	*slot = s->slots[s->next++];
+	return 0;
+}
+
+static long slot_str(struct kvmkit_fmt_source *src, uint64_t addr, char *buf,
+		     size_t max, long limit)
+{
+	(void)src;
+	const char *str = (const char *)(uintptr_t)addr;
+	size_t n = 0;
+
+	while ((limit < 0 || n < (size_t)limit) && str[n]) {
+		if (n < max)
+			buf[n] = str[n];
+		n++;
+	}
+	return n;
+}
+
+static int core(char *buf, size_t size, const char *fmt, size_t fmt_len,
+		struct slot_source *s)
+{
+	s->src.arg = slot_arg;
+	s->src.str = slot_str;
+	s->src.error = 0;
+	s->next = 0;
+	return kvmkit_vformat(buf, size, fmt, fmt_len, &s->src);
+}
+
+/* fmt copied to the heap without its NUL: ASan sees any read past it */
+static int core_unterminated(char *buf, size_t size, const char *fmt,
+			     struct slot_source *s)
+{
+	size_t len = strlen(fmt);
+	char *copy = malloc(len ? len : 1);
+	int ret;
+
+	if (!copy)
+		return -2;
+	memcpy(copy, fmt, len);
+	ret = core(buf, size, copy, len, s);
+	free(copy);
+	return ret;
+}
+
+static void test_core(void)
+{
+	static const char *const cut[] = {
+		"%", "%l", "%h", "%ll", "%hh", "%5", "%.", "%.*", "%*", "%-",
+		"%#0", "%z", "abc%",
+	};
+	static const uint64_t slots[] = {
+		0xffffffff00000007ULL, 0xffffffff00000009ULL
+	};
+	struct slot_source s = { .slots = slots, .n = 2 };
+	char buf[64];
+	size_t i;
+
+	CHECK_EQ(core_unterminated(buf, sizeof(buf), "x=%d y=%u", &s), 7,
+		 "unterminated format within its bound");
+	CHECK_STR(buf, "x=7 y=9", "  ... formatted");
+	CHECK_EQ(core(buf, sizeof(buf), "abc%dzzz", 3, &s), 3,
+		 "the bound ends the format before its NUL");
+	CHECK_STR(buf, "abc", "  ... output");
+	CHECK_EQ(core(buf, sizeof(buf), "%d", 0, &s), 0, "a bound of 0");
+	for (i = 0; i < ARRAY_SIZE(cut); i++) {
+		CHECK_EQ(core_unterminated(buf, sizeof(buf), cut[i], &s), -1,
+			 "conversion cut by the bound is invalid");
+		CHECK(s.src.error == KVMKIT_FMT_ERR_INVALID,
+		      "  ... \"%s\" flagged invalid", cut[i]);
+	}
+
+	CHECK_EQ(core(buf, sizeof(buf), "%d %d [%20d]", 64, &s), 26,
+		 "missing arguments are printed as placeholders");
+	CHECK_STR(buf, "7 9 [  (missing argument)]", "  ... output");
+	CHECK(s.src.error == KVMKIT_FMT_ERR_ARG, "  ... flagged");
+	CHECK_EQ(core(buf, sizeof(buf), "%*d|", 64, &s), 8,
+		 "'*' from a slot whose upper half is dirty");
+	CHECK_STR(buf, "      9|", "  ... width 7");
+
+	/* short_count: strings measured only as far as the output needs */
+	{
+		static const char long_str[] = "0123456789abcdef";
+		const uint64_t one[] = { (uintptr_t)long_str };
+		struct slot_source t = { .slots = one, .n = 1 };
+
+		t.src.short_count = 1;
+		CHECK_EQ(core(buf, 8, "%s", 64, &t), 8,
+			 "short_count: measured to one past the room");
+		CHECK_STR(buf, "0123456", "  ... cut at the buffer");
+		CHECK_EQ(core(buf, 8, "%20s", 64, &t), 20,
+			 "short_count: right-aligned, measured for its padding");
+		CHECK_STR(buf, "    012", "  ... padding first, then the text");
+		CHECK_EQ(core(buf, 8, "%-20s|", 64, &t), 21,
+			 "short_count: left-aligned");
+		CHECK_STR(buf, "0123456", "  ... output");
+		CHECK_EQ(core(buf, 8, "%.3s", 64, &t), 3, "precision below room");
+		CHECK_STR(buf, "012", "  ... output");
+		CHECK_EQ(core(buf, 0, "%5s", 64, &t), 6,
+			 "size 0: nothing written, length known to exceed size");
+		t.src.short_count = 0;
+		CHECK_EQ(core(buf, 8, "%s", 64, &t), 16,
+			 "without short_count: the full length");
+		CHECK_EQ(core(buf, 0, "%20s", 64, &t), 20, "  ... and with a width");
+	}
 }
 
 /* Both printfs with the same arguments; mismatches are reported */
@@ -269,6 +401,7 @@ int main(void)
 	test_flags_width_precision();
 	test_bounds();
 	test_invalid();
+	test_core();
 	test_against_glibc();
 	return unit_done();
 }
