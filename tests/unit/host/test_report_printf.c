@@ -493,6 +493,187 @@ static void time_reports(void)
 	put_str(STR_GPA, "hello");
 }
 
+/* ---- a real guest's doorbell, on KVM ----------------------------------- */
+
+#define G_IMG_SIZE	0x3000		/* file bytes: 0x1000..0x4000 */
+#define G_CODE		0x1100
+#define G_FILE		0x1200
+#define G_FMT		0x1300
+#define G_STR		0x1400
+#define G_VECTORS	0x2000
+#define G_PAGETABLE	0x4000		/* 8 pages, up to 0xc000 */
+#define G_GDT		0xc000
+#define G_IDT		0xc100
+#define G_TSS		0xd100
+#define G_RSP		0xf000
+#define G_END		0x10000
+
+/*
+ * tst_res_(TINFO, "%s %d %lx %d", G_STR, -5, ...) as the guest's stub
+ * leaves it, then the doorbell in a loop:
+ *	mov $G_RSP,%esp; mov $G_FILE,%edi; mov $7,%esi; mov $16,%edx
+ *	mov $G_FMT,%ecx; mov $G_STR,%r8d; mov $-5,%r9
+ *	1: mov $KVMKIT_HC_PRINTF,%eax; out %eax,$KVMKIT_HC_PORT; jmp 1b
+ */
+static const uint8_t g_code[] = {
+	0xbc, 0x00, 0xf0, 0x00, 0x00,
+	0xbf, 0x00, 0x12, 0x00, 0x00,
+	0xbe, 0x07, 0x00, 0x00, 0x00,
+	0xba, 0x10, 0x00, 0x00, 0x00,
+	0xb9, 0x00, 0x13, 0x00, 0x00,
+	0x41, 0xb8, 0x00, 0x14, 0x00, 0x00,
+	0x49, 0xc7, 0xc1, 0xfb, 0xff, 0xff, 0xff,
+	0xb8, KVMKIT_HC_PRINTF, 0x00, 0x00, 0x00,
+	0xe7, KVMKIT_HC_PORT,
+	0xeb, 0xf7,
+};
+
+static void make_guest_image(uint8_t *image)
+{
+	struct kvmkit_payload_header h = {
+		.magic = KVMKIT_PAYLOAD_MAGIC,
+		.abi_version = KVMKIT_ABI_VERSION,
+		.header_size = sizeof(h),
+		.entry = G_CODE,
+		.image_end = G_END,
+		.stack_top = G_END,
+		.pagetable = G_PAGETABLE,
+		.gdt = G_GDT,
+		.idt = G_IDT,
+		.tss = G_TSS,
+		.vectors = G_VECTORS,
+	};
+
+	memset(image, 0, G_IMG_SIZE);
+	memcpy(image, &h, sizeof(h));
+	memcpy(image + G_CODE - KVMKIT_PAYLOAD_BASE, g_code, sizeof(g_code));
+	strcpy((char *)image + G_FILE - KVMKIT_PAYLOAD_BASE, "kvm_e2e.c");
+	strcpy((char *)image + G_FMT - KVMKIT_PAYLOAD_BASE, "%s %d %lx %d");
+	strcpy((char *)image + G_STR - KVMKIT_PAYLOAD_BASE, "value");
+	/* Every vector stub halts: an exception shows up as a HLT exit */
+	memset(image + G_VECTORS - KVMKIT_PAYLOAD_BASE, 0xf4,
+	       KVMKIT_VECTOR_COUNT * KVMKIT_VECTOR_STUB_SIZE);
+}
+
+static int run_to_doorbell(struct kvmkit_vcpu *v)
+{
+	struct kvmkit_exit exit;
+	uint32_t value = 0;
+
+	if (kvmkit_vcpu_run(v, &exit) || exit.type != KVMKIT_EXIT_IO_OUT ||
+	    exit.io.port != KVMKIT_HC_PORT || exit.io.size != 4)
+		return -1;
+	memcpy(&value, exit.io.data, 4);
+	return value == KVMKIT_HC_PRINTF ? 0 : -1;
+}
+
+/* n round trips, with or without the report */
+static uint64_t round_trips(struct kvmkit_vcpu *v, int with_report, int n,
+			    int *fails)
+{
+	struct kvm_regs regs;
+	uint64_t t = now_ns();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		*fails += !!run_to_doorbell(v);
+		if (with_report) {
+			*fails += !!kvmkit_vcpu_exit_regs(v, &regs);
+			*fails += !!kvmkit_report_from_regs(v, &regs, &rep);
+		}
+	}
+	return now_ns() - t;
+}
+
+/* Best of interleaved rounds, so that drift hits both alike */
+static void time_round_trips(struct kvmkit_vcpu *v, double *bare,
+			     double *full, int *fails)
+{
+	enum { N = 1000, ROUNDS = 7 };
+	uint64_t b = UINT64_MAX, f = UINT64_MAX, t;
+	int round;
+
+	for (round = 0; round < ROUNDS; round++) {
+		t = round_trips(v, 0, N, fails);
+		if (t < b)
+			b = t;
+		t = round_trips(v, 1, N, fails);
+		if (t < f)
+			f = t;
+	}
+	*bare = (double)b / N;
+	*full = (double)f / N;
+}
+
+static void test_kvm(void)
+{
+	static uint8_t image[G_IMG_SIZE];
+	struct kvmkit_kvm *kvm = NULL;
+	struct kvmkit_vm *gvm = NULL;
+	struct kvmkit_vcpu *v = NULL;
+	struct kvm_cpuid2 *cpuid = NULL;
+	struct kvm_regs synced, fetched;
+	const uint64_t slots[] = { 0xdeadbeefcafef00dULL, 0xffffffff0000002aULL };
+	char err[KVMKIT_ERR_MAX];
+	double bare, full;
+	uint64_t sync;
+	int fails = 0;
+
+	if (access("/dev/kvm", R_OK | W_OK) ||
+	    kvmkit_kvm_open(&kvm, NULL, err, sizeof(err))) {
+		CHECK(1, "# SKIP real guest: no usable /dev/kvm");
+		return;
+	}
+	make_guest_image(image);
+	if (kvmkit_vm_create(kvm, &gvm) ||
+	    kvmkit_vm_add_memory(gvm, 0, 0, KVMKIT_DEFAULT_RAM, 0, NULL) ||
+	    kvmkit_vm_add_memory(gvm, 1, KVMKIT_RESULT_BASE, KVMKIT_RESULT_SIZE,
+				 0, NULL) ||
+	    kvmkit_vcpu_create(gvm, 0, &v) ||
+	    kvmkit_kvm_supported_cpuid(kvm, &cpuid) ||
+	    kvmkit_vcpu_set_cpuid(v, cpuid) ||
+	    kvmkit_payload_load(gvm, image, sizeof(image)) ||
+	    kvmkit_payload_boot(v, cpuid) ||
+	    kvmkit_vm_write(gvm, G_RSP + 8, slots, sizeof(slots))) {
+		CHECK(0, "set up a real guest: %s", gvm ? kvmkit_vm_error(gvm) :
+		      kvmkit_kvm_error(kvm));
+		goto out;
+	}
+	kvmkit_vcpu_set_timeout(v, 10000000000ULL);
+	if (!CHECK(!run_to_doorbell(v), "real guest: reached the doorbell"))
+		goto out;
+
+	if (!(kvmkit_vcpu_kvm_run(v)->kvm_valid_regs & KVM_SYNC_X86_REGS))
+		unit_diag("KVM does not sync registers: KVM_GET_REGS per report");
+	CHECK(!kvmkit_vcpu_exit_regs(v, &synced) &&
+	      !kvmkit_vcpu_get_regs(v, &fetched) &&
+	      !memcmp(&synced, &fetched, sizeof(synced)),
+	      "real guest: exit_regs agrees with KVM_GET_REGS");
+	CHECK(!kvmkit_report_from_regs(v, &synced, &rep) &&
+	      rep.result == KVMKIT_TINFO && rep.lineno == 7 && rep.file_ok &&
+	      !strcmp(rep.file, "kvm_e2e.c") && !rep.format_error,
+	      "real guest: report fields");
+	CHECK_STR(rep.message, "value -5 deadbeefcafef00d 42",
+		  "real guest: message from registers and stack");
+
+	time_round_trips(v, &bare, &full, &fails);
+	unit_diag("doorbell round trip %.2f us bare, %.2f us with exit_regs + report_from_regs (x%.3f)",
+		  bare / 1e3, full / 1e3, full / bare);
+	/* The same without KVM's register sync: what the sync saves */
+	sync = kvmkit_vcpu_kvm_run(v)->kvm_valid_regs;
+	kvmkit_vcpu_kvm_run(v)->kvm_valid_regs = 0;
+	time_round_trips(v, &bare, &full, &fails);
+	kvmkit_vcpu_kvm_run(v)->kvm_valid_regs = sync;
+	unit_diag("without register sync: %.2f us bare, %.2f us with KVM_GET_REGS + report_from_regs (x%.3f)",
+		  bare / 1e3, full / 1e3, full / bare);
+	CHECK(!fails, "real guest: timed round trips");
+out:
+	free(cpuid);
+	if (gvm)
+		kvmkit_vm_destroy(gvm);
+	kvmkit_kvm_close(kvm);
+}
+
 int main(void)
 {
 	setup();
@@ -504,6 +685,7 @@ int main(void)
 	test_formats();
 	test_exit_regs();
 	time_reports();
+	test_kvm();
 	free(vcpu.run);
 	free(ram);
 	return unit_done();
