@@ -16,15 +16,14 @@ RUNNER       := $(O)/bin/kvmkit-run
 KVMKIT_CC_ENV := CC="$(CC)" KVMKIT_BUILD="$(abspath $(O))" KVMKIT_WERROR=1 \
 	KVMKIT_HOST_CFLAGS="$(SAN_CFLAGS)"
 
-$(O)/tests/kvm/%: tests/kvm/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS)
-	@mkdir -p $(@D)
-	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
+# kvmkit-cc does not emit dependency files: a single-source test is rebuilt
+# when any header it could include changes.
+SINGLE_SOURCE_BINS := $(SUITE_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS)
+SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS) \
+	$(wildcard include/kvmkit/*.h lib/guest/include/*.h lib/ltp/include/*.h \
+		   tests/kvm/*.h tests/unit/guest/*.h tests/unit/hostile/*.h)
 
-$(O)/tests/unit/guest/%: tests/unit/guest/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS)
-	@mkdir -p $(@D)
-	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
-
-$(O)/tests/unit/hostile/%: tests/unit/hostile/%.c bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS)
+$(SINGLE_SOURCE_BINS): $(O)/%: %.c $(SINGLE_SOURCE_DEPS)
 	@mkdir -p $(@D)
 	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
 

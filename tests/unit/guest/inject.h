@@ -101,8 +101,12 @@ static void inject_run(struct tst_kvm_instance *vm, int flags)
 		memcpy(&nr, data, sizeof(nr));
 		switch (nr) {
 		case KVMKIT_HC_REPORT:
+		case KVMKIT_HC_PRINTF:
 			tst_kvm_print_result(vm);
 			continue;
+		case KVMKIT_HC_PRINTF_EXIT:
+			tst_kvm_print_result(vm);
+			return;
 		case KVMKIT_HC_EXIT:
 			return;
 		case KVMKIT_HC_EXCEPTION:

@@ -1,12 +1,14 @@
-/* kvmkit-expect: exit=2 match=TBROK */
+/* kvmkit-expect: exit=2 match=TINFO: reported through an unmapped result page */
+/* kvmkit-expect: match=TBROK: guest stopped without kvm_exit */
 /* kvmkit-expect: nomatch=TPASS */
 // SPDX-License-Identifier: MIT
 /*
- * Hostile guest: unmap its own result page, then report.  The report
- * faults, and so does the default handler's attempt to describe the fault
- * in that page; the runtime then can only stop.  The host must not take
- * that silent stop for a clean end: a test that reported nothing and
- * faulted is broken.
+ * Hostile guest: unmap its own result page, then report and return.
+ * Reports travel in registers (KVMKIT_HC_PRINTF), so the report still
+ * arrives; but kvm_exit() cannot write KVM_TEXIT into the page and the
+ * fault handler cannot describe the fault there either, so the runtime
+ * can only stop.  The host must not take that silent stop for a clean
+ * end: a test whose end faulted is broken.
  */
 #include "kvm_test.h"
 
@@ -23,7 +25,7 @@ void main(void)
 	pt = (void *)kvm_get_page_address_pae(&pd[511]);
 	pt[511].present = 0;
 	asm volatile("invlpg (%0)" : : "r"(KVM_RESULT_BASEADDR) : "memory");
-	tst_res(TPASS, "reported through an unmapped result page");
+	tst_res(TINFO, "reported through an unmapped result page");
 }
 
 #else /* COMPILE_PAYLOAD */
