@@ -1,0 +1,29 @@
+/* kvmkit-expect: exit=2 match=TBROK: .*[Ii]nvalid result value 119$ */
+/* kvmkit-expect: match=^broken +1$ */
+/* kvmkit-expect: nomatch=bogus result|after the report|TPASS|TFAIL */
+// SPDX-License-Identifier: MIT
+/*
+ * Hostile guest: KVMKIT_HC_PRINTF whose result (%edx) is none of LTP's
+ * (0x77).  The host validates it and stops the test with TBROK naming
+ * the value; nothing after the report runs, nothing counts as a pass.
+ */
+#include "printf_raw.h"
+
+#ifdef COMPILE_PAYLOAD
+
+void main(void)
+{
+	raw_printf((uintptr_t)__FILE__, 901, 0x77,
+		   (uintptr_t)"bogus result %d", 1, 2);
+	tst_res(TPASS, "after the report");
+}
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+};
+
+#endif /* COMPILE_PAYLOAD */

@@ -1,0 +1,29 @@
+/* kvmkit-expect: exit=1 count=1 match=^printf_exit_fail\.c:906: TFAIL: \(tst_res format at 0x7ff000000000 is not in guest memory\) \[bad format or argument\]$ */
+/* kvmkit-expect: match=^failed +1$ */
+/* kvmkit-expect: nomatch=after the exit|TPASS|TBROK|TWARN */
+// SPDX-License-Identifier: MIT
+/*
+ * KVMKIT_HC_PRINTF_EXIT with TFAIL and a format outside RAM: the failure
+ * is printed under the host's placeholder and counted, and the iteration
+ * still ends at the OUT; the code after it never runs.
+ */
+#include "printf_raw.h"
+
+#ifdef COMPILE_PAYLOAD
+
+void main(void)
+{
+	pf_raw(KVMKIT_HC_PRINTF_EXIT, (uintptr_t)__FILE__, 906, TFAIL,
+	       0x7ff000000000ULL, 1, 2);
+	tst_res(TPASS, "after the exit");
+}
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+};
+
+#endif /* COMPILE_PAYLOAD */

@@ -1,0 +1,29 @@
+/* kvmkit-expect: exit=2 match=TBROK: .*did not return any result */
+/* kvmkit-expect: match=^broken +1$ */
+/* kvmkit-expect: nomatch=no result yet|after the report|TPASS|TFAIL */
+// SPDX-License-Identifier: MIT
+/*
+ * Hostile guest: KVMKIT_HC_PRINTF whose result is KVM_TNONE (-1, the
+ * "no result yet" marker), given as 0xffffffff with a clean upper half
+ * of %rdx: only %edx counts, so it is -1.  The host stops with TBROK.
+ */
+#include "printf_raw.h"
+
+#ifdef COMPILE_PAYLOAD
+
+void main(void)
+{
+	raw_printf((uintptr_t)__FILE__, 902, 0xffffffffULL,
+		   (uintptr_t)"no result yet %d", 1, 2);
+	tst_res(TPASS, "after the report");
+}
+
+#else /* COMPILE_PAYLOAD */
+
+static struct tst_test test = {
+	.test_all = tst_kvm_run,
+	.setup = tst_kvm_setup,
+	.cleanup = tst_kvm_cleanup,
+};
+
+#endif /* COMPILE_PAYLOAD */
