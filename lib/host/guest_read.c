@@ -136,6 +136,16 @@ long kvmkit_guest_read_string(struct kvmkit_guest_reader *r, uint64_t gva,
 				buf[n] = c;
 			n++;
 		}
+		/*
+		 * Full at the end of a page: the next page is not touched.  A
+		 * "%.4s" of the last four bytes of RAM is a correct call (C
+		 * reads no further than the precision) and must not be taken
+		 * for a string running into unreadable memory.
+		 */
+		if (n == max) {
+			*stop = KVMKIT_GUEST_FULL;
+			return n;
+		}
 		gva += avail;
 		if (!gva)
 			break;
@@ -144,20 +154,42 @@ long kvmkit_guest_read_string(struct kvmkit_guest_reader *r, uint64_t gva,
 	return n ? (long)n : -EFAULT;
 }
 
-int kvmkit_guest_read_cstr(struct kvmkit_guest_reader *r, uint64_t gva,
-			   char *buf, size_t len, int *truncated)
+void kvmkit_guest_read_file(struct kvmkit_guest_reader *r,
+			    struct kvmkit_report *rep)
 {
 	enum kvmkit_guest_stop stop;
 	long n;
 
-	*truncated = 0;
-	if (!len)
-		return -EINVAL;
-	buf[0] = '\0';
-	n = kvmkit_guest_read_string(r, gva, buf, len - 1, &stop);
-	if (n < 0)
-		return n;
-	buf[n] = '\0';
-	*truncated = stop != KVMKIT_GUEST_END;
-	return 0;
+	rep->file_ok = 0;
+	rep->file_truncated = 0;
+	rep->file[0] = '\0';
+	/*
+	 * NULL is no file name even where page 0 is readable RAM (kvmkit's
+	 * identity map): the guest's placeholder, never what lies there.
+	 */
+	if (!rep->file_addr)
+		return;
+	/*
+	 * One byte more than file[] holds with its NUL: a name whose last
+	 * readable byte is the last that fits must still be seen running
+	 * into the hole (a reader full at the end of a page does not look
+	 * at the next one).
+	 */
+	n = kvmkit_guest_read_string(r, rep->file_addr, rep->file,
+				     sizeof(rep->file), &stop);
+	/*
+	 * Bytes that run into unreadable memory are not a name, only what
+	 * precedes the hole: a bad address like any other.  One longer than
+	 * file[] is a name, cut.
+	 */
+	if (n < 0 || stop == KVMKIT_GUEST_FAULT) {
+		rep->file[0] = '\0';
+		return;
+	}
+	rep->file_ok = 1;
+	if (n >= (long)sizeof(rep->file)) {
+		n = sizeof(rep->file) - 1;
+		rep->file_truncated = 1;
+	}
+	rep->file[n] = '\0';
 }

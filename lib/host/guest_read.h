@@ -25,7 +25,9 @@ struct kvmkit_guest_reader {
 /* How a string read stopped */
 enum kvmkit_guest_stop {
 	KVMKIT_GUEST_END,	/* at its NUL */
-	KVMKIT_GUEST_FULL,	/* max bytes copied and more follow */
+	KVMKIT_GUEST_FULL,	/* max bytes copied, no NUL among them (the
+				 * next byte is not read when they end a
+				 * page: it may be a NUL or unreadable) */
 	KVMKIT_GUEST_FAULT,	/* ran into memory that cannot be read */
 };
 
@@ -46,11 +48,12 @@ long kvmkit_guest_read_string(struct kvmkit_guest_reader *r, uint64_t gva,
 			      char *buf, size_t max,
 			      enum kvmkit_guest_stop *stop);
 /*
- * The same into a NUL-terminated buf of len bytes: 0, *truncated when it
- * did not end inside buf or ran into unreadable memory; -EFAULT when its
- * first byte cannot be read (buf is then "").
+ * The report's file name at rep->file_addr into rep->file, setting
+ * file_ok and file_truncated: file_ok = 0 (and file "") for NULL, an
+ * address that cannot be read and a name that runs into unreadable
+ * memory before its NUL; file_truncated for a name longer than file[].
  */
-int kvmkit_guest_read_cstr(struct kvmkit_guest_reader *r, uint64_t gva,
-			   char *buf, size_t len, int *truncated);
+void kvmkit_guest_read_file(struct kvmkit_guest_reader *r,
+			    struct kvmkit_report *rep);
 
 #endif /* KVMKIT_HOST_GUEST_READ_H */

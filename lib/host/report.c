@@ -15,7 +15,6 @@ int kvmkit_report_read(struct kvmkit_vcpu *vcpu, struct kvmkit_report *rep)
 	const struct kvmkit_vm *vm = vcpu->vm;
 	const struct tst_kvm_result *page;
 	struct kvmkit_guest_reader reader;
-	int trunc;
 
 	page = kvmkit_gpa_to_hva(vm, KVMKIT_RESULT_BASE, KVMKIT_RESULT_SIZE);
 	if (!page)
@@ -36,16 +35,9 @@ int kvmkit_report_read(struct kvmkit_vcpu *vcpu, struct kvmkit_report *rep)
 	rep->message_truncated = !memchr(rep->message, '\0',
 					 KVMKIT_MESSAGE_MAX);
 	/* the flags follow the message: the memset above did not clear them */
-	rep->file_ok = 0;
-	rep->file_truncated = 0;
 	rep->format_error = 0;
-	rep->file[0] = '\0';
 
 	kvmkit_guest_reader_init(&reader, vcpu);
-	if (!kvmkit_guest_read_cstr(&reader, rep->file_addr, rep->file,
-				    sizeof(rep->file), &trunc)) {
-		rep->file_ok = 1;
-		rep->file_truncated = trunc;
-	}
+	kvmkit_guest_read_file(&reader, rep);
 	return 0;
 }

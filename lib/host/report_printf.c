@@ -118,33 +118,39 @@ int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
 		.regs = regs,
 	};
 	enum kvmkit_guest_stop stop;
-	char fmt[KVMKIT_MESSAGE_MAX];
+	char fmt[KVMKIT_MESSAGE_MAX + 1];	/* + 1: does it end? */
 	long fmt_len;
-	int trunc, ret;
+	int ret;
 
 	rep->result = (int32_t)regs->rdx;
 	rep->lineno = (int32_t)regs->rsi;
 	rep->file_addr = regs->rdi;
-	rep->file_ok = 0;
-	rep->file_truncated = 0;
 	rep->message_truncated = 0;
 	rep->format_error = 0;
 	rep->message[0] = '\0';
 
 	kvmkit_guest_reader_init(&reader, vcpu);
-	if (!kvmkit_guest_read_cstr(&reader, rep->file_addr, rep->file,
-				    sizeof(rep->file), &trunc)) {
-		rep->file_ok = 1;
-		rep->file_truncated = trunc;
+	kvmkit_guest_read_file(&reader, rep);
+
+	/* NULL is no format even where page 0 is readable RAM */
+	if (!regs->rcx) {
+		message_placeholder(rep, "is NULL", regs->rcx);
+		return 0;
 	}
 
 	/*
 	 * The format is copied first (the guest may rewrite it meanwhile)
 	 * and bounded: one longer than any message is formatted as far as
-	 * it was read, the output cannot fit anyway.
+	 * it was read, the output cannot fit anyway.  One byte more than
+	 * that is read, so that a format whose last readable byte is the
+	 * KVMKIT_MESSAGE_MAX-th (a reader full at the end of a page does not
+	 * look at the next one) is not taken for a long one: it does not
+	 * end in guest memory.
 	 */
 	fmt_len = kvmkit_guest_read_string(&reader, regs->rcx, fmt, sizeof(fmt),
 					   &stop);
+	if (fmt_len > (long)KVMKIT_MESSAGE_MAX)
+		fmt_len = KVMKIT_MESSAGE_MAX;
 	if (fmt_len < 0) {
 		message_placeholder(rep, "is not in guest memory", regs->rcx);
 		return 0;

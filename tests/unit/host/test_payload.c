@@ -434,8 +434,8 @@ static void test_report(struct guest *g)
 		      rep->file);
 		pt[1] = 0;
 		r = kvmkit_report_read(g->vcpu, rep);
-		CHECK(!r && rep->file_ok && rep->file_truncated &&
-		      !strcmp(rep->file, "abc"),
+		/* bytes before a hole are no name: a bad file address */
+		CHECK(!r && !rep->file_ok && !rep->file[0],
 		      "report: file name running into an unmapped page");
 	}
 
@@ -453,8 +453,8 @@ static void test_report(struct guest *g)
 	memset(g->ram + GUEST_RAM - 10, 'x', 10);
 	page->file_addr = GUEST_RAM - 10;
 	r = kvmkit_report_read(g->vcpu, rep);
-	CHECK(!r && rep->file_ok && rep->file_truncated &&
-	      strlen(rep->file) == 10, "report: file name running off RAM");
+	CHECK(!r && !rep->file_ok && !rep->file[0],
+	      "report: file name running off RAM is a bad file address");
 
 	memset(g->ram + 0x210000, 'y', 1000);
 	g->ram[0x210000 + 1000] = '\0';

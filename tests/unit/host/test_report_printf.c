@@ -4,8 +4,8 @@
  * and guest memory fabricated in a fabricated VM (lib/host/internal.h),
  * no /dev/kvm needed.  Every conversion with its argument in %r8, %r9
  * and on the stack, int slots with dirty upper halves, '*' from a slot,
- * %s from guest memory (walked, unterminated at the end of RAM, NULL, bad
- * addresses), stack slots outside RAM or wrapping, more conversions than
+ * %s from guest memory (walked, unterminated at the end of RAM, a
+ * precision ending at its last byte, NULL, bad addresses), stack slots outside RAM or wrapping, more conversions than
  * KVMKIT_PRINTF_MAX_ARGS, %n, formats that are unterminated, outside RAM
  * or longer than the message, and kvmkit_vcpu_exit_regs() from kvm_run.
  * Then the cost of a typical report, and on KVM (skipped without it) a
@@ -293,6 +293,11 @@ static void test_strings(void)
 	memcpy(ram + RAM_SIZE - 5, "tail!", 5);
 	EXPECT_ERR("[tail!]", "[%s]", SLOTS(RAM_SIZE - 5));
 	EXPECT("[tai]", "[%.3s]", SLOTS(RAM_SIZE - 5));
+	/* A precision ending at the last byte of RAM: C reads no further */
+	EXPECT("[il!]", "[%.3s]", SLOTS(RAM_SIZE - 3));
+	EXPECT("[!]", "[%.1s]", SLOTS(RAM_SIZE - 1));
+	EXPECT("[  il!]", "[%5.3s]", SLOTS(RAM_SIZE - 3));
+	EXPECT_ERR("[il!]", "[%.4s]", SLOTS(RAM_SIZE - 3));
 	EXPECT_ERR("[     tail!]", "[%10s]", SLOTS(RAM_SIZE - 5));
 	EXPECT_ERR("[(bad address 0x100000)]", "[%s]", SLOTS(RAM_SIZE));
 
@@ -383,8 +388,7 @@ static void test_formats(void)
 	expect("(tst_res format at 0x7fff0000 is not in guest memory)", 1,
 	       "format outside RAM");
 	CHECK_EQ(report_at(0, NO_SLOTS), 0, "report");
-	expect("(tst_res format at 0x0 is not in guest memory)", 1,
-	       "NULL format");
+	expect("(tst_res format at 0x0 is NULL)", 1, "NULL format");
 	CHECK(rep.file_ok && !strcmp(rep.file, "kvm_test.c") &&
 	      rep.lineno == 321 && rep.result == KVMKIT_TINFO,
 	      "a bad format keeps the file, line and result");
@@ -433,6 +437,16 @@ static void test_formats(void)
 		CHECK(!kvmkit_report_from_regs(&vcpu, &regs, &rep) &&
 		      !rep.file_ok && !rep.file[0] && !strcmp(rep.message, "x"),
 		      "unreadable file name: file_ok = 0, message still read");
+		regs.rdi = 0;
+		CHECK(!kvmkit_report_from_regs(&vcpu, &regs, &rep) &&
+		      !rep.file_ok && !rep.file[0] && !rep.format_error &&
+		      !strcmp(rep.message, "x"), "NULL file name: file_ok = 0");
+		/* bytes running into the end of RAM are no name */
+		memset(ram + RAM_SIZE - 8, 'F', 8);
+		regs.rdi = RAM_SIZE - 8;
+		CHECK(!kvmkit_report_from_regs(&vcpu, &regs, &rep) &&
+		      !rep.file_ok && !rep.file[0] && !strcmp(rep.message, "x"),
+		      "file name running off RAM: file_ok = 0");
 	}
 }
 
