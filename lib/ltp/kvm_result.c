@@ -12,40 +12,81 @@
 extern const char kvm_payload_lines_start[] __attribute__((weak));
 extern const char kvm_payload_lines_end[] __attribute__((weak));
 
-void tst_kvm_validate_result(int value)
+/* NULL when value is one of LTP's results, else why it is not */
+static const char *invalid_result(int value, char *buf, size_t len)
 {
 	static const int valid[] = { TPASS, TFAIL, TBROK, TWARN, TINFO, TCONF };
 	size_t i;
 
 	if (value == KVM_TNONE)
-		tst_brk(TBROK, "KVM test did not return any result");
+		return "KVM test did not return any result";
 	for (i = 0; i < ARRAY_SIZE(valid); i++) {
 		if (TTYPE_RESULT(value) == valid[i])
-			return;
+			return NULL;
 	}
-	tst_brk(TBROK, "KVM test returned invalid result value %d", value);
+	snprintf(buf, len, "KVM test returned invalid result value %d", value);
+	return buf;
 }
 
+void tst_kvm_validate_result(int value)
+{
+	char buf[64];
+	const char *why = invalid_result(value, buf, sizeof(buf));
+
+	if (why)
+		tst_brk(TBROK, "%s", why);
+}
+
+/*
+ * A report whose format or an argument was bad is no clean result,
+ * whatever the guest claimed: a TWARN at the guest's line puts LTP's
+ * warning bit in the exit status, so a TPASS with garbage is not a pass.
+ */
+static void warn_bad_format(const struct kvmkit_report *rep, const char *file,
+			    const char *where)
+{
+	if (rep->format_error)
+		tst_res_(file, rep->lineno, TWARN,
+			 "the guest's report %s had a bad format or argument",
+			 where);
+}
+
+/*
+ * Everything goes out at the guest's file:line (or the placeholder for
+ * a name that cannot be read), a broken result value included: the TBROK
+ * then carries the guest's message, which is what says where it broke.
+ */
 void tst_kvm_print_report(const struct kvmkit_report *rep)
 {
 	const char *cut = rep->message_truncated ? " [message truncated]" :
 			  rep->format_error ? " [bad format or argument]" : "";
-	char badfile[64];
-	const char *file = rep->file;
+	char file[sizeof(rep->file) + 8], why_buf[64];
+	const char *why;
 	int ttype;
 
-	tst_kvm_validate_result(rep->result);
-	/* errno flags mean nothing for a guest: only the type goes on */
-	ttype = TTYPE_RESULT(rep->result);
-	if (!rep->file_ok) {
-		snprintf(badfile, sizeof(badfile), "<bad file address 0x%llx>",
+	if (!rep->file_ok)
+		snprintf(file, sizeof(file), "<bad file address 0x%llx>",
 			 (unsigned long long)rep->file_addr);
-		file = badfile;
-	}
-	if (ttype == TBROK)
-		tst_brk_(file, rep->lineno, ttype, "%s%s", rep->message, cut);
 	else
-		tst_res_(file, rep->lineno, ttype, "%s%s", rep->message, cut);
+		snprintf(file, sizeof(file), "%s%s", rep->file,
+			 rep->file_truncated ? "..." : "");
+
+	why = invalid_result(rep->result, why_buf, sizeof(why_buf));
+	/* errno flags mean nothing for a guest: only the type goes on */
+	ttype = why ? TBROK : TTYPE_RESULT(rep->result);
+	if (ttype == TBROK) {
+		/* tst_brk_() does not come back: the warning goes first */
+		warn_bad_format(rep, file, "below");
+		if (why)
+			tst_brk_(file, rep->lineno, TBROK, "%s: %s%s", why,
+				 rep->message, cut);
+		else
+			tst_brk_(file, rep->lineno, TBROK, "%s%s",
+				 rep->message, cut);
+		return;
+	}
+	tst_res_(file, rep->lineno, ttype, "%s%s", rep->message, cut);
+	warn_bad_format(rep, file, "above");
 }
 
 /* The hypercall of the vCPU's last exit if it was a doorbell, else 0 */

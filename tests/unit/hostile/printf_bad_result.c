@@ -1,11 +1,14 @@
-/* kvmkit-expect: exit=2 match=TBROK: .*[Ii]nvalid result value 119$ */
+/* kvmkit-expect: exit=2 match=^printf_bad_result\.c:901: TBROK: KVM test returned invalid result value 119: bogus result 1$ */
 /* kvmkit-expect: match=^broken +1$ */
-/* kvmkit-expect: nomatch=bogus result|after the report|TPASS|TFAIL */
+/* kvmkit-expect: count=1 match=bogus result */
+/* kvmkit-expect: nomatch=after the report|TPASS|TFAIL|TWARN */
 // SPDX-License-Identifier: MIT
 /*
  * Hostile guest: KVMKIT_HC_PRINTF whose result (%edx) is none of LTP's
  * (0x77).  The host validates it and stops the test with TBROK naming
- * the value; nothing after the report runs, nothing counts as a pass.
+ * the value, at the guest's file:line and with the guest's message (the
+ * only line that says where it broke); nothing after the report runs,
+ * nothing counts as a pass.
  */
 #include "printf_raw.h"
 

@@ -1,11 +1,14 @@
-/* kvmkit-expect: exit=1 count=1 match=^printf_exit_fail\.c:906: TFAIL: \(tst_res format at 0x7ff000000000 is not in guest memory\) \[bad format or argument\]$ */
+/* kvmkit-expect: exit=5 count=1 match=^printf_exit_fail\.c:906: TFAIL: \(tst_res format at 0x7ff000000000 is not in guest memory\) \[bad format or argument\]$ */
 /* kvmkit-expect: match=^failed +1$ */
-/* kvmkit-expect: nomatch=after the exit|TPASS|TBROK|TWARN */
+/* kvmkit-expect: count=1 match=^printf_exit_fail\.c:906: TWARN: the guest's report above had a bad format or argument$ */
+/* kvmkit-expect: count=1 match=TWARN */
+/* kvmkit-expect: nomatch=after the exit|TPASS|TBROK */
 // SPDX-License-Identifier: MIT
 /*
  * KVMKIT_HC_PRINTF_EXIT with TFAIL and a format outside RAM: the failure
  * is printed under the host's placeholder and counted, and the iteration
- * still ends at the OUT; the code after it never runs.
+ * still ends at the OUT; the code after it never runs.  The bad format
+ * adds a TWARN at the guest's line: exit status 1 | 4.
  */
 #include "printf_raw.h"
 

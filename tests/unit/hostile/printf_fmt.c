@@ -1,4 +1,4 @@
-/* kvmkit-expect: exit=0 match=^printf_fmt\.c:201: TINFO: \(tst_res format at 0x7ff000000000 is not in guest memory\) \[bad format or argument\]$ */
+/* kvmkit-expect: exit=4 match=^printf_fmt\.c:201: TINFO: \(tst_res format at 0x7ff000000000 is not in guest memory\) \[bad format or argument\]$ */
 /* kvmkit-expect: match=^printf_fmt\.c:202: TINFO: \(tst_res format at 0x40000000 is not in guest memory\) \[bad format or argument\]$ */
 /* kvmkit-expect: match=^printf_fmt\.c:203: TINFO: \(tst_res format at 0x80000000 is not in guest memory\) \[bad format or argument\]$ */
 /* kvmkit-expect: match=^printf_fmt\.c:204: TINFO: \(tst_res format at 0xc0000000 is not in guest memory\) \[bad format or argument\]$ */
@@ -16,7 +16,9 @@
 /* kvmkit-expect: match=^printf_fmt\.c:216: TINFO: result page format 7$ */
 /* kvmkit-expect: count=16 match=^printf_fmt\.c:2[0-9][0-9]: TINFO: */
 /* kvmkit-expect: match=^printf_fmt\.c:[0-9]+: TPASS: survived hostile formats$ */
-/* kvmkit-expect: nomatch=after|TFAIL|TBROK|TWARN */
+/* kvmkit-expect: count=13 match=^printf_fmt\.c:2(0[1-9]|10|1[345]): TWARN: the guest's report above had a bad format or argument$ */
+/* kvmkit-expect: count=13 match=TWARN */
+/* kvmkit-expect: nomatch=after|TFAIL|TBROK */
 // SPDX-License-Identifier: MIT
 /*
  * Hostile guest: KVMKIT_HC_PRINTF with a format the host cannot or must
@@ -28,7 +30,9 @@
  * too.  Longer than any message (5000 bytes, terminated or running to
  * the end of RAM): formatted as far as a message goes, marked truncated.
  * A bad conversion stops the output there and is marked.  The host
- * resumes the guest after each; the final TPASS proves it.
+ * resumes the guest after each; the final TPASS proves it.  Each flagged
+ * report is followed by a TWARN at its line, so the run exits with LTP's
+ * warning bit (4): a report with garbage is no clean run.
  *
  * The expected addresses assume the default 16 MiB of RAM.
  */

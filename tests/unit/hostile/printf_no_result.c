@@ -1,11 +1,13 @@
-/* kvmkit-expect: exit=2 match=TBROK: .*did not return any result */
+/* kvmkit-expect: exit=2 match=^printf_no_result\.c:902: TBROK: KVM test did not return any result: no result yet 1$ */
 /* kvmkit-expect: match=^broken +1$ */
-/* kvmkit-expect: nomatch=no result yet|after the report|TPASS|TFAIL */
+/* kvmkit-expect: count=1 match=no result yet */
+/* kvmkit-expect: nomatch=after the report|TPASS|TFAIL|TWARN */
 // SPDX-License-Identifier: MIT
 /*
  * Hostile guest: KVMKIT_HC_PRINTF whose result is KVM_TNONE (-1, the
  * "no result yet" marker), given as 0xffffffff with a clean upper half
- * of %rdx: only %edx counts, so it is -1.  The host stops with TBROK.
+ * of %rdx: only %edx counts, so it is -1.  The host stops with TBROK at
+ * the guest's file:line, the guest's message included.
  */
 #include "printf_raw.h"
 
