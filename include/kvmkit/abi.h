@@ -13,7 +13,7 @@
 #ifndef KVMKIT_ABI_H
 #define KVMKIT_ABI_H
 
-#define KVMKIT_ABI_VERSION	1
+#define KVMKIT_ABI_VERSION	2	/* 2: the host sets TSS IST1 */
 
 /* Memory map (LTP's, kept because LTP tests depend on it) */
 #define KVMKIT_PAYLOAD_BASE	0x1000
@@ -84,7 +84,14 @@
 #define KVMKIT_SEL_TSS		0x18	/* 16-byte descriptor, slots 3 and 4 */
 #define KVMKIT_SEL_CODE32	0x28
 #define KVMKIT_DF_IST		1	/* #DF, NMI and #MC run on their own stack */
-#define KVMKIT_TSS_IST1_OFFSET	0x24	/* guest writes its IST1 stack top here */
+#define KVMKIT_TSS_IST1_OFFSET	0x24	/* the IST1 stack top, see below */
+/*
+ * The IST1 stack lies right above the main one: [header.stack_top,
+ * header.stack_top + KVMKIT_IST1_SIZE).  The host stores its top at
+ * tss + KVMKIT_TSS_IST1_OFFSET while that field is zero (a fresh image),
+ * when it fits in the image, so the guest's first instructions need not.
+ */
+#define KVMKIT_IST1_SIZE	KVMKIT_PAGE_SIZE
 
 /*
  * x86 exception vectors: X(vector, mnemonic, name, has_error_code).  The
@@ -176,6 +183,7 @@ struct kvmkit_exception_frame {
 
 #define KVMKIT_ABI_ASSERT(expr) _Static_assert(expr, #expr)
 KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 88);
+KVMKIT_ABI_ASSERT(KVMKIT_IST1_SIZE % 16 == 0 && KVMKIT_STACK_SIZE % 16 == 0);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, entry) == 8);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, vectors) == 64);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, ram_size) == 72);

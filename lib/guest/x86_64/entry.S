@@ -4,9 +4,10 @@
  * and the 256 interrupt vector stubs.
  *
  * The host has already put the CPU in 64-bit mode with our page tables,
- * GDT, TSS and IDT loaded (see <kvmkit/abi.h>), and RSP at kvm_stack_top,
- * so the boot path is three instructions and a call.  Every constant
- * comes from abi.h; none is repeated here.
+ * GDT, TSS (IST1 included) and IDT loaded (see <kvmkit/abi.h>), RSP at
+ * kvm_stack_top and the other registers at zero, so the boot path is
+ * three instructions and a call.  Every constant comes from abi.h; none
+ * is repeated here.
  */
 #include <kvmkit/abi.h>
 
@@ -43,22 +44,26 @@ kvmkit_header_end:
 	.globl kvmkit_entry
 	.type kvmkit_entry, @function
 kvmkit_entry:
-	/* Before anything can fault: the stack for #DF, NMI and #MC */
-	lea kvmkit_ist1_top(%rip), %rax
-	mov %rax, kvm_tss + KVMKIT_TSS_IST1_OFFSET(%rip)
-	xor %ebp, %ebp			/* ends frame-pointer backtraces */
-
-	/* C++-style constructors, if a test has any */
-	lea __init_array_start(%rip), %rbx
-1:	lea __init_array_end(%rip), %rax
-	cmp %rax, %rbx
-	jae 2f
-	call *(%rbx)
-	add $8, %rbx
-	jmp 1b
-2:
+	/*
+	 * Guest instructions may be emulated one by one (about 1 us each),
+	 * so the common case, no constructors, is the straight path: the
+	 * payload is linked below 2 GiB, so addresses fit in immediates.
+	 * RBP is already 0 (from the host), which ends backtraces.
+	 */
+	mov $__init_array_start, %ebx
+	cmp $__init_array_end, %ebx
+	jb .Lconstructors
+.Lmain:
 	call main
 	jmp kvm_exit
+
+	/* C++-style constructors, if a test has any */
+.Lconstructors:
+	call *(%rbx)
+	add $8, %ebx
+	cmp $__init_array_end, %ebx
+	jb .Lconstructors
+	jmp .Lmain
 	.size kvmkit_entry, . - kvmkit_entry
 
 /* ---- Vector stubs ----------------------------------------------------- */
@@ -156,10 +161,15 @@ kvm_stack_bottom:
 	.skip KVMKIT_STACK_SIZE
 kvm_stack_top:
 
-/* IST1: #DF, NMI and #MC, so a blown stack still gets reported */
-	.balign 16
+/*
+ * IST1: #DF, NMI and #MC, so a blown stack still gets reported.  abi.h
+ * puts it right above the main stack: the host finds it from stack_top.
+ */
 kvmkit_ist1_bottom:
-	.skip KVMKIT_PAGE_SIZE
+	.skip KVMKIT_IST1_SIZE
 kvmkit_ist1_top:
+	.if kvmkit_ist1_bottom - kvm_stack_top
+	.error "the IST1 stack must start at kvm_stack_top (abi.h)"
+	.endif
 
 	.section .note.GNU-stack, "", @progbits

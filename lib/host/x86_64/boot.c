@@ -11,8 +11,11 @@
  * value in a single 8-byte store, and nothing is cleared: the payload's
  * areas are already zero (kvmkit_payload_load() clears .bss).  So booting
  * another vCPU of a running payload never makes a mapping vanish, not even
- * for an instant, and leaves the tests' own page-table entries and the
- * guest's IST1 stack pointer alone.
+ * for an instant, and leaves the tests' own page-table entries alone; the
+ * IST1 stack pointer is stored only while it is still zero.
+ *
+ * The general registers start at zero (KVM_SET_REGS below): the entry
+ * code relies on RBP = 0 to end frame-pointer backtraces.
  */
 #include <stddef.h>
 #include <string.h>
@@ -128,6 +131,27 @@ static int build_idt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h
 	return kvmkit_vm_write(vm, h->idt, idt, sizeof(idt));
 }
 
+/*
+ * TSS IST1 -> the top of the IST1 stack, which abi.h puts right above the
+ * main stack.  Stored by the host because every guest instruction may be
+ * emulated and the store's page is one more shadow fault before main().
+ * A header whose stack leaves no room for it is not the runtime's layout:
+ * such a payload keeps whatever IST1 it sets itself.
+ */
+static int set_ist1(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h)
+{
+	const uint64_t where = h->tss + KVMKIT_TSS_IST1_OFFSET;
+	uint64_t top = h->stack_top + KVMKIT_IST1_SIZE, cur;
+	int ret;
+
+	if (top < h->stack_top || top > h->image_end)
+		return 0;
+	ret = kvmkit_vm_read(vm, where, &cur, sizeof(cur));
+	if (ret || cur)
+		return ret;
+	return kvmkit_vm_write(vm, where, &top, sizeof(top));
+}
+
 static void set_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
 		    int code64)
 {
@@ -222,6 +246,7 @@ int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
 	      build_idt(vm, &h) ?:
 	      kvmkit_vm_write(vm, h.tss + TSS_IOMAP_OFFSET, &iomap,
 			      sizeof(iomap)) ?:
+	      set_ist1(vm, &h) ?:
 	      kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE +
 			      offsetof(struct kvmkit_payload_header, host_flags),
 			      &h.host_flags, sizeof(h.host_flags));
