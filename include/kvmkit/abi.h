@@ -13,7 +13,7 @@
 #ifndef KVMKIT_ABI_H
 #define KVMKIT_ABI_H
 
-#define KVMKIT_ABI_VERSION	2	/* 2: the host sets TSS IST1 */
+#define KVMKIT_ABI_VERSION	3	/* 2: the host sets TSS IST1; 3: stack guard page */
 
 /* Memory map (LTP's, kept because LTP tests depend on it) */
 #define KVMKIT_PAYLOAD_BASE	0x1000
@@ -76,7 +76,7 @@
 #define KVMKIT_VECTOR_COUNT	256
 #define KVMKIT_VECTOR_STUB_SIZE	16	/* bytes between two vector entry stubs */
 #define KVMKIT_GDT_ENTRIES	32
-#define KVMKIT_PAGETABLE_PAGES	8	/* PML4, PDPT, 2 PDs (low 2 GiB), PD + PT (result page), 2 spare */
+#define KVMKIT_PAGETABLE_PAGES	8	/* PML4, PDPT, 2 PDs (low 2 GiB), PD + PT (result page), PT (stack guard), 1 spare */
 
 /* GDT layout set up by the host */
 #define KVMKIT_SEL_CODE64	0x08
@@ -92,6 +92,16 @@
  * when it fits in the image, so the guest's first instructions need not.
  */
 #define KVMKIT_IST1_SIZE	KVMKIT_PAGE_SIZE
+/*
+ * The page right below the main stack, [stack_top - KVMKIT_STACK_SIZE -
+ * KVMKIT_STACK_GUARD_SIZE, stack_top - KVMKIT_STACK_SIZE), is the one hole
+ * in the identity map: a stack overflow faults there (#PF, then #DF on the
+ * IST1 stack, reported as TBROK) instead of quietly overwriting whatever
+ * lies below.  header.stack_top is page-aligned and the guard page lies in
+ * the first GiB, inside the image; the host maps that 2 MiB with 4 KiB
+ * pages (the KVMKIT_PAGETABLE_PAGES page "PT guard").
+ */
+#define KVMKIT_STACK_GUARD_SIZE	KVMKIT_PAGE_SIZE
 
 /*
  * x86 exception vectors: X(vector, mnemonic, name, has_error_code).  The

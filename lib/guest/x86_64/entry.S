@@ -155,7 +155,10 @@ kvmkit_vector_common:
 /* ---- Stacks ----------------------------------------------------------- */
 
 	.section .bss.kvmkit_stack, "aw", @nobits
-	.balign 16
+	.balign KVMKIT_PAGE_SIZE
+/* Left unmapped by the host (abi.h): an overflow faults, never corrupts */
+kvmkit_stack_guard:
+	.skip KVMKIT_STACK_GUARD_SIZE
 	.globl kvm_stack_bottom, kvm_stack_top
 kvm_stack_bottom:
 	.skip KVMKIT_STACK_SIZE

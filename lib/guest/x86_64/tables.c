@@ -8,7 +8,7 @@
 #include "kvm_x86.h"
 
 _Static_assert(offsetof(struct kvm_tss64, ist) == KVMKIT_TSS_IST1_OFFSET,
-	       "IST1 is where the entry code stores its stack");
+	       "IST1 is where the host stores the IST1 stack top");
 _Static_assert(sizeof(struct kvm_tss64) == 104, "a 64-bit TSS is 104 bytes");
 
 struct page_table_entry_pae

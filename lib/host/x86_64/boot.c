@@ -28,7 +28,8 @@
 #define ENTRIES		512
 
 /* Page indices inside the payload's page-table area (see abi.h) */
-enum { PG_PML4, PG_PDPT, PG_PD_LOW0, PG_PD_LOW1, PG_PD_HIGH, PG_PT_HIGH };
+enum { PG_PML4, PG_PDPT, PG_PD_LOW0, PG_PD_LOW1, PG_PD_HIGH, PG_PT_HIGH,
+       PG_PT_GUARD };
 
 #define APIC_DEFAULT_BASE	0xfee00000ULL
 #define APIC_BASE_BSP		KVMKIT_BIT(8)
@@ -48,32 +49,37 @@ static void set_entry(uint64_t *table, unsigned int i, uint64_t value)
 }
 
 /*
- * The identity map of 0..2 GiB plus the result page.  Each table is a
- * page-aligned page, and memory slots are page-granular, so every table
- * lies in one slot and is written in place.
+ * The identity map of 0..2 GiB plus the result page, with the stack's
+ * guard page (abi.h) as its one hole.  The first GiB always goes through
+ * a PD of 2 MiB pages so that the 2 MiB around the guard can be a PT of
+ * 4 KiB pages; the second uses a 1 GiB page where the CPU has them.
+ * Each table is a page-aligned page, and memory slots are page-granular,
+ * so every table lies in one slot and is written in place.
  */
-static int build_page_tables(struct kvmkit_vm *vm, uint64_t base, int gb)
+static int build_page_tables(struct kvmkit_vm *vm, uint64_t base, int gb,
+			     uint64_t guard)
 {
-	uint64_t *pg[KVMKIT_PAGETABLE_PAGES];
-	unsigned int i, n = gb ? PG_PD_LOW0 : PG_PD_LOW0 + 2;
+	uint64_t *pg[PG_PT_GUARD + 1];
+	unsigned int i, guard_pd = guard >> 21, guard_pt = guard >> 12 & 511;
 
-	for (i = 0; i <= PG_PT_HIGH; i++) {
+	for (i = 0; i <= PG_PT_GUARD; i++) {
 		pg[i] = kvmkit_gpa_to_hva(vm, base + i * KVMKIT_PAGE_SIZE,
 					  KVMKIT_PAGE_SIZE);
-		if (!pg[i] && (i < n || i >= PG_PD_HIGH))
+		if (!pg[i])
 			return -EFAULT;
 	}
 #define PAGE(i)	(base + (uint64_t)(i) * KVMKIT_PAGE_SIZE)
-	if (gb) {
-		set_entry(pg[PG_PDPT], 0, 0 | PT_LARGE);
-		set_entry(pg[PG_PDPT], 1, (1ULL << 30) | PT_LARGE);
-	} else {
-		for (i = 0; i < 2 * ENTRIES; i++)
-			set_entry(pg[PG_PD_LOW0 + i / ENTRIES], i % ENTRIES,
-				  ((uint64_t)i << 21) | PT_LARGE);
-		set_entry(pg[PG_PDPT], 0, PAGE(PG_PD_LOW0) | PT_FLAGS);
-		set_entry(pg[PG_PDPT], 1, PAGE(PG_PD_LOW1) | PT_FLAGS);
-	}
+	for (i = 0; i < ENTRIES; i++)
+		set_entry(pg[PG_PT_GUARD], i, i == guard_pt ? 0 :
+			  (((uint64_t)guard_pd << 21) + ((uint64_t)i << 12)) |
+			  PT_FLAGS);
+	for (i = 0; i < (gb ? 1 : 2) * ENTRIES; i++)
+		set_entry(pg[PG_PD_LOW0 + i / ENTRIES], i % ENTRIES,
+			  i == guard_pd ? PAGE(PG_PT_GUARD) | PT_FLAGS :
+			  ((uint64_t)i << 21) | PT_LARGE);
+	set_entry(pg[PG_PDPT], 0, PAGE(PG_PD_LOW0) | PT_FLAGS);
+	set_entry(pg[PG_PDPT], 1, gb ? (1ULL << 30) | PT_LARGE :
+				      PAGE(PG_PD_LOW1) | PT_FLAGS);
 	set_entry(pg[PG_PT_HIGH], 511, KVMKIT_RESULT_BASE | PT_FLAGS);
 	set_entry(pg[PG_PD_HIGH], 511, PAGE(PG_PT_HIGH) | PT_FLAGS);
 	set_entry(pg[PG_PDPT], 3, PAGE(PG_PD_HIGH) | PT_FLAGS);
@@ -241,7 +247,9 @@ int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
 					vcpu->id);
 
 	h.host_flags |= gb ? KVMKIT_HOST_1G_PAGES : 0;
-	ret = build_page_tables(vm, h.pagetable, gb) ?:
+	ret = build_page_tables(vm, h.pagetable, gb,
+				h.stack_top - KVMKIT_STACK_SIZE -
+				KVMKIT_STACK_GUARD_SIZE) ?:
 	      build_gdt(vm, &h) ?:
 	      build_idt(vm, &h) ?:
 	      kvmkit_vm_write(vm, h.tss + TSS_IOMAP_OFFSET, &iomap,

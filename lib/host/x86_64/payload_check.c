@@ -83,6 +83,13 @@ int kvmkit_arch_payload_check(const struct kvmkit_payload_header *hdr,
 			   "payload: stack top 0x%llx outside the image (end 0x%llx)",
 			   (unsigned long long)hdr->stack_top,
 			   (unsigned long long)end);
+	/* The guard page below the stack is unmapped: it must be the image's */
+	if (hdr->stack_top & (KVMKIT_PAGE_SIZE - 1) ||
+	    hdr->stack_top - base < KVMKIT_STACK_SIZE + KVMKIT_STACK_GUARD_SIZE ||
+	    hdr->stack_top > (1ULL << 30))
+		return bad(why, whylen,
+			   "payload: stack top 0x%llx leaves no page-aligned guard page in the image's first GiB",
+			   (unsigned long long)hdr->stack_top);
 	return check_table("entry point", hdr->entry, 1, base, file_end,
 			   why, whylen) ?:
 	       check_table("exception vectors", hdr->vectors,

@@ -67,6 +67,39 @@ static const pte_t *next_table(const pte_t *e)
 	return (const pte_t *)kvm_get_page_address_pae(e);
 }
 
+/* The page below the stack: the identity map's one hole (abi.h) */
+#define GUARD	((uintptr_t)kvm_stack_bottom - KVMKIT_STACK_GUARD_SIZE)
+
+/* The 2 MiB around the guard: 4 KiB identity pages but for the guard */
+static void guard_pt(const pte_t *pde, uintptr_t base)
+{
+	const pte_t *pt;
+	unsigned int k;
+
+	check(pde->present && pde->writable && !pde->page_type,
+	      "PD entry for the stack guard's 2 MiB at 0x%lx is no table",
+	      (unsigned long)base);
+	if (!pde->present || pde->page_type)
+		return;
+	pt = next_table(pde);
+	for (k = 0; k < 512; k++) {
+		uintptr_t want = base + k * 0x1000UL;
+
+		if (want == GUARD) {
+			check(!pt[k].present, "stack guard page 0x%lx is mapped",
+			      (unsigned long)want);
+			continue;
+		}
+		if (!pt[k].present || !pt[k].writable ||
+		    kvm_get_page_address_pae(&pt[k]) != want) {
+			check(0, "identity PT entry for 0x%lx maps 0x%lx",
+			      (unsigned long)want,
+			      (unsigned long)kvm_get_page_address_pae(&pt[k]));
+			return;
+		}
+	}
+}
+
 static void page_tables(void)
 {
 	const pte_t *pml4 = kvm_pagetable, *pdpt, *pd, *pt;
@@ -95,9 +128,10 @@ static void page_tables(void)
 	for (i = 0; i < 2; i++) {
 		unsigned int j;
 
-		check(pdpt[i].page_type == !!big,
-		      "PDPT[%u] page size bit disagrees with host_flags 0x%llx",
-		      i, HEADER->host_flags);
+		/* GiB 0 is always a PD: the stack's guard page needs a PT */
+		check(pdpt[i].page_type == (i && big),
+		      "PDPT[%u] page size bit %u with host_flags 0x%llx",
+		      i, pdpt[i].page_type, HEADER->host_flags);
 		if (pdpt[i].page_type) {
 			check(kvm_get_page_address_pae(&pdpt[i]) == i * GiB,
 			      "PDPT[%u] maps 0x%lx", i,
@@ -108,6 +142,10 @@ static void page_tables(void)
 		for (j = 0; j < 512; j++) {
 			uintptr_t want = i * GiB + j * 2 * MiB;
 
+			if (want == (GUARD & ~(2 * MiB - 1))) {
+				guard_pt(&pd[j], want);
+				continue;
+			}
 			if (!pd[j].present || !pd[j].writable ||
 			    !pd[j].page_type ||
 			    kvm_get_page_address_pae(&pd[j]) != want) {
@@ -180,9 +218,13 @@ static void unmapped_ranges(void)
 		      (unsigned long)holes[i], pf_count, pf_cr2);
 	check(!faults(KVMKIT_DEFAULT_RAM - 1) && !faults(0x1000),
 	      "RAM read faulted (count %lu, CR2 0x%lx)", pf_count, pf_cr2);
+	check(faults(GUARD) && faults(GUARD + 0xfff),
+	      "stack guard page 0x%lx readable", (unsigned long)GUARD);
+	check(!faults(GUARD - 1) && !faults((uintptr_t)kvm_stack_bottom),
+	      "a neighbour of the stack guard page faulted (CR2 0x%lx)", pf_cr2);
 	tst_set_interrupt_callback(14, NULL, NULL);
 	if (!bad)
-		tst_res(TPASS, "%u reads outside the map fault with the right CR2; RAM reads do not",
+		tst_res(TPASS, "%u reads outside the map and the stack guard page fault with the right CR2; RAM reads do not",
 			(unsigned int)ARRAY_SIZE(holes));
 }
 
