@@ -174,6 +174,17 @@ size_t kvmkit_x86_format_regs(const struct kvm_regs *regs,
  * the header's host fields.  RAM slot(s) covering the image must exist.
  */
 int kvmkit_payload_load(struct kvmkit_vm *vm, const void *image, size_t size);
+/*
+ * The same with flags.  KVMKIT_LOAD_RAM_ZEROED: the caller guarantees that
+ * the RAM the payload's .bss lands in still reads zero (fresh anonymous
+ * memory nothing has written since it was mapped), so the .bss is not
+ * cleared: writing zeros would fault in every page of it, most of which
+ * the guest never touches.  RAM that a guest or the caller used already
+ * needs the plain kvmkit_payload_load().
+ */
+#define KVMKIT_LOAD_RAM_ZEROED	(1u << 0)
+int kvmkit_payload_load_flags(struct kvmkit_vm *vm, const void *image,
+			      size_t size, unsigned int flags);
 
 /*
  * Build the payload's page tables, GDT, TSS and IDT in guest memory and

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Loading a payload image: validate its header, copy it to
- * KVMKIT_PAYLOAD_BASE, clear its .bss and tell it how much RAM it has.
+ * KVMKIT_PAYLOAD_BASE, clear its .bss (unless the caller vouches for fresh
+ * RAM) and tell it how much RAM it has.
  * The page tables, GDT, TSS and IDT are written later by
  * kvmkit_payload_boot() (x86_64/boot.c).
  */
@@ -58,13 +59,17 @@ static int zero_guest(struct kvmkit_vm *vm, uint64_t gpa, uint64_t len)
 	return ret;
 }
 
-int kvmkit_payload_load(struct kvmkit_vm *vm, const void *image, size_t size)
+int kvmkit_payload_load_flags(struct kvmkit_vm *vm, const void *image,
+			      size_t size, unsigned int flags)
 {
 	struct kvmkit_payload_header hdr;
 	uint64_t ram_size, file_end;
 	char why[KVMKIT_ERR_MAX];
 	int ret;
 
+	if (flags & ~KVMKIT_LOAD_RAM_ZEROED)
+		return KVMKIT_VM_ERR(vm, EINVAL,
+				     "payload: unknown load flags 0x%x", flags);
 	if (!image || size < sizeof(hdr))
 		return KVMKIT_VM_ERR(vm, ENOEXEC,
 				     "payload: image of %zu bytes is smaller than its header",
@@ -94,10 +99,16 @@ int kvmkit_payload_load(struct kvmkit_vm *vm, const void *image, size_t size)
 	ret = kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE, image, size);
 	if (!ret)
 		ret = kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE, &hdr, sizeof(hdr));
-	if (!ret)
+	/* the caller vouches for fresh RAM: the first touch is the guest's */
+	if (!ret && !(flags & KVMKIT_LOAD_RAM_ZEROED))
 		ret = zero_guest(vm, file_end, hdr.image_end - file_end);
 	if (ret)
 		return KVMKIT_VM_ERR(vm, -ret,
 				     "payload: copying the image to guest RAM failed");
 	return 0;
+}
+
+int kvmkit_payload_load(struct kvmkit_vm *vm, const void *image, size_t size)
+{
+	return kvmkit_payload_load_flags(vm, image, size, 0);
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -267,6 +268,69 @@ static void test_threads(struct kvmkit_vm *vm)
 	/* slow.vcpu is left to vm_destroy */
 }
 
+/*
+ * kvmkit_payload_load_flags(): KVMKIT_LOAD_RAM_ZEROED leaves the .bss to
+ * the fresh RAM, the plain load clears it on reused RAM, and unknown
+ * flags are refused.  The image is a bare valid header (never run).
+ */
+#define PL_SIZE		0x2000		/* file bytes: header, vector stubs */
+#define PL_BSS		0x3000		/* .bss: 0x3000..0x14000 */
+#define PL_IMAGE_END	0x14000
+
+static void test_payload_flags(struct kvmkit_kvm *kvm)
+{
+	static uint8_t image[PL_SIZE];
+	struct kvmkit_payload_header h = {
+		.magic = KVMKIT_PAYLOAD_MAGIC,
+		.abi_version = KVMKIT_ABI_VERSION,
+		.header_size = sizeof(h),
+		.entry = 0x1100,
+		.image_end = PL_IMAGE_END,
+		.stack_top = 0x10000,
+		.pagetable = 0x3000,
+		.gdt = 0xb000,
+		.idt = 0xb100,
+		.tss = 0xc100,
+		.vectors = 0x2000,
+	};
+	struct kvmkit_vm *vm;
+	uint8_t *ram, *p;
+	int ret, dirty = 0;
+
+	memcpy(image, &h, sizeof(h));
+	if (!CHECK_EQ(kvmkit_vm_create(kvm, &vm), 0, "payload flags: VM"))
+		return;
+	ret = kvmkit_vm_add_memory(vm, 0, 0, 0x100000, 0, (void **)&ram);
+	if (!CHECK_EQ(ret, 0, "payload flags: RAM"))
+		goto out;
+	CHECK_EQ(kvmkit_payload_load_flags(vm, image, sizeof(image), 2), -EINVAL,
+		 "unknown load flag: -EINVAL");
+	CHECK_STR(kvmkit_vm_error(vm), "payload: unknown load flags 0x2",
+		  "unknown load flag message");
+	ret = kvmkit_payload_load_flags(vm, image, sizeof(image),
+					KVMKIT_LOAD_RAM_ZEROED);
+	if (!CHECK_EQ(ret, 0, "load on fresh RAM, .bss left alone"))
+		unit_diag("%s", kvmkit_vm_error(vm));
+	CHECK(ram[KVMKIT_PAYLOAD_BASE] == image[0] &&
+	      ((struct kvmkit_payload_header *)(ram + KVMKIT_PAYLOAD_BASE))->ram_size == 0x100000,
+	      "image and host fields written");
+	for (p = ram + PL_BSS; p < ram + PL_IMAGE_END; p++)
+		dirty |= *p;
+	CHECK(!dirty, "fresh RAM: the .bss reads zero");
+
+	/* reused RAM: the plain load must clear what a guest left there */
+	memset(ram + PL_BSS, 0x5a, PL_IMAGE_END - PL_BSS);
+	ret = kvmkit_payload_load(vm, image, sizeof(image));
+	if (!CHECK_EQ(ret, 0, "load on reused RAM"))
+		unit_diag("%s", kvmkit_vm_error(vm));
+	for (p = ram + PL_BSS; p < ram + PL_IMAGE_END; p++)
+		dirty |= *p;
+	CHECK(!dirty && ram[PL_IMAGE_END] == 0,
+	      "reused RAM: the .bss cleared, nothing past it");
+out:
+	kvmkit_vm_destroy(vm);
+}
+
 int main(void)
 {
 	struct kvmkit_kvm *kvm;
@@ -286,6 +350,7 @@ int main(void)
 		return unit_done();
 	}
 	test_kvm(kvm);
+	test_payload_flags(kvm);
 
 	if (!CHECK_EQ(kvmkit_vm_create(kvm, &vm), 0, "create VM")) {
 		unit_diag("%s", kvmkit_kvm_error(kvm));
