@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <time.h>
+#include <sys/types.h>
 #include <kvmkit/kvmkit.h>
 
 struct kvmkit_kvm {
@@ -36,8 +37,9 @@ struct kvmkit_vcpu {
 	size_t run_size;
 	/* timeout: a POSIX timer aimed at the thread that armed it */
 	timer_t timer;
-	int timer_created;
+	int timer_created;	/* kept across runs, re-armed */
 	int timer_armed;
+	pid_t timer_tid;	/* the thread the timer is aimed at */
 	struct timespec deadline;	/* CLOCK_MONOTONIC */
 	char err[KVMKIT_ERR_MAX];
 };

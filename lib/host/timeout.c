@@ -116,17 +116,32 @@ void kvmkit_timeout_release(struct kvmkit_vcpu *vcpu)
 	errno = saved;
 }
 
+/* Aim a new timer at the calling thread */
+static int create_timer(struct kvmkit_vcpu *vcpu, pid_t tid)
+{
+	struct sigevent sev;
+
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = KVMKIT_TIMEOUT_SIGNAL;
+	sev.sigev_notify_thread_id = tid;
+	sev.sigev_value.sival_ptr = vcpu;
+	if (timer_create(CLOCK_MONOTONIC, &sev, &vcpu->timer))
+		return kvmkit_vcpu_fail(vcpu, errno, "timer_create");
+	vcpu->timer_created = 1;
+	vcpu->timer_tid = tid;
+	return 0;
+}
+
 int kvmkit_vcpu_set_timeout(struct kvmkit_vcpu *vcpu, uint64_t timeout_ns)
 {
+	static const struct itimerspec off;
 	struct itimerspec its = { 0 };
-	struct sigevent sev;
 	struct timespec now;
 	sigset_t set;
+	pid_t tid;
 	int ret;
 
-	ret = install_handler(vcpu);
-	if (ret)
-		return ret;
 	/* Pending signals of an old timer land now, before the reset below */
 	sigemptyset(&set);
 	sigaddset(&set, KVMKIT_TIMEOUT_SIGNAL);
@@ -135,23 +150,35 @@ int kvmkit_vcpu_set_timeout(struct kvmkit_vcpu *vcpu, uint64_t timeout_ns)
 		return kvmkit_vcpu_fail(vcpu, ret, "pthread_sigmask");
 
 	/*
-	 * The timer is recreated on every arm: its target thread is fixed at
-	 * creation, and this call may come from a different thread than the
-	 * last one.
+	 * The timer lives as long as the vCPU and is only re-armed, which
+	 * saves a timer_create() and its sigaction() check per run.  Its
+	 * target thread is fixed at creation, though: a call from another
+	 * thread than the one it aims at deletes it (draining its signals)
+	 * and creates a new one below.
 	 */
-	kvmkit_timeout_release(vcpu);
+	tid = gettid();
+	if (vcpu->timer_created && vcpu->timer_tid != tid)
+		kvmkit_timeout_release(vcpu);
+	/* An old deadline must not fire once immediate_exit is reset */
+	if (vcpu->timer_armed) {
+		vcpu->timer_armed = 0;
+		if (timer_settime(vcpu->timer, 0, &off, NULL)) {
+			ret = kvmkit_vcpu_fail(vcpu, errno, "timer_settime");
+			kvmkit_timeout_release(vcpu);
+			return ret;
+		}
+	}
 	vcpu->run->immediate_exit = 0;
 	if (!timeout_ns)
 		return 0;
 
-	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_THREAD_ID;
-	sev.sigev_signo = KVMKIT_TIMEOUT_SIGNAL;
-	sev.sigev_notify_thread_id = gettid();
-	sev.sigev_value.sival_ptr = vcpu;
-	if (timer_create(CLOCK_MONOTONIC, &sev, &vcpu->timer))
-		return kvmkit_vcpu_fail(vcpu, errno, "timer_create");
-	vcpu->timer_created = 1;
+	if (!vcpu->timer_created) {
+		ret = install_handler(vcpu);
+		if (!ret)
+			ret = create_timer(vcpu, tid);
+		if (ret)
+			return ret;
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	/* Far-future deadlines saturate instead of wrapping into the past */
