@@ -9,11 +9,7 @@
 
 #ifdef COMPILE_PAYLOAD
 
-static void hypercall(unsigned int nr)
-{
-	asm volatile("outl %0, %w1" : : "a"(nr), "Nd"((uint16_t)KVMKIT_HC_PORT)
-		     : "memory");
-}
+#include "hypercall.h"
 
 void main(void)
 {

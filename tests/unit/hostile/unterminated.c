@@ -10,14 +10,10 @@
 
 #ifdef COMPILE_PAYLOAD
 
+#include "hypercall.h"
+
 static struct tst_kvm_result *const page =
 	(struct tst_kvm_result *)KVM_RESULT_BASEADDR;
-
-static void hypercall(unsigned int nr)
-{
-	asm volatile("outl %0, %w1" : : "a"(nr), "Nd"((uint16_t)KVMKIT_HC_PORT)
-		     : "memory");
-}
 
 void main(void)
 {
