@@ -15,21 +15,9 @@
 
 /*
  * Offsets svm_vmrun.S needs (asserted against the structs below): struct
- * kvm_svm_vcpu and struct kvm_regs64 (rax, rbx, rcx, rdx, rdi, rsi, rbp,
- * rsp, r8..r15, 8 bytes each), and the VMCB's rax/rsp slots.
+ * kvm_svm_vcpu and the VMCB's rax/rsp slots.  Those of struct kvm_regs64
+ * are in lib/guest/x86_64/regs64.h.
  */
-#ifndef KVM_REGS64_RAX		/* shared with kvm_x86_vmx.h */
-#define KVM_REGS64_RAX		0x00
-#define KVM_REGS64_RBX		0x08
-#define KVM_REGS64_RCX		0x10
-#define KVM_REGS64_RDX		0x18
-#define KVM_REGS64_RDI		0x20
-#define KVM_REGS64_RSI		0x28
-#define KVM_REGS64_RBP		0x30
-#define KVM_REGS64_RSP		0x38
-#define KVM_REGS64_R8		0x40	/* r9..r15 follow, 8 bytes apart */
-#define KVM_REGS64_R15		0x78
-#endif
 #define KVM_SVM_VCPU_VMCB	0x00
 #define KVM_SVM_VCPU_REGS	0x08
 #define KVM_VMCB_RSP		0x5d8
@@ -290,12 +278,6 @@ void kvm_svm_vmsave(struct kvm_vmcb *buf);
 /* Entry point of nested guests: calls the function in RAX, then HLTs */
 void kvm_svm_guest_entry(void);
 
-_Static_assert(__builtin_offsetof(struct kvm_regs64, rbx) == KVM_REGS64_RBX &&
-	__builtin_offsetof(struct kvm_regs64, rdi) == KVM_REGS64_RDI &&
-	__builtin_offsetof(struct kvm_regs64, rsp) == KVM_REGS64_RSP &&
-	__builtin_offsetof(struct kvm_regs64, r8) == KVM_REGS64_R8 &&
-	__builtin_offsetof(struct kvm_regs64, r15) == KVM_REGS64_R15,
-	"struct kvm_regs64 layout assumed by the nested-guest assembly");
 _Static_assert(__builtin_offsetof(struct kvm_svm_vcpu, vmcb) ==
 	KVM_SVM_VCPU_VMCB, "svm_vmrun.S vcpu layout");
 _Static_assert(__builtin_offsetof(struct kvm_svm_vcpu, regs) ==

@@ -12,19 +12,8 @@
 #ifndef KVM_X86_VMX_H_
 #define KVM_X86_VMX_H_
 
-/* Offsets vmx_vmlaunch.S needs, asserted against the structs below */
-#ifndef KVM_REGS64_RAX		/* shared with kvm_x86_svm.h */
-#define KVM_REGS64_RAX		0x00
-#define KVM_REGS64_RBX		0x08
-#define KVM_REGS64_RCX		0x10
-#define KVM_REGS64_RDX		0x18
-#define KVM_REGS64_RDI		0x20
-#define KVM_REGS64_RSI		0x28
-#define KVM_REGS64_RBP		0x30
-#define KVM_REGS64_RSP		0x38
-#define KVM_REGS64_R8		0x40	/* r9..r15 follow, 8 bytes apart */
-#define KVM_REGS64_R15		0x78
-#endif
+/* Offset vmx_vmlaunch.S needs, asserted against the struct below (those
+ * of struct kvm_regs64 are in lib/guest/x86_64/regs64.h) */
 #define KVM_VMX_VCPU_REGS	0x08
 
 /* CPUID 1 (CPUID_GET_MODEL_INFO): ECX feature flags */
@@ -243,12 +232,6 @@ struct kvm_vmx_vcpu {
 _Static_assert(sizeof(struct kvm_vmcs) == 4096, "VMCS region is one page");
 _Static_assert(__builtin_offsetof(struct kvm_vmx_vcpu, regs) ==
 	KVM_VMX_VCPU_REGS, "vmx_vmlaunch.S vcpu layout");
-_Static_assert(__builtin_offsetof(struct kvm_regs64, rbx) == KVM_REGS64_RBX &&
-	__builtin_offsetof(struct kvm_regs64, rdi) == KVM_REGS64_RDI &&
-	__builtin_offsetof(struct kvm_regs64, rsp) == KVM_REGS64_RSP &&
-	__builtin_offsetof(struct kvm_regs64, r8) == KVM_REGS64_R8 &&
-	__builtin_offsetof(struct kvm_regs64, r15) == KVM_REGS64_R15,
-	"struct kvm_regs64 layout assumed by the nested-guest assembly");
 
 /*
  * Detection and VMXON/VMXOFF.  kvm_set_vmx_state() ends the test with

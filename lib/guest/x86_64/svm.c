@@ -5,6 +5,7 @@
  */
 #include "kvm_test.h"
 #include "kvm_x86_svm.h"
+#include "regs64.h"
 
 #define SVM_STACK_SIZE	(2 * PAGESIZE)
 

@@ -8,6 +8,7 @@
  * callee-saved registers live on the stack meanwhile.
  */
 #include "kvm_x86_svm.h"
+#include "regs64.h"
 
 #define REG(name)	(KVM_SVM_VCPU_REGS + KVM_REGS64_##name)
 
@@ -37,19 +38,7 @@ kvm_svm_vmrun_raw:
 	mov %rsi, %rax
 	vmsave %rax
 
-	mov REG(RBX)(%rdi), %rbx
-	mov REG(RCX)(%rdi), %rcx
-	mov REG(RDX)(%rdi), %rdx
-	mov REG(RSI)(%rdi), %rsi
-	mov REG(RBP)(%rdi), %rbp
-	mov REG(R8)(%rdi), %r8
-	mov REG(R8) + 0x08(%rdi), %r9
-	mov REG(R8) + 0x10(%rdi), %r10
-	mov REG(R8) + 0x18(%rdi), %r11
-	mov REG(R8) + 0x20(%rdi), %r12
-	mov REG(R8) + 0x28(%rdi), %r13
-	mov REG(R8) + 0x30(%rdi), %r14
-	mov REG(R15)(%rdi), %r15
+	KVM_REGS64_LOAD KVM_SVM_VCPU_REGS
 	mov KVM_SVM_VCPU_VMCB(%rdi), %rax	/* guest RAX/RSP come from here */
 	mov REG(RDI)(%rdi), %rdi
 
@@ -59,19 +48,7 @@ kvm_svm_vmrun_raw:
 	vmsave %rax
 
 	xchg %rdi, (%rsp)		/* %rdi = cpu, stack slot = guest RDI */
-	mov %rbx, REG(RBX)(%rdi)
-	mov %rcx, REG(RCX)(%rdi)
-	mov %rdx, REG(RDX)(%rdi)
-	mov %rsi, REG(RSI)(%rdi)
-	mov %rbp, REG(RBP)(%rdi)
-	mov %r8, REG(R8)(%rdi)
-	mov %r9, REG(R8) + 0x08(%rdi)
-	mov %r10, REG(R8) + 0x10(%rdi)
-	mov %r11, REG(R8) + 0x18(%rdi)
-	mov %r12, REG(R8) + 0x20(%rdi)
-	mov %r13, REG(R8) + 0x28(%rdi)
-	mov %r14, REG(R8) + 0x30(%rdi)
-	mov %r15, REG(R15)(%rdi)
+	KVM_REGS64_STORE KVM_SVM_VCPU_REGS
 	popq REG(RDI)(%rdi)
 	mov KVM_VMCB_RAX(%rax), %rcx
 	mov %rcx, REG(RAX)(%rdi)

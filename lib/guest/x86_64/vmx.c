@@ -6,6 +6,7 @@
  */
 #include "kvm_test.h"
 #include "kvm_x86_vmx.h"
+#include "regs64.h"
 
 #define VMX_STACK_SIZE		(2 * PAGESIZE)
 #define VMX_AR_UNUSABLE		0x10000	/* access rights bit 16 */

@@ -7,6 +7,7 @@
  * RFLAGS is saved by hand because a VM exit clears it (IF included).
  */
 #include "kvm_x86_vmx.h"
+#include "regs64.h"
 
 #define REG(name)	(KVM_VMX_VCPU_REGS + KVM_REGS64_##name)
 
@@ -49,19 +50,7 @@ vmx_enter:
 	/* MOVs below keep the flags of this test for the branch at the end */
 	test %esi, %esi
 	mov REG(RAX)(%rdi), %rax
-	mov REG(RBX)(%rdi), %rbx
-	mov REG(RCX)(%rdi), %rcx
-	mov REG(RDX)(%rdi), %rdx
-	mov REG(RSI)(%rdi), %rsi
-	mov REG(RBP)(%rdi), %rbp
-	mov REG(R8)(%rdi), %r8
-	mov REG(R8) + 0x08(%rdi), %r9
-	mov REG(R8) + 0x10(%rdi), %r10
-	mov REG(R8) + 0x18(%rdi), %r11
-	mov REG(R8) + 0x20(%rdi), %r12
-	mov REG(R8) + 0x28(%rdi), %r13
-	mov REG(R8) + 0x30(%rdi), %r14
-	mov REG(R15)(%rdi), %r15
+	KVM_REGS64_LOAD KVM_VMX_VCPU_REGS
 	mov REG(RDI)(%rdi), %rdi
 	jnz 1f
 	vmlaunch
@@ -76,19 +65,7 @@ vmx_fail:
 vmx_exit:
 	xchg %rdi, (%rsp)		/* %rdi = cpu, stack slot = guest RDI */
 	mov %rax, REG(RAX)(%rdi)
-	mov %rbx, REG(RBX)(%rdi)
-	mov %rcx, REG(RCX)(%rdi)
-	mov %rdx, REG(RDX)(%rdi)
-	mov %rsi, REG(RSI)(%rdi)
-	mov %rbp, REG(RBP)(%rdi)
-	mov %r8, REG(R8)(%rdi)
-	mov %r9, REG(R8) + 0x08(%rdi)
-	mov %r10, REG(R8) + 0x10(%rdi)
-	mov %r11, REG(R8) + 0x18(%rdi)
-	mov %r12, REG(R8) + 0x20(%rdi)
-	mov %r13, REG(R8) + 0x28(%rdi)
-	mov %r14, REG(R8) + 0x30(%rdi)
-	mov %r15, REG(R15)(%rdi)
+	KVM_REGS64_STORE KVM_VMX_VCPU_REGS
 	popq REG(RDI)(%rdi)
 	mov $VMX_VMCS_GUEST_RSP, %rax
 	vmread %rax, %rcx
