@@ -6,8 +6,7 @@
 #include "kvm_test.h"
 #include "kvm_x86_svm.h"
 #include "regs64.h"
-
-#define SVM_STACK_SIZE	(2 * PAGESIZE)
+#include "nested.h"
 
 /*
  * Host-side buffer for VMSAVE/VMLOAD around VMRUN.  VMRUN itself only
@@ -79,30 +78,10 @@ void kvm_vmcb_copy_gdt_descriptor(struct kvm_vmcb_descriptor *dst,
 	uint32_t limit;
 	unsigned int flags;
 
-	if (gdt_id >= KVM_GDT_SIZE)
-		tst_brk(TBROK, "GDT descriptor ID %u out of range", gdt_id);
-
-	kvm_parse_segment_descriptor(kvm_gdt + gdt_id, &base, &limit, &flags);
-
-	if (!(flags & SEGFLAG_PRESENT)) {
+	if (!kvmkit_nested_segment(gdt_id, &base, &limit, &flags)) {
 		memset(dst, 0, sizeof(*dst));
 		return;
 	}
-
-	/*
-	 * System descriptors (TSS, LDT) are 16 bytes in long mode: bits
-	 * 63:32 of the base sit in the next GDT slot.
-	 */
-	if (!(flags & SEGFLAG_NSYSTEM) && gdt_id + 1 < KVM_GDT_SIZE) {
-		uint32_t base_hi;
-
-		memcpy(&base_hi, kvm_gdt + gdt_id + 1, sizeof(base_hi));
-		base = (base & 0xffffffff) | (uint64_t)base_hi << 32;
-	}
-
-	/* The VMCB holds the byte-granular limit the CPU would compute */
-	if (flags & SEGFLAG_PAGE_LIMIT)
-		limit = (limit << 12) | 0xfff;
 
 	dst->selector = gdt_id << 3;
 	dst->attrib = flags;
@@ -166,18 +145,14 @@ struct kvm_svm_vcpu *kvm_create_svm_vcpu(int (*guest_main)(void),
 	int alloc_stack)
 {
 	struct kvm_svm_vcpu *cpu;
-	char *stack = NULL;
+	void *stack = NULL;
 	uint16_t ss = 0;
 
 	cpu = tst_heap_alloc(sizeof(*cpu));
 	memset(cpu, 0, sizeof(*cpu));
 	cpu->vmcb = kvm_alloc_vmcb();
-
-	if (alloc_stack) {
-		stack = tst_heap_alloc_aligned(SVM_STACK_SIZE, PAGESIZE);
-		ss = kvm_create_stack_descriptor(kvm_gdt, KVM_GDT_SIZE, stack);
-		stack += SVM_STACK_SIZE;
-	}
+	if (alloc_stack)
+		stack = kvmkit_nested_alloc_stack(&ss);
 
 	kvm_init_guest_vmcb(cpu->vmcb, 1, ss, stack, guest_main);
 	return cpu;

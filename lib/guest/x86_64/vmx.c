@@ -7,8 +7,8 @@
 #include "kvm_test.h"
 #include "kvm_x86_vmx.h"
 #include "regs64.h"
+#include "nested.h"
 
-#define VMX_STACK_SIZE		(2 * PAGESIZE)
 #define VMX_AR_UNUSABLE		0x10000	/* access rights bit 16 */
 #define VMX_AR_ACCESSED		0x1	/* type bit 0 */
 
@@ -283,12 +283,7 @@ void kvm_vmcs_copy_gdt_descriptor(unsigned int gdt_id,
 	uint32_t limit, ar;
 	unsigned int flags;
 
-	if (gdt_id >= KVM_GDT_SIZE)
-		tst_brk(TBROK, "GDT descriptor ID %u out of range", gdt_id);
-
-	kvm_parse_segment_descriptor(kvm_gdt + gdt_id, &base, &limit, &flags);
-
-	if (!(flags & SEGFLAG_PRESENT)) {
+	if (!kvmkit_nested_segment(gdt_id, &base, &limit, &flags)) {
 		/* Null selector: VM entry ignores the rest of an unusable
 		 * segment */
 		gdt_id = 0;
@@ -296,17 +291,6 @@ void kvm_vmcs_copy_gdt_descriptor(unsigned int gdt_id,
 		limit = 0;
 		ar = VMX_AR_UNUSABLE;
 	} else {
-		/* 16-byte system descriptor: base 63:32 in the next slot */
-		if (!(flags & SEGFLAG_NSYSTEM) && gdt_id + 1 < KVM_GDT_SIZE) {
-			uint32_t base_hi;
-
-			memcpy(&base_hi, kvm_gdt + gdt_id + 1, sizeof(base_hi));
-			base = (base & 0xffffffff) | (uint64_t)base_hi << 32;
-		}
-
-		if (flags & SEGFLAG_PAGE_LIMIT)
-			limit = (limit << 12) | 0xfff;
-
 		/*
 		 * VMX access rights keep descriptor bits 47:40 in 7:0 and
 		 * bits 55:52 in 15:12.  VM entry wants the accessed bit set
@@ -428,18 +412,14 @@ struct kvm_vmx_vcpu *kvm_create_vmx_vcpu(int (*guest_main)(void),
 	int alloc_stack)
 {
 	struct kvm_vmx_vcpu *cpu;
-	char *stack = NULL;
+	void *stack = NULL;
 	uint16_t ss = 0;
 
 	cpu = tst_heap_alloc(sizeof(*cpu));
 	memset(cpu, 0, sizeof(*cpu));
 	cpu->vmcs = kvm_alloc_vmcs();
-
-	if (alloc_stack) {
-		stack = tst_heap_alloc_aligned(VMX_STACK_SIZE, PAGESIZE);
-		ss = kvm_create_stack_descriptor(kvm_gdt, KVM_GDT_SIZE, stack);
-		stack += VMX_STACK_SIZE;
-	}
+	if (alloc_stack)
+		stack = kvmkit_nested_alloc_stack(&ss);
 
 	kvm_init_vmx_vcpu(cpu, ss, stack, guest_main);
 	return cpu;
