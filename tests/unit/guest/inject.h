@@ -118,5 +118,24 @@ static void inject_run(struct tst_kvm_instance *vm, int flags)
 	}
 }
 
+/*
+ * The whole controller of a test that needs nothing but inject_run():
+ * its test_all calls inject_test(flags), its cleanup is inject_cleanup.
+ */
+static struct tst_kvm_instance inject_vm = { .vm_fd = -1 };
+
+static inline void inject_test(int flags)
+{
+	tst_kvm_create_instance(&inject_vm, DEFAULT_RAM_SIZE);
+	inject_run(&inject_vm, flags);
+	tst_kvm_destroy_instance(&inject_vm);
+	tst_free_all();
+}
+
+static inline void inject_cleanup(void)
+{
+	tst_kvm_destroy_instance(&inject_vm);
+}
+
 #endif /* COMPILE_PAYLOAD */
 #endif /* KVMKIT_TESTS_INJECT_H */

@@ -81,24 +81,14 @@ void main(void)
 
 #else /* COMPILE_PAYLOAD */
 
-static struct tst_kvm_instance vm = { .vm_fd = -1 };
-
 static void run(void)
 {
-	tst_kvm_create_instance(&vm, DEFAULT_RAM_SIZE);
-	inject_run(&vm, 0);
-	tst_kvm_destroy_instance(&vm);
-	tst_free_all();
-}
-
-static void cleanup(void)
-{
-	tst_kvm_destroy_instance(&vm);
+	inject_test(0);
 }
 
 static struct tst_test test = {
 	.test_all = run,
-	.cleanup = cleanup,
+	.cleanup = inject_cleanup,
 };
 
 #endif /* COMPILE_PAYLOAD */

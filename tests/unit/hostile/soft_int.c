@@ -80,24 +80,14 @@ void main(void)
 
 #else /* COMPILE_PAYLOAD */
 
-static struct tst_kvm_instance vm = { .vm_fd = -1 };
-
 static void run(void)
 {
-	tst_kvm_create_instance(&vm, DEFAULT_RAM_SIZE);
-	inject_run(&vm, INJECT_TCONF_SOFT_INT);
-	tst_kvm_destroy_instance(&vm);
-	tst_free_all();
-}
-
-static void cleanup(void)
-{
-	tst_kvm_destroy_instance(&vm);
+	inject_test(INJECT_TCONF_SOFT_INT);
 }
 
 static struct tst_test test = {
 	.test_all = run,
-	.cleanup = cleanup,
+	.cleanup = inject_cleanup,
 };
 
 #endif /* COMPILE_PAYLOAD */
