@@ -15,20 +15,12 @@
 #include <kvmkit/x86.h>
 #include "internal.h"
 #include "unit.h"
+#include "image.h"
 
-/* The test image: guest addresses */
+/* The test image (image.h) */
 #define BASE		KVMKIT_PAYLOAD_BASE
-#define IMG_SIZE	0x3000			/* file bytes: 0x1000..0x4000 */
 #define FILE_END	(BASE + IMG_SIZE)
-#define CODE		0x1100
-#define FILE_STR	0x1200
-#define VECTORS		0x2000			/* 256 stubs of 16 bytes */
-#define PAGETABLE	0x4000			/* 8 pages, in .bss */
-#define GDT		0xc000
-#define IDT		0xc100
-#define TSS		0xd100
-#define STACK_TOP	0x10000
-#define IMAGE_END	0x10000
+#define FILE_STR	IMG_STRINGS
 
 #define FAKE_RAM	0x100000
 #define GUEST_RAM	KVMKIT_DEFAULT_RAM
@@ -61,29 +53,10 @@ static struct kvmkit_payload_header *hdr(void)
 
 static void make_image(void)
 {
-	struct kvmkit_payload_header h = {
-		.magic = KVMKIT_PAYLOAD_MAGIC,
-		.abi_version = KVMKIT_ABI_VERSION,
-		.header_size = sizeof(h),
-		.entry = CODE,
-		.image_end = IMAGE_END,
-		.stack_top = STACK_TOP,
-		.pagetable = PAGETABLE,
-		.gdt = GDT,
-		.idt = IDT,
-		.tss = TSS,
-		.vectors = VECTORS,
-		.ram_size = 0x5555,	/* host fields: must be overwritten */
-		.host_flags = 0x5555,
-	};
-
-	memset(image, 0, sizeof(image));
-	memcpy(image, &h, sizeof(h));
-	memcpy(image + CODE - BASE, guest_code, sizeof(guest_code));
-	strcpy((char *)image + FILE_STR - BASE, "payload.c");
-	/* Every vector stub halts: an exception shows up as a HLT exit */
-	memset(image + VECTORS - BASE, 0xf4, KVMKIT_VECTOR_COUNT *
-	       KVMKIT_VECTOR_STUB_SIZE);
+	image_make(image, guest_code, sizeof(guest_code));
+	image_put_str(image, FILE_STR, "payload.c");
+	hdr()->ram_size = 0x5555;	/* host fields: must be overwritten */
+	hdr()->host_flags = 0x5555;
 }
 
 /* ---- validation on a fabricated VM ------------------------------------- */
@@ -124,11 +97,11 @@ static void test_load_good(void)
 	memcpy(&h, fake_ram + BASE, sizeof(h));
 	CHECK_EQ(h.ram_size, FAKE_RAM, "header.ram_size = RAM from gpa 0");
 	CHECK_EQ(h.host_flags, 0, "header.host_flags reset");
-	CHECK_EQ(h.entry, CODE, "header copied");
-	for (i = FILE_END; i < IMAGE_END; i++)
+	CHECK_EQ(h.entry, IMG_CODE, "header copied");
+	for (i = FILE_END; i < IMG_END; i++)
 		dirty += fake_ram[i] != 0;
 	CHECK_EQ(dirty, 0, ".bss zeroed up to image_end");
-	CHECK_EQ(fake_ram[IMAGE_END], 0xaa, "nothing written past image_end");
+	CHECK_EQ(fake_ram[IMG_END], 0xaa, "nothing written past image_end");
 	CHECK_EQ(fake_ram[BASE - 1], 0xaa, "nothing written below the image");
 }
 
@@ -161,18 +134,18 @@ static void test_load_bad(void)
 	    "image_end beyond RAM");
 	BAD(hdr()->image_end = FILE_END - 1, "before the end",
 	    "image_end before the end of the file");
-	BAD(hdr()->pagetable = PAGETABLE + 8, "page-aligned",
+	BAD(hdr()->pagetable = IMG_PAGETABLE + 8, "page-aligned",
 	    "page tables not page-aligned");
-	BAD(hdr()->pagetable = IMAGE_END - 7 * KVMKIT_PAGE_SIZE, "page tables",
+	BAD(hdr()->pagetable = IMG_END - 7 * KVMKIT_PAGE_SIZE, "page tables",
 	    "page tables running past image_end");
 	BAD(hdr()->pagetable = 0, "page tables", "page tables at 0");
-	BAD(hdr()->gdt = IMAGE_END - 8, "GDT", "GDT running past image_end");
+	BAD(hdr()->gdt = IMG_END - 8, "GDT", "GDT running past image_end");
 	BAD(hdr()->idt = UINT64_MAX - 16, "IDT", "IDT wrapping around");
-	BAD(hdr()->tss = IMAGE_END - 100, "TSS", "TSS running past image_end");
+	BAD(hdr()->tss = IMG_END - 100, "TSS", "TSS running past image_end");
 	BAD(hdr()->tss = 0x10, "TSS", "TSS below the image");
 	BAD(hdr()->vectors = FILE_END - 0x800, "vectors",
 	    "vector stubs running into .bss");
-	BAD(hdr()->stack_top = IMAGE_END + 16, "stack", "stack above the image");
+	BAD(hdr()->stack_top = IMG_END + 16, "stack", "stack above the image");
 	BAD(hdr()->stack_top = BASE, "stack", "stack top at the image base");
 
 	make_image();
@@ -264,32 +237,32 @@ static void test_boot_tables(int gb)
 	CHECK_EQ(h.host_flags, gb ? KVMKIT_HOST_1G_PAGES : 0,
 		 gb ? "host_flags: 1 GiB pages" : "host_flags: 2 MiB pages");
 	for (i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
-		bad += kvmkit_x86_walk(&fake, cr0, PAGETABLE, cr4, efer,
+		bad += kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
 				       probe[i], &gpa) || gpa != probe[i];
 	CHECK_EQ(bad, 0, gb ? "1 GiB map: identity up to 2 GiB" :
 			      "2 MiB map: identity up to 2 GiB");
-	CHECK(!kvmkit_x86_walk(&fake, cr0, PAGETABLE, cr4, efer, 0xfffff123,
+	CHECK(!kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer, 0xfffff123,
 			       &gpa) && gpa == 0xfffff123, "result page mapped");
-	CHECK(kvmkit_x86_walk(&fake, cr0, PAGETABLE, cr4, efer, 0x80000000,
+	CHECK(kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer, 0x80000000,
 			      &gpa) == -EFAULT &&
-	      kvmkit_x86_walk(&fake, cr0, PAGETABLE, cr4, efer, 0xffffe000,
+	      kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer, 0xffffe000,
 			      &gpa) == -EFAULT &&
-	      kvmkit_x86_walk(&fake, cr0, PAGETABLE, cr4, efer, 0x100000000ULL,
-			      &gpa) == -EFAULT,
+	      kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+			      0x100000000ULL, &gpa) == -EFAULT,
 	      "nothing else mapped (2 GiB, below the result page, 4 GiB)");
-	memcpy(gdt, fake_ram + GDT, sizeof(gdt));
+	memcpy(gdt, fake_ram + IMG_GDT, sizeof(gdt));
 	CHECK(gdt[0] == 0 && gdt[1] == 0x00af9b000000ffffULL &&
 	      gdt[2] == 0x00cf93000000ffffULL &&
-	      gdt[3] == (0x00008b0000000067ULL | ((uint64_t)TSS << 16)) &&
+	      gdt[3] == (0x00008b0000000067ULL | ((uint64_t)IMG_TSS << 16)) &&
 	      gdt[4] == 0 && gdt[5] == 0x00cf9b000000ffffULL,
 	      "GDT: null, code64, data, busy TSS, code32");
-	memcpy(idt, fake_ram + IDT + 14 * 16, sizeof(idt));
-	CHECK(idt[0] == (((VECTORS + 14 * 16) & 0xffff) | (0x08ULL << 16) |
+	memcpy(idt, fake_ram + IMG_IDT + 14 * 16, sizeof(idt));
+	CHECK(idt[0] == (((IMG_VECTORS + 14 * 16) & 0xffff) | (0x08ULL << 16) |
 			 (0x8eULL << 40)) && idt[1] == 0,
 	      "IDT gate 14: interrupt gate to its stub, no IST");
-	memcpy(idt, fake_ram + IDT + 8 * 16, sizeof(idt));
+	memcpy(idt, fake_ram + IMG_IDT + 8 * 16, sizeof(idt));
 	CHECK(((idt[0] >> 32) & 7) == KVMKIT_DF_IST, "IDT gate 8 uses the #DF IST");
-	CHECK(fake_ram[TSS + 0x66] == 104 && fake_ram[TSS + 0x67] == 0,
+	CHECK(fake_ram[IMG_TSS + 0x66] == 104 && fake_ram[IMG_TSS + 0x67] == 0,
 	      "TSS: no I/O bitmap");
 	memset(&fake.slots[1], 0, sizeof(fake.slots[1]));
 }
@@ -416,12 +389,12 @@ static void test_report(struct guest *g)
 	 * with the payload's two spare page-table pages (6: PD, 7: PT).
 	 */
 	{
-		uint64_t *pdpt = (uint64_t *)(g->ram + PAGETABLE + 0x1000);
-		uint64_t *pd = (uint64_t *)(g->ram + PAGETABLE + 0x6000);
-		uint64_t *pt = (uint64_t *)(g->ram + PAGETABLE + 0x7000);
+		uint64_t *pdpt = (uint64_t *)(g->ram + IMG_PAGETABLE + 0x1000);
+		uint64_t *pd = (uint64_t *)(g->ram + IMG_PAGETABLE + 0x6000);
+		uint64_t *pt = (uint64_t *)(g->ram + IMG_PAGETABLE + 0x7000);
 
-		pdpt[4] = (PAGETABLE + 0x6000) | 3;
-		pd[0] = (PAGETABLE + 0x7000) | 3;
+		pdpt[4] = (IMG_PAGETABLE + 0x6000) | 3;
+		pd[0] = (IMG_PAGETABLE + 0x7000) | 3;
 		pt[0] = 0x300000 | 3;
 		pt[1] = 0x500000 | 3;
 		memcpy(g->ram + 0x300ffd, "abc", 3);
@@ -583,7 +556,7 @@ static void test_kvm(void)
 		ext->edx &= ~(uint32_t)KVMKIT_X86_CPUID_PDPE1GB;
 	if (!guest_create(&g, cpuid) &&
 	    !boot_and_run(&g, cpuid, "2 MiB pages", &ns)) {
-		uint64_t *pd = (uint64_t *)(g.ram + PAGETABLE + 0x3000);
+		uint64_t *pd = (uint64_t *)(g.ram + IMG_PAGETABLE + 0x3000);
 		uint64_t gpa = 0;
 
 		unit_diag("first kvmkit_payload_boot (2 MiB pages): %.1f us",

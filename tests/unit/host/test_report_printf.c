@@ -18,6 +18,7 @@
 #include <kvmkit/x86.h>
 #include "internal.h"
 #include "unit.h"
+#include "image.h"
 
 #define RAM_SIZE	0x100000
 #define IMAGE_END	RAM_SIZE	/* identity up to the end of RAM */
@@ -509,18 +510,11 @@ static void time_reports(void)
 
 /* ---- a real guest's doorbell, on KVM ----------------------------------- */
 
-#define G_IMG_SIZE	0x3000		/* file bytes: 0x1000..0x4000 */
-#define G_CODE		0x1100
-#define G_FILE		0x1200
-#define G_FMT		0x1300
-#define G_STR		0x1400
-#define G_VECTORS	0x2000
-#define G_PAGETABLE	0x4000		/* 8 pages, up to 0xc000 */
-#define G_GDT		0xc000
-#define G_IDT		0xc100
-#define G_TSS		0xd100
+/* The image (image.h) */
+#define G_FILE		IMG_STRINGS
+#define G_FMT		(IMG_STRINGS + 0x100)
+#define G_STR		(IMG_STRINGS + 0x200)
 #define G_RSP		0xf000
-#define G_END		0x10000
 
 /*
  * tst_res_(TINFO, "%s %d %lx %d", G_STR, -5, ...) as the guest's stub
@@ -544,29 +538,10 @@ static const uint8_t g_code[] = {
 
 static void make_guest_image(uint8_t *image)
 {
-	struct kvmkit_payload_header h = {
-		.magic = KVMKIT_PAYLOAD_MAGIC,
-		.abi_version = KVMKIT_ABI_VERSION,
-		.header_size = sizeof(h),
-		.entry = G_CODE,
-		.image_end = G_END,
-		.stack_top = G_END,
-		.pagetable = G_PAGETABLE,
-		.gdt = G_GDT,
-		.idt = G_IDT,
-		.tss = G_TSS,
-		.vectors = G_VECTORS,
-	};
-
-	memset(image, 0, G_IMG_SIZE);
-	memcpy(image, &h, sizeof(h));
-	memcpy(image + G_CODE - KVMKIT_PAYLOAD_BASE, g_code, sizeof(g_code));
-	strcpy((char *)image + G_FILE - KVMKIT_PAYLOAD_BASE, "kvm_e2e.c");
-	strcpy((char *)image + G_FMT - KVMKIT_PAYLOAD_BASE, "%s %d %lx %d");
-	strcpy((char *)image + G_STR - KVMKIT_PAYLOAD_BASE, "value");
-	/* Every vector stub halts: an exception shows up as a HLT exit */
-	memset(image + G_VECTORS - KVMKIT_PAYLOAD_BASE, 0xf4,
-	       KVMKIT_VECTOR_COUNT * KVMKIT_VECTOR_STUB_SIZE);
+	image_make(image, g_code, sizeof(g_code));
+	image_put_str(image, G_FILE, "kvm_e2e.c");
+	image_put_str(image, G_FMT, "%s %d %lx %d");
+	image_put_str(image, G_STR, "value");
 }
 
 static int run_to_doorbell(struct kvmkit_vcpu *v)
@@ -649,7 +624,7 @@ static void report_cost(struct kvmkit_vcpu *v, int *fails)
 
 static void test_kvm(void)
 {
-	static uint8_t image[G_IMG_SIZE];
+	static uint8_t image[IMG_SIZE];
 	struct kvmkit_kvm *kvm = NULL;
 	struct kvmkit_vm *gvm = NULL;
 	struct kvmkit_vcpu *v = NULL;
