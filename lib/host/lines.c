@@ -16,38 +16,48 @@ struct line_entry {
 	size_t filelen;
 };
 
+/*
+ * Copy the field in [p, the next space) to num as a string; returns where
+ * the next field starts, NULL if the field is empty, does not fit or is
+ * the last on the line.
+ */
+static const char *take_field(const char *p, const char *end, char *num,
+			      size_t size)
+{
+	const char *q;
+	size_t n;
+
+	for (q = p; q < end && *q != ' '; q++)
+		;
+	n = q - p;
+	if (!n || n >= size || q == end)
+		return NULL;
+	memcpy(num, p, n);
+	num[n] = '\0';
+	return q + 1;
+}
+
 /* Parse one "0xADDR LINE FILE" line in [p, end); 0 if it does not parse */
 static int parse_entry(const char *p, const char *end, struct line_entry *e)
 {
 	char num[32];
-	const char *q;
-	size_t n;
 	char *stop;
 
-	for (q = p; q < end && *q != ' '; q++)
-		;
-	n = q - p;
-	if (!n || n >= sizeof(num) || q == end)
+	p = take_field(p, end, num, sizeof(num));
+	if (!p)
 		return 0;
-	memcpy(num, p, n);
-	num[n] = '\0';
 	e->addr = strtoull(num, &stop, 0);
 	if (*stop)
 		return 0;
 
-	p = q + 1;
-	for (q = p; q < end && *q != ' '; q++)
-		;
-	n = q - p;
-	if (!n || n >= sizeof(num) || q == end)
+	p = take_field(p, end, num, sizeof(num));
+	if (!p)
 		return 0;
-	memcpy(num, p, n);
-	num[n] = '\0';
 	e->line = strtoul(num, &stop, 10);
 	if (*stop)
 		return 0;
 
-	e->file = q + 1;
+	e->file = p;
 	e->filelen = end - e->file;
 	return e->filelen > 0;
 }
