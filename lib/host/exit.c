@@ -49,34 +49,35 @@ static void decode_mmio(const struct kvm_run *run, struct kvmkit_exit *exit)
 	exit->mmio.data = (uint8_t *)run->mmio.data;
 }
 
+/* Copy the kernel's n data words, no more than either array holds */
+static uint32_t copy_data(uint64_t *dst, size_t dst_n, const void *src,
+			  size_t src_n, uint32_t n)
+{
+	if (n > dst_n)
+		n = dst_n;
+	if (n > src_n)
+		n = src_n;
+	memcpy(dst, src, n * sizeof(uint64_t));
+	return n;
+}
+
 static void decode_internal(const struct kvm_run *run, struct kvmkit_exit *exit)
 {
-	uint32_t n = run->internal.ndata;
-
-	if (n > ARRAY_SIZE(exit->internal.data))
-		n = ARRAY_SIZE(exit->internal.data);
-	if (n > ARRAY_SIZE(run->internal.data))
-		n = ARRAY_SIZE(run->internal.data);
 	exit->type = KVMKIT_EXIT_INTERNAL_ERROR;
 	exit->internal.suberror = run->internal.suberror;
-	exit->internal.ndata = n;
-	memcpy(exit->internal.data, run->internal.data, n * sizeof(uint64_t));
+	exit->internal.ndata = copy_data(exit->internal.data,
+		ARRAY_SIZE(exit->internal.data), run->internal.data,
+		ARRAY_SIZE(run->internal.data), run->internal.ndata);
 }
 
 static void decode_system_event(const struct kvm_run *run,
 				struct kvmkit_exit *exit)
 {
-	uint32_t n = run->system_event.ndata;
-
-	if (n > ARRAY_SIZE(exit->system_event.data))
-		n = ARRAY_SIZE(exit->system_event.data);
-	if (n > ARRAY_SIZE(run->system_event.data))
-		n = ARRAY_SIZE(run->system_event.data);
 	exit->type = KVMKIT_EXIT_SYSTEM_EVENT;
 	exit->system_event.type = run->system_event.type;
-	exit->system_event.ndata = n;
-	memcpy(exit->system_event.data, run->system_event.data,
-	       n * sizeof(uint64_t));
+	exit->system_event.ndata = copy_data(exit->system_event.data,
+		ARRAY_SIZE(exit->system_event.data), run->system_event.data,
+		ARRAY_SIZE(run->system_event.data), run->system_event.ndata);
 }
 
 int kvmkit_exit_decode(const struct kvm_run *run, size_t run_size,
