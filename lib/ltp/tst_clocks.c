@@ -39,35 +39,33 @@ const char *tst_clock_name(clockid_t clk_id)
 	return "INVALID/UNKNOWN CLOCK";
 }
 
+/* The SAFE_ verdict on a clock call: a TBROK naming the clock if it failed */
+static int clock_ret(const char *file, const int lineno, int ret,
+		     const char *call, clockid_t clk_id)
+{
+	if (ret)
+		tst_brk_(file, lineno, TBROK | TERRNO, "%s(%s) failed", call,
+			 tst_clock_name(clk_id));
+	return ret;
+}
+
 int safe_clock_getres(const char *file, const int lineno, clockid_t clk_id,
 		      struct timespec *res)
 {
-	int ret = clock_getres(clk_id, res);
-
-	if (ret)
-		tst_brk_(file, lineno, TBROK | TERRNO, "clock_getres(%s) failed",
-			 tst_clock_name(clk_id));
-	return ret;
+	return clock_ret(file, lineno, clock_getres(clk_id, res),
+			 "clock_getres", clk_id);
 }
 
 int safe_clock_gettime(const char *file, const int lineno, clockid_t clk_id,
 		       struct timespec *tp)
 {
-	int ret = clock_gettime(clk_id, tp);
-
-	if (ret)
-		tst_brk_(file, lineno, TBROK | TERRNO, "clock_gettime(%s) failed",
-			 tst_clock_name(clk_id));
-	return ret;
+	return clock_ret(file, lineno, clock_gettime(clk_id, tp),
+			 "clock_gettime", clk_id);
 }
 
 int safe_clock_settime(const char *file, const int lineno, clockid_t clk_id,
 		       struct timespec *tp)
 {
-	int ret = clock_settime(clk_id, tp);
-
-	if (ret)
-		tst_brk_(file, lineno, TBROK | TERRNO, "clock_settime(%s) failed",
-			 tst_clock_name(clk_id));
-	return ret;
+	return clock_ret(file, lineno, clock_settime(clk_id, tp),
+			 "clock_settime", clk_id);
 }
