@@ -2,7 +2,8 @@
 /*
  * struct kvm_regs64 (kvm_x86.h) as svm_vmrun.S and vmx_vmlaunch.S see
  * it: one offset per register, and the load/store sequences both use
- * around a nested guest.  The C side asserts every offset against the
+ * around a nested guest, with the host's callee-saved registers kept on
+ * the stack meanwhile.  The C side asserts every offset against the
  * struct, so the layout is written down here and nowhere else.
  */
 #ifndef KVMKIT_GUEST_REGS64_H
@@ -63,6 +64,25 @@
 	mov %r13, \regs + KVM_REGS64_R13(%rdi)
 	mov %r14, \regs + KVM_REGS64_R14(%rdi)
 	mov %r15, \regs + KVM_REGS64_R15(%rdi)
+.endm
+
+/* The SysV callee-saved GPRs of the caller, kept on the stack meanwhile */
+.macro PUSH_CALLEE_SAVED
+	push %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+.endm
+
+.macro POP_CALLEE_SAVED
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
 .endm
 
 #else /* __ASSEMBLER__ */

@@ -25,12 +25,7 @@
 	.globl kvm_svm_vmrun_raw
 	.type kvm_svm_vmrun_raw, @function
 kvm_svm_vmrun_raw:
-	push %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	push %rsi			/* host save VMCB, for the VMLOAD below */
 	push %rdi			/* cpu, found again after #VMEXIT */
 
@@ -59,12 +54,7 @@ kvm_svm_vmrun_raw:
 	vmload %rax
 	stgi
 
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	POP_CALLEE_SAVED
 	ret
 	.size kvm_svm_vmrun_raw, . - kvm_svm_vmrun_raw
 

@@ -31,12 +31,7 @@ kvm_vmx_vmresume:
 	.type vmx_enter, @function
 vmx_enter:
 	pushfq
-	push %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	PUSH_CALLEE_SAVED
 	push %rdi			/* cpu, found again at vmx_exit */
 
 	mov $VMX_VMCS_HOST_RSP, %rax
@@ -73,12 +68,7 @@ vmx_exit:
 	xor %eax, %eax
 
 vmx_return:
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	POP_CALLEE_SAVED
 	popfq
 	ret
 	.size vmx_enter, . - vmx_enter
