@@ -6,7 +6,6 @@
  * dependency), else through gzip(1).
  */
 #include <ctype.h>
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/utsname.h>
@@ -53,59 +52,12 @@ static char *read_plain(const char *path)
 	return buf;
 }
 
-typedef void *(*gzopen_fn)(const char *, const char *);
-typedef int (*gzread_fn)(void *, void *, unsigned int);
-typedef int (*gzclose_fn)(void *);
-
-static char *read_gz_zlib(const char *path)
-{
-	void *lib = dlopen("libz.so.1", RTLD_NOW | RTLD_LOCAL);
-	gzopen_fn zopen;
-	gzread_fn zread;
-	gzclose_fn zclose;
-	size_t len = 0, cap = 256 * 1024;
-	char *buf = NULL;
-	void *gz;
-	int n;
-
-	if (!lib)
-		return NULL;
-	zopen = (gzopen_fn)dlsym(lib, "gzopen");
-	zread = (gzread_fn)dlsym(lib, "gzread");
-	zclose = (gzclose_fn)dlsym(lib, "gzclose");
-	if (!zopen || !zread || !zclose || !(gz = zopen(path, "rb")))
-		goto out;
-	buf = malloc(cap + 1);
-	while (buf && (n = zread(gz, buf + len, cap - len)) > 0) {
-		len += n;
-		if (len == cap) {
-			char *nbuf = realloc(buf, cap * 2 + 1);
-
-			if (!nbuf) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nbuf;
-			cap *= 2;
-		}
-	}
-	if (buf)
-		buf[len] = 0;
-	zclose(gz);
-out:
-	dlclose(lib);
-	return buf;
-}
-
 static char *read_gz(const char *path)
 {
 	char cmd[PATH_MAX + 32];
-	char *buf = read_gz_zlib(path);
+	char *buf;
 	FILE *f;
 
-	if (buf)
-		return buf;
 	snprintf(cmd, sizeof(cmd), "gzip -dc '%s' 2>/dev/null", path);
 	f = popen(cmd, "r");
 	if (!f)
