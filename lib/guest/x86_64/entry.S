@@ -88,7 +88,13 @@ kvmkit_entry:
 	vector_stub vector, has_error_code;
 #define COUNT_EXCEPTION(vector, mnemonic, name, has_error_code) + 1
 
-	.text
+	/*
+	 * Their own section, linked after all other code (payload.lds): the
+	 * 4 KiB of stubs would otherwise sit between the entry, main() and
+	 * tst_res_(), and every extra code page the guest touches costs a
+	 * shadow-paging fault before the first result.
+	 */
+	.section .kvmkit_vectors, "ax"
 	.balign KVMKIT_VECTOR_STUB_SIZE
 	.globl kvmkit_vectors
 	.type kvmkit_vectors, @function
