@@ -11,7 +11,7 @@ include mk/check.mk
 .PHONY: all clean
 .DEFAULT_GOAL := all
 
-all: $(HOST_LIBS) $(GUEST_LIB) $(SUITE_BINS) $(UNIT_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(EXAMPLE_BINS) $(RUNNER)
+all: $(HOST_LIBS) $(GUEST_LIB) $(SUITE_BINS) $(UNIT_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(EXAMPLE_BINS) $(SOAK_BINS) $(RUNNER)
 
 clean:
 	rm -rf $(O)

@@ -1,16 +1,28 @@
 #!/bin/sh
 # Install what a fresh Debian 12 machine lacks to build and test kvmkit.
 # Runs apt-get only when something is missing; uses sudo when not root.
+#   build/test: compilers, binutils, C library and kernel headers
+#   kvmkit-vm:  QEMU, a static busybox for the VM's initramfs, kmod
+#               (depmod, and modprobe inside the VM), xz to unpack kernels
 set -eu
 pkgs="make gcc clang binutils libc6-dev linux-libc-dev"
-missing=
-for p in $pkgs; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
-		missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
+vm_pkgs="qemu-system-x86 busybox-static kmod xz-utils"
+missing() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			printf ' %s' "$p"
+	done
+}
+# shellcheck disable=SC2086 # word lists
+missing_pkgs=$(missing $pkgs)
+# shellcheck disable=SC2086
+missing_vm=$(missing $vm_pkgs)
+[ -z "$missing_pkgs$missing_vm" ] && exit 0
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
 $sudo apt-get update
 # shellcheck disable=SC2086
-$sudo apt-get install -y $missing
+[ -z "$missing_pkgs" ] || $sudo apt-get install -y $missing_pkgs
+# QEMU's recommends (GUI, OVMF, block drivers) are not needed here
+# shellcheck disable=SC2086
+[ -z "$missing_vm" ] || $sudo apt-get install -y --no-install-recommends $missing_vm

@@ -8,6 +8,8 @@ RUNTIME_SRCS := $(wildcard tests/unit/guest/*.c)
 RUNTIME_BINS := $(RUNTIME_SRCS:%.c=$(O)/%)
 HOSTILE_SRCS := $(wildcard tests/unit/hostile/*.c)
 HOSTILE_BINS := $(HOSTILE_SRCS:%.c=$(O)/%)
+SOAK_SRCS    := $(wildcard tests/unit/soak/*.c)
+SOAK_BINS    := $(SOAK_SRCS:%.c=$(O)/%)
 EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLE_BINS := $(EXAMPLE_SRCS:%.c=$(O)/%)
 UNIT_SRCS    := $(wildcard tests/unit/host/*.c)
@@ -20,7 +22,7 @@ KVMKIT_CC_ENV := CC="$(CC)" KVMKIT_BUILD="$(abspath $(O))" KVMKIT_WERROR=1 \
 
 # kvmkit-cc does not emit dependency files: a single-source test is rebuilt
 # when any header it could include changes.
-SINGLE_SOURCE_BINS := $(SUITE_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(EXAMPLE_BINS)
+SINGLE_SOURCE_BINS := $(SUITE_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(EXAMPLE_BINS) $(SOAK_BINS)
 SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS) \
 	$(wildcard include/kvmkit/*.h lib/guest/include/*.h lib/ltp/include/*.h \
 		   tests/kvm/*.h tests/unit/guest/*.h tests/unit/hostile/*.h)

@@ -15,6 +15,7 @@ int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 	 * not enter the guest again, there would be nothing left to stop it.
 	 */
 	if (kvmkit_timeout_expired(vcpu)) {
+		kvmkit_timeout_settle(vcpu);
 		memset(exit, 0, sizeof(*exit));
 		exit->type = KVMKIT_EXIT_TIMEOUT;
 		exit->reason = KVM_EXIT_INTR;
@@ -36,8 +37,10 @@ int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 					kvmkit_exit_reason_name(exit->reason),
 					vcpu->id);
 	}
-	if (exit->type == KVMKIT_EXIT_INTERRUPTED && kvmkit_timeout_expired(vcpu))
+	if (exit->type == KVMKIT_EXIT_INTERRUPTED && kvmkit_timeout_expired(vcpu)) {
 		exit->type = KVMKIT_EXIT_TIMEOUT;
+		kvmkit_timeout_settle(vcpu);
+	}
 	if (exit->type == KVMKIT_EXIT_ERROR) {
 		errno = exit->error;
 		return kvmkit_vcpu_fail(vcpu, exit->error, "KVM_RUN");

@@ -70,6 +70,25 @@ int kvmkit_timeout_expired(const struct kvmkit_vcpu *vcpu)
 }
 
 /*
+ * The clock can pass the deadline before the timer's signal arrives (a
+ * host's timer interrupts lag its clock, badly so in a nested VM under
+ * TCG): a run that ends in TIMEOUT without that signal would otherwise
+ * get it later, and leave immediate_exit set for whoever runs next.
+ * Disarming is a system call, so a signal already queued for this thread
+ * is delivered on its way back, before immediate_exit is cleared.
+ */
+void kvmkit_timeout_settle(struct kvmkit_vcpu *vcpu)
+{
+	static const struct itimerspec off;
+	int saved = errno;
+
+	if (vcpu->timer_created)
+		timer_settime(vcpu->timer, 0, &off, NULL);
+	*(volatile __u8 *)&vcpu->run->immediate_exit = 0;
+	errno = saved;
+}
+
+/*
  * A timer signal that was generated but is still pending (the thread
  * blocks it) would reach the handler after vcpu is freed.  Pending
  * signals of the calling thread are drained; those of other vCPUs are

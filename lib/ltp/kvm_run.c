@@ -39,6 +39,23 @@ static void where(struct run_ctx *c, char *buf, size_t len)
 		snprintf(buf, len, " (at %s:%u)", file, line);
 }
 
+/*
+ * After a shutdown, KVM on SVM has already reinitialised the VMCB: the
+ * vCPU reads as if just reset (CS 0xf000, RIP 0xfff0, protection off),
+ * which a guest that kvmkit started in long mode cannot reach by itself.
+ */
+static int vcpu_was_reset(struct run_ctx *c)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (kvmkit_vcpu_get_regs(c->vcpu, &regs) ||
+	    kvmkit_vcpu_get_sregs(c->vcpu, &sregs))
+		return 0;
+	return regs.rip == 0xfff0 && sregs.cs.selector == 0xf000 &&
+	       !(sregs.cr0 & 1) && !(sregs.efer & (1u << 10));
+}
+
 /* TBROK with the guest's registers; never returns unless in cleanup */
 static void __attribute__((format(printf, 3, 4)))
 guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
@@ -204,7 +221,10 @@ static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 		guest_broke(c, __LINE__, "guest halted with interrupts disabled");
 		return DONE;
 	case KVMKIT_EXIT_SHUTDOWN:
-		guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN)");
+		if (vcpu_was_reset(c))
+			guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN); this KVM reset the vCPU on the shutdown (SVM reinitialises the VMCB), so the guest's registers are lost: those below are the reset state, not the guest's");
+		else
+			guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN)");
 		return DONE;
 	case KVMKIT_EXIT_TIMEOUT: {
 		uint64_t ns = tst_kvmkit_guest_timeout_ns();

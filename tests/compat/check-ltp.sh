@@ -15,6 +15,10 @@
 # once (timeout CHECK_LTP_TIMEOUT seconds, default 60) and its last result
 # line and exit code are recorded.
 #
+# Without a usable /dev/kvm (or with KVMKIT_VM=1) the tests are compiled
+# here and then run, all of them in one boot, inside bin/kvmkit-vm, where
+# standard KVM offers nested SVM (KVMKIT_VM=0: compile only).
+#
 # Environment: CCS ("gcc clang"), KVMKIT_BUILD (build dir per compiler,
 # default build-compat-<cc> in the kvmkit tree), CHECK_LTP_RUN=0 to compile
 # only, CHECK_LTP_KEEP=dir to keep binaries and logs there.
@@ -34,24 +38,48 @@ run=${CHECK_LTP_RUN:-1}
 
 skip() { echo "check-ltp: $*; skipping"; exit 77; }
 
-[ -n "$ltp" ] || skip "no LTP source tree given (usage: $0 LTP_SRC_DIR)"
-[ -d "$ltp" ] || skip "$ltp is not a directory"
-if [ -d "$ltp/testcases/kernel/kvm" ]; then
+have_kvm() { [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; }
+in_vm=0
+if [ "${1:-}" = --run-only ]; then
+	# Inside kvmkit-vm: run what the host compiled into $2
+	run_only=$2
+	shift 2
+else
+	run_only=
+	case ${KVMKIT_VM:-} in
+	1) in_vm=1 ;;
+	0) have_kvm || run=0 ;;
+	*) have_kvm || in_vm=1 ;;
+	esac
+fi
+
+[ -n "$ltp" ] || [ -n "$run_only" ] || skip "no LTP source tree given (usage: $0 LTP_SRC_DIR)"
+[ -n "$run_only" ] || [ -d "$ltp" ] || skip "$ltp is not a directory"
+if [ -n "$run_only" ]; then
+	srcdir=$run_only
+elif [ -d "$ltp/testcases/kernel/kvm" ]; then
 	srcdir=$ltp/testcases/kernel/kvm
 else
 	srcdir=$ltp
 fi
 set -- "$srcdir"/kvm_*.c
-[ -e "$1" ] || skip "no kvm_*.c in $srcdir"
+[ -n "$run_only" ] || [ -e "$1" ] || skip "no kvm_*.c in $srcdir"
 
 if [ -z "${CCS:-}" ]; then
 	CCS=gcc
 	command -v clang >/dev/null 2>&1 && CCS="gcc clang"
 fi
 
-if [ -n "${CHECK_LTP_KEEP:-}" ]; then
+if [ -n "$run_only" ]; then
+	work=$run_only
+elif [ -n "${CHECK_LTP_KEEP:-}" ]; then
 	work=$CHECK_LTP_KEEP
 	mkdir -p "$work"
+elif [ "$in_vm" = 1 ]; then
+	# The VM sees the work tree, not this machine's /tmp
+	mkdir -p "$root/build"
+	work=$(mktemp -d "$root/build/check-ltp.XXXXXX")
+	trap 'rm -rf "$work"' EXIT INT TERM
 else
 	work=$(mktemp -d "${TMPDIR:-/tmp}/check-ltp.XXXXXX")
 	trap 'rm -rf "$work"' EXIT INT TERM
@@ -93,7 +121,46 @@ acceptable() {
 	return 1
 }
 
+# run_one DIR NAME CC: run a built test and judge its verdict
+run_one() {
+	dir=$1 name=$2 cc=$3
+	(cd "$dir" && timeout -k 5 "$timeout_s" "./$name") \
+		>"$dir/run.log" 2>&1 </dev/null
+	rc=$?
+	ran=$((ran + 1))
+	v=$(verdict "$rc")
+	line=$(grep -E 'T(PASS|FAIL|BROK|CONF|WARN)' "$dir/run.log" |
+		grep -v '^Summary' | tail -n 1)
+	if acceptable "$name" "$v"; then
+		rok=$((rok + 1))
+		tag=ok
+	else
+		rbad=$((rbad + 1))
+		tag=UNEXPECTED
+	fi
+	echo "  $name [$cc]: ran: exit $rc ($v, $tag): ${line:-<no result line>}"
+	if [ "$tag" != ok ]; then
+		tail -n 15 "$dir/run.log" | sed 's/^/      /'
+	fi
+}
+
+# run_all: every binary built under $work/<cc>/<name>/
+run_all() {
+	for bin in "$work"/*/kvm_*/kvm_*; do
+		[ -x "$bin" ] && [ -f "$bin" ] || continue
+		dir=$(dirname "$bin")
+		run_one "$dir" "$(basename "$bin")" "$(basename "$(dirname "$dir")")"
+	done
+}
+
 compiled=0 cfail=0 ran=0 rok=0 rbad=0
+
+if [ -n "$run_only" ]; then
+	run_all
+	echo "check-ltp: $ran run in the VM, $rok with an LTP verdict, $rbad unexpected"
+	[ "$rbad" -eq 0 ]
+	exit
+fi
 
 for cc in $CCS; do
 	if ! command -v "$cc" >/dev/null 2>&1; then
@@ -130,27 +197,15 @@ for cc in $CCS; do
 			continue
 		fi
 
-		[ "$run" = 1 ] || continue
-		(cd "$dir" && timeout -k 5 "$timeout_s" "./$name") \
-			>"$dir/run.log" 2>&1 </dev/null
-		rc=$?
-		ran=$((ran + 1))
-		v=$(verdict "$rc")
-		line=$(grep -E 'T(PASS|FAIL|BROK|CONF|WARN)' "$dir/run.log" |
-			grep -v '^Summary' | tail -n 1)
-		if acceptable "$name" "$v"; then
-			rok=$((rok + 1))
-			tag=ok
-		else
-			rbad=$((rbad + 1))
-			tag=UNEXPECTED
-		fi
-		echo "  $name [$cc]: ran: exit $rc ($v, $tag): ${line:-<no result line>}"
-		if [ "$tag" != ok ]; then
-			tail -n 15 "$dir/run.log" | sed 's/^/      /'
-		fi
 	done
 done
+
+if [ "$run" = 1 ] && [ "$in_vm" = 1 ]; then
+	echo "check-ltp: no usable /dev/kvm here (or KVMKIT_VM=1): running them inside bin/kvmkit-vm"
+	(cd "$root" && bin/kvmkit-vm -- sh tests/compat/check-ltp.sh --run-only "$work") || rbad=$((rbad + 1))
+elif [ "$run" = 1 ]; then
+	run_all
+fi
 
 echo "check-ltp: $compiled compiled, $cfail failed to compile; $ran run, $rok with an LTP verdict, $rbad unexpected"
 [ "$cfail" -eq 0 ] && [ "$rbad" -eq 0 ]

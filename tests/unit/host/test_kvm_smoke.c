@@ -171,6 +171,23 @@ static void test_run(struct kvmkit_vcpu *vcpu)
 	      "past the deadline, the next run times out at once");
 	CHECK_EQ(kvmkit_vcpu_kvm_run(vcpu)->immediate_exit, 0, "immediate_exit cleared after the run");
 
+	/*
+	 * The deadline passes, and the timer's signal lands, between two
+	 * runs: the run that reports it must not leave immediate_exit set
+	 * (in a nested VM the signal lagged the clock and did just that).
+	 */
+	CHECK_EQ(kvmkit_vcpu_set_timeout(vcpu, 1000000), 0, "1 ms timeout again");
+	{
+		struct timespec nap = { 0, 5000000 };
+
+		while (nanosleep(&nap, &nap) && errno == EINTR)
+			;
+	}
+	CHECK(kvmkit_vcpu_run(vcpu, &e) == 0 && e.type == KVMKIT_EXIT_TIMEOUT,
+	      "deadline passed between runs: TIMEOUT at once");
+	CHECK_EQ(kvmkit_vcpu_kvm_run(vcpu)->immediate_exit, 0,
+		 "immediate_exit cleared when the signal came between runs");
+
 	/* disarmed, the same vCPU runs normally again */
 	CHECK_EQ(kvmkit_vcpu_set_timeout(vcpu, 0), 0, "disarm");
 	CHECK_EQ(set_rip(vcpu, HLT_GPA), 0, "jump to hlt");

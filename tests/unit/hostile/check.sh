@@ -18,12 +18,15 @@
 # nomatch=RE  an extended regex no output line may match (same rule)
 #
 # stdout and stderr are checked together.  One line per test; exit status
-# 0 when every test ended as promised, 1 otherwise, 77 without /dev/kvm.
+# 0 when every test ended as promised (or all were skipped for want of
+# /dev/kvm, said with the count), 1 otherwise.
 here=$(cd "$(dirname "$0")" && pwd)
 
+# Without KVM every check is a skip, said with its count; it is not a
+# failure (make check goes on), and kvmkit-vm is how to run them anyway.
 if ! [ -c /dev/kvm ] || ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	echo "SKIP hostile checks: /dev/kvm is not available"
-	exit 77
+	echo "hostile: $# skipped: /dev/kvm is not available (bin/kvmkit-vm runs them in a VM)"
+	exit 0
 fi
 if [ $# -eq 0 ]; then
 	echo "usage: check.sh build/tests/unit/hostile/NAME..." >&2
@@ -34,22 +37,26 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmkit-hostile.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 # Parse NAME.c's kvmkit-expect lines into $tmp/rules (one rule a line:
-# "m<TAB>RE", "n<TAB>RE" or "c<N><TAB>RE") and the scalars below.
+# "m<TAB>RE", "n<TAB>RE" or "c<N><TAB>RE") and the scalars below.  Shell
+# builtins only: inside kvmkit-vm under TCG every fork+exec costs ~0.15 s.
+ltrim() { r=${1#"${1%%[![:space:]]*}"}; }
+rtrim() { r=${1%"${1##*[![:space:]]}"}; }
 parse_expect() {
 	exit_want= tmo=20 envs= args=
 	: > "$tmp/rules"
-	grep 'kvmkit-expect:' "$1" > "$tmp/lines" || return 1
+	found=0
 	while IFS= read -r line; do
+		case $line in *kvmkit-expect:*) ;; *) continue ;; esac
+		found=1
 		rest=${line#*kvmkit-expect:}
 		rest=${rest%\*/*}
 		cnt=
 		while :; do
-			rest=$(printf '%s' "$rest" | sed 's/^[[:space:]]*//')
+			ltrim "$rest"; rest=$r
 			[ -n "$rest" ] || break
 			case $rest in
 			match=*|nomatch=*)
-				re=${rest#*=}
-				re=$(printf '%s' "$re" | sed 's/[[:space:]]*$//')
+				rtrim "${rest#*=}"; re=$r
 				case $rest in
 				match=*) kind=m${cnt:+c} ;;
 				*) kind=n ;;
@@ -69,11 +76,12 @@ parse_expect() {
 			*) echo "bad kvmkit-expect token '$tok' in $1" >&2; return 1 ;;
 			esac
 		done
-	done < "$tmp/lines"
-	[ -n "$exit_want" ]
+	done < "$1"
+	[ "$found" = 1 ] && [ -n "$exit_want" ]
 }
 
-now_ms() { date +%s%3N; }
+# Milliseconds since boot, without a fork (centisecond resolution)
+now_ms() { read -r up _ < /proc/uptime; ms=${up%.*}${up#*.}0; ms=${ms#"${ms%%[!0]*}"}; ms=${ms:-0}; }
 
 total=0 failed=0
 for bin in "$@"; do
@@ -86,11 +94,11 @@ for bin in "$@"; do
 		continue
 	fi
 
-	t0=$(now_ms)
+	now_ms; t0=$ms
 	# shellcheck disable=SC2086 # envs and args are space-free words
 	env $envs timeout -k 2 "$tmo" "$bin" $args > "$tmp/out" 2>&1 < /dev/null
 	rc=$?
-	ms=$(( $(now_ms) - t0 ))
+	now_ms; ms=$((ms - t0))
 
 	why=
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
