@@ -11,6 +11,13 @@
 #include <stdint.h>
 #include <linux/kvm.h>
 
+/*
+ * libkvmkit.so is built with -fvisibility=hidden: what is declared
+ * between these pragmas is its public API, the only symbols it exports
+ * (mk/check-exports.sh checks that).
+ */
+#pragma GCC visibility push(default)
+
 /* The reason column of exit types that no KVM exit reason decodes to */
 #define KVMKIT_EXIT_NO_REASON	UINT32_MAX
 
@@ -114,5 +121,7 @@ const char *kvmkit_exit_reason_name(uint32_t reason);
 /* One line describing the exit, for reports */
 size_t kvmkit_exit_describe(const struct kvmkit_exit *exit, char *buf,
 			    size_t len);
+
+#pragma GCC visibility pop
 
 #endif /* KVMKIT_EXIT_H */

@@ -18,6 +18,13 @@
 #include <kvmkit/abi.h>
 #include <kvmkit/exit.h>
 
+/*
+ * libkvmkit.so is built with -fvisibility=hidden: what is declared
+ * between these pragmas is its public API, the only symbols it exports
+ * (mk/check-exports.sh checks that).
+ */
+#pragma GCC visibility push(default)
+
 #define KVMKIT_ERR_MAX		256
 #define KVMKIT_MAX_MEMSLOTS	32
 #define KVMKIT_MAX_VCPUS	64
@@ -235,5 +242,7 @@ int kvmkit_vcpu_exit_regs(struct kvmkit_vcpu *vcpu, struct kvm_regs *regs);
 int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
 			    const struct kvm_regs *regs,
 			    struct kvmkit_report *rep);
+
+#pragma GCC visibility pop
 
 #endif /* KVMKIT_KVMKIT_H */
