@@ -1,11 +1,12 @@
 #!/bin/sh
 # Install what a fresh Debian 12 machine lacks to build and test kvmkit.
 # Runs apt-get only when something is missing; uses sudo when not root.
-#   build/test: compilers, binutils, C library and kernel headers
+#   build/test: compilers (libFuzzer for make fuzz), binutils, C library and
+#               kernel headers
 #   kvmkit-vm:  QEMU, a static busybox for the VM's initramfs, kmod
 #               (depmod, and modprobe inside the VM), xz to unpack kernels
 set -eu
-pkgs="make gcc clang binutils libc6-dev linux-libc-dev"
+pkgs="make gcc clang libclang-rt-14-dev binutils libc6-dev linux-libc-dev"
 vm_pkgs="qemu-system-x86 busybox-static kmod xz-utils"
 missing() {
 	for p in "$@"; do

@@ -10,13 +10,19 @@ LIBKVMKIT_SO  := $(O)/lib/libkvmkit.so
 LIBKVMKIT_LTP := $(O)/lib/libkvmkit_ltp.a
 HOST_LIBS := $(LIBKVMKIT) $(LIBKVMKIT_SO) $(LIBKVMKIT_LTP)
 
-$(O)/lib/host/%.o: lib/host/%.c
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Ilib/host -c $< -o $@
+# The library's own objects export only what include/kvmkit/ declares
+# (between its visibility pragmas); the static library links as before.
+# The objects depend on this file: a change of flags rebuilds them.
+LIB_CFLAGS := $(HOST_CFLAGS) -fvisibility=hidden
+KVMKIT_SONAME := libkvmkit.so.0
 
-$(O)/lib/common/%.o: lib/common/%.c
+$(O)/lib/host/%.o: lib/host/%.c mk/host.mk
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -Ilib/common -c $< -o $@
+	$(CC) $(LIB_CFLAGS) -Ilib/host -c $< -o $@
+
+$(O)/lib/common/%.o: lib/common/%.c mk/host.mk
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -Ilib/common -c $< -o $@
 
 $(O)/lib/ltp/%.o: lib/ltp/%.c
 	@mkdir -p $(@D)
@@ -26,9 +32,14 @@ $(LIBKVMKIT): $(HOST_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIBKVMKIT_SO): $(HOST_OBJS)
+# libkvmkit.so.0 with the link name libkvmkit.so next to it; it is not
+# made unless its exports are exactly the public API.
+$(LIBKVMKIT_SO): $(HOST_OBJS) mk/check-exports.sh $(wildcard include/kvmkit/*.h)
 	@mkdir -p $(@D)
-	$(CC) -shared $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(CC) -shared -Wl,-soname,$(KVMKIT_SONAME) $(HOST_LDFLAGS) \
+		-o $(@D)/$(KVMKIT_SONAME) $(HOST_OBJS) $(HOST_LDLIBS)
+	sh mk/check-exports.sh $(@D)/$(KVMKIT_SONAME) include/kvmkit/*.h
+	ln -sf $(KVMKIT_SONAME) $@
 
 $(LIBKVMKIT_LTP): $(LTP_OBJS)
 	@mkdir -p $(@D)

@@ -11,22 +11,58 @@
 #include <stdint.h>
 #include <linux/kvm.h>
 
+/*
+ * libkvmkit.so is built with -fvisibility=hidden: what is declared
+ * between these pragmas is its public API, the only symbols it exports
+ * (mk/check-exports.sh checks that).
+ */
+#pragma GCC visibility push(default)
+
+/* The reason column of exit types that no KVM exit reason decodes to */
+#define KVMKIT_EXIT_NO_REASON	UINT32_MAX
+
+/*
+ * Every exit type, in the order of its (stable) enum value:
+ * X(TYPE, reason, decode, describe).
+ *   TYPE      KVMKIT_EXIT_<TYPE>, and its name for reports ("HLT").
+ *   reason    the KVM_EXIT_* that KVM_RUN leaves for it, or
+ *             KVMKIT_EXIT_NO_REASON when kvmkit makes it up itself.  Rows
+ *             may share a reason: the first row's decoder picks the type
+ *             (IO_IN/IO_OUT by direction).
+ *   decode    lib/host/exit.c's decode_<decode>(): fills the exit's union
+ *             from kvm_run, bounds-checked.
+ *   describe  lib/host/exit_names.c's describe_<describe>(): its part of
+ *             kvmkit_exit_describe()'s line.
+ * A new exit type is a row here (appended: the values are ABI), its
+ * union member below if it carries data, and its two functions.
+ */
+#define KVMKIT_EXIT_TYPES(X)                                                   \
+	X(UNKNOWN,        KVMKIT_EXIT_NO_REASON,   none,         unknown)      \
+	X(HLT,            KVM_EXIT_HLT,            none,         none)         \
+	X(IO_IN,          KVM_EXIT_IO,             io,           io)           \
+	X(IO_OUT,         KVM_EXIT_IO,             io,           io)           \
+	X(MMIO_READ,      KVM_EXIT_MMIO,           mmio,         mmio)         \
+	X(MMIO_WRITE,     KVM_EXIT_MMIO,           mmio,         mmio)         \
+	X(SHUTDOWN,       KVM_EXIT_SHUTDOWN,       none,         shutdown)     \
+	X(FAIL_ENTRY,     KVM_EXIT_FAIL_ENTRY,     fail_entry,   fail_entry)   \
+	X(INTERNAL_ERROR, KVM_EXIT_INTERNAL_ERROR, internal,     internal)     \
+	X(SYSTEM_EVENT,   KVM_EXIT_SYSTEM_EVENT,   system_event, system_event) \
+	X(DEBUG,          KVM_EXIT_DEBUG,          debug,        debug)        \
+	X(HYPERCALL,      KVM_EXIT_HYPERCALL,      hypercall,    hypercall)    \
+	X(INTERRUPTED,    KVM_EXIT_INTR,           none,         none)         \
+	X(TIMEOUT,        KVMKIT_EXIT_NO_REASON,   none,         none)         \
+	X(ERROR,          KVMKIT_EXIT_NO_REASON,   none,         error)
+
+/*
+ * UNKNOWN (0, what a zeroed exit reads as): raw reason in exit->reason.
+ * SHUTDOWN: triple fault.  INTERRUPTED: KVM_RUN returned EINTR (a
+ * signal).  TIMEOUT: kvmkit_vcpu_set_timeout()'s deadline.  ERROR:
+ * KVM_RUN failed; errno in ->error.
+ */
 enum kvmkit_exit_type {
-	KVMKIT_EXIT_UNKNOWN = 0,	/* raw reason in exit->reason */
-	KVMKIT_EXIT_HLT,
-	KVMKIT_EXIT_IO_IN,
-	KVMKIT_EXIT_IO_OUT,
-	KVMKIT_EXIT_MMIO_READ,
-	KVMKIT_EXIT_MMIO_WRITE,
-	KVMKIT_EXIT_SHUTDOWN,		/* triple fault */
-	KVMKIT_EXIT_FAIL_ENTRY,
-	KVMKIT_EXIT_INTERNAL_ERROR,
-	KVMKIT_EXIT_SYSTEM_EVENT,
-	KVMKIT_EXIT_DEBUG,
-	KVMKIT_EXIT_HYPERCALL,
-	KVMKIT_EXIT_INTERRUPTED,	/* KVM_RUN returned EINTR (a signal) */
-	KVMKIT_EXIT_TIMEOUT,		/* kvmkit_vcpu_set_timeout() deadline */
-	KVMKIT_EXIT_ERROR,		/* KVM_RUN failed; errno in ->error */
+#define KVMKIT_EXIT_ENUM(type, reason, decode, describe) KVMKIT_EXIT_##type,
+	KVMKIT_EXIT_TYPES(KVMKIT_EXIT_ENUM)
+#undef KVMKIT_EXIT_ENUM
 	KVMKIT_EXIT_TYPE_COUNT
 };
 
@@ -85,5 +121,7 @@ const char *kvmkit_exit_reason_name(uint32_t reason);
 /* One line describing the exit, for reports */
 size_t kvmkit_exit_describe(const struct kvmkit_exit *exit, char *buf,
 			    size_t len);
+
+#pragma GCC visibility pop
 
 #endif /* KVMKIT_EXIT_H */

@@ -7,6 +7,45 @@
  * names the failing ioctl, readable with kvmkit_*_error().  Nothing here
  * aborts, exits, prints or installs global state except the timeout
  * signal handler (see kvmkit_vcpu_set_timeout()).
+ *
+ * Where the message of a failure is kept (each object holds the last one
+ * recorded on it; a success does not clear it):
+ *   caller's errbuf     kvmkit_kvm_open() (there is no object yet)
+ *   kvmkit_kvm_error()  kvmkit_kvm_check_extension(),
+ *                       kvmkit_kvm_supported_cpuid(), kvmkit_vm_create()
+ *   kvmkit_vm_error()   kvmkit_vm_check_extension(), kvmkit_vm_enable_cap(),
+ *                       kvmkit_vm_add_memory(), kvmkit_vm_add_memory_at(),
+ *                       kvmkit_vm_remove_memory(), kvmkit_payload_load(),
+ *                       kvmkit_payload_load_flags(), kvmkit_vcpu_create()
+ *                       (the vCPU does not exist yet)
+ *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call, and
+ *                       kvmkit_payload_boot(), kvmkit_report_read(),
+ *                       kvmkit_report_from_regs() (which returns 0 even
+ *                       when reading the guest's CRs failed: its text says
+ *                       what could not be read, the vCPU's message why)
+ *   none                the pure functions, whose return value is the
+ *                       whole answer: kvmkit_vm_read(), kvmkit_vm_write(),
+ *                       kvmkit_vm_read_string() (-EFAULT, -EINVAL),
+ *                       kvmkit_gpa_to_hva() (NULL), kvmkit_vm_find_slot()
+ *                       (-1), kvmkit_x86_walk(), kvmkit_cpuid_find(),
+ *                       kvmkit_exit_decode(), kvmkit_lines_lookup()
+ * A VM's message is shared by all users of the VM: threads that call
+ * VM-level functions on one VM concurrently may overwrite each other's.
+ * vCPU messages are per vCPU, so one thread per vCPU is safe.
+ *
+ * errno: read the return value, not errno.  When a system call failed
+ * (an ioctl, mmap, timer_create...), errno is what it left, which is the
+ * returned error; kvmkit_kvm_open() and a failed kvmkit_vcpu_run() set
+ * errno to the returned error in every case.  Checks of arguments,
+ * limits and guest memory (EINVAL, EFAULT, EBUSY, ENOSPC, ENOEXEC...)
+ * leave errno as it was.  The close and destroy functions never change
+ * errno.
+ *
+ * Lifetimes: a kvm handle must outlive every VM created from it (a VM
+ * keeps a pointer to it: kvmkit_vcpu_create() reads the kvm_run size
+ * through it, kvmkit_vm_kvm() returns it), and kvmkit_kvm_close() does
+ * not destroy VMs.  kvmkit_vm_destroy() destroys the VM's vCPUs, so no
+ * vCPU pointer may be used after it.
  */
 #ifndef KVMKIT_KVMKIT_H
 #define KVMKIT_KVMKIT_H
@@ -17,6 +56,13 @@
 #include <linux/kvm.h>
 #include <kvmkit/abi.h>
 #include <kvmkit/exit.h>
+
+/*
+ * libkvmkit.so is built with -fvisibility=hidden: what is declared
+ * between these pragmas is its public API, the only symbols it exports
+ * (mk/check-exports.sh checks that).
+ */
+#pragma GCC visibility push(default)
 
 #define KVMKIT_ERR_MAX		256
 #define KVMKIT_MAX_MEMSLOTS	32
@@ -34,6 +80,7 @@ struct kvmkit_vcpu;
  */
 int kvmkit_kvm_open(struct kvmkit_kvm **kvm, const char *path,
 		    char *errbuf, size_t errlen);
+/* Only after every VM created from kvm is destroyed: they point at it */
 void kvmkit_kvm_close(struct kvmkit_kvm *kvm);
 int kvmkit_kvm_fd(const struct kvmkit_kvm *kvm);
 const char *kvmkit_kvm_error(const struct kvmkit_kvm *kvm);
@@ -49,6 +96,7 @@ const struct kvm_cpuid_entry2 *kvmkit_cpuid_find(const struct kvm_cpuid2 *cpuid,
 
 /* ---- VMs and memory ---------------------------------------------------- */
 
+/* kvm must stay open until the VM is destroyed; failure: kvm's message */
 int kvmkit_vm_create(struct kvmkit_kvm *kvm, struct kvmkit_vm **vm);
 /* Destroys the VM, its vCPUs and the memory kvmkit allocated for it */
 void kvmkit_vm_destroy(struct kvmkit_vm *vm);
@@ -97,6 +145,7 @@ long kvmkit_vm_read_string(const struct kvmkit_vm *vm, uint64_t gpa,
 
 /* ---- vCPUs ------------------------------------------------------------- */
 
+/* Failure: the VM's message, as there is no vCPU yet */
 int kvmkit_vcpu_create(struct kvmkit_vm *vm, uint32_t id,
 		       struct kvmkit_vcpu **vcpu);
 void kvmkit_vcpu_destroy(struct kvmkit_vcpu *vcpu);
@@ -235,5 +284,7 @@ int kvmkit_vcpu_exit_regs(struct kvmkit_vcpu *vcpu, struct kvm_regs *regs);
 int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
 			    const struct kvm_regs *regs,
 			    struct kvmkit_report *rep);
+
+#pragma GCC visibility pop
 
 #endif /* KVMKIT_KVMKIT_H */

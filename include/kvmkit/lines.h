@@ -12,6 +12,13 @@
 #include <stdint.h>
 
 /*
+ * libkvmkit.so is built with -fvisibility=hidden: what is declared
+ * between these pragmas is its public API, the only symbols it exports
+ * (mk/check-exports.sh checks that).
+ */
+#pragma GCC visibility push(default)
+
+/*
  * Find the line whose code covers addr: the entry with the greatest
  * address <= addr (an end-of-sequence entry, line 0, means "not covered").
  * file receives the file name, always terminated.  Returns 0, or -ENOENT.
@@ -19,5 +26,7 @@
  */
 int kvmkit_lines_lookup(const char *table, size_t len, uint64_t addr,
 			char *file, size_t filelen, unsigned int *line);
+
+#pragma GCC visibility pop
 
 #endif /* KVMKIT_LINES_H */

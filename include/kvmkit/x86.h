@@ -12,6 +12,13 @@
 #include <stdint.h>
 #include <kvmkit/abi.h>
 
+/*
+ * libkvmkit.so is built with -fvisibility=hidden: what is declared
+ * between these pragmas is its public API, the only symbols it exports
+ * (mk/check-exports.sh checks that).
+ */
+#pragma GCC visibility push(default)
+
 #define KVMKIT_BIT(n)		(1ULL << (n))
 
 #define KVMKIT_X86_CR0_PE	KVMKIT_BIT(0)
@@ -67,5 +74,7 @@ size_t kvmkit_x86_format_exception(const struct kvmkit_exception_frame *f,
 /* "Page fault" and "#PF" for an exception vector; NULL if vector >= 32 */
 const char *kvmkit_x86_exception_name(uint64_t vector);
 const char *kvmkit_x86_exception_mnemonic(uint64_t vector);
+
+#pragma GCC visibility pop
 
 #endif /* KVMKIT_X86_H */

@@ -9,6 +9,7 @@
 #include "format.h"
 
 #define FMT_INT_MAX	0x7fffffff
+#define FMT_LEN_MAX	((size_t)-1)
 
 enum fmt_length {
 	LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE,
@@ -30,7 +31,10 @@ struct fmt_spec {
 /*
  * The output cursor: len counts every character the full output has, so
  * the return value is right even when the buffer is too small; only the
- * first size - 1 land in buf.
+ * first size - 1 land in buf.  len saturates at FMT_LEN_MAX instead of
+ * wrapping: a source's str() may claim any length (a hostile guest's
+ * string, or a buggy source), and a wrapped len would look small again
+ * and index buf from a bogus position.
  */
 struct fmt_out {
 	char *buf;
@@ -55,27 +59,36 @@ static char peek(const struct fmt_in *in)
 	return in->pos < in->len ? in->s[in->pos] : '\0';
 }
 
-/* Room left in buf before the terminator's byte */
+/*
+ * Room left in buf before the terminator's byte.  Written without len + 1,
+ * which would wrap to 0 for a saturated len and look like room.
+ */
 static size_t out_avail(const struct fmt_out *o)
 {
-	return o->len + 1 < o->size ? o->size - 1 - o->len : 0;
+	return o->size && o->len < o->size - 1 ? o->size - 1 - o->len : 0;
+}
+
+/* Count n more characters of output, saturating */
+static void out_advance(struct fmt_out *o, size_t n)
+{
+	o->len = n > FMT_LEN_MAX - o->len ? FMT_LEN_MAX : o->len + n;
 }
 
 static void out_char(struct fmt_out *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (out_avail(o))
 		o->buf[o->len] = c;
-	o->len++;
+	out_advance(o, 1);
 }
 
 static void out_repeat(struct fmt_out *o, char c, size_t n)
 {
-	while (n && o->len + 1 < o->size) {
+	while (n && out_avail(o)) {
 		o->buf[o->len++] = c;
 		n--;
 	}
 	/* A huge width past the end of the buffer costs nothing */
-	o->len += n;
+	out_advance(o, n);
 }
 
 static void out_mem(struct fmt_out *o, const char *s, size_t n)
@@ -154,7 +167,7 @@ static void out_string(struct fmt_out *o, const struct fmt_spec *spec,
 	pad = spec->width > (size_t)n ? spec->width - n : 0;
 
 	if (spec->left || !pad) {
-		o->len += n;
+		out_advance(o, n);
 		if (spec->left)
 			out_repeat(o, ' ', pad);
 		return;
@@ -164,7 +177,8 @@ static void out_string(struct fmt_out *o, const struct fmt_spec *spec,
 			dst[pad + i] = dst[i];
 	for (i = 0; i < pad && i < avail; i++)
 		dst[i] = ' ';
-	o->len += pad + n;
+	out_advance(o, pad);
+	out_advance(o, n);
 }
 
 /*

@@ -11,8 +11,26 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static int decode_io(const struct kvm_run *run, size_t run_size,
-		     struct kvmkit_exit *exit)
+/*
+ * The decoders of KVMKIT_EXIT_TYPES' decode column.  Each is called with
+ * exit->type already set to its row's type (a decoder shared by rows
+ * picks among them) and returns 0, or -EPROTO when the kernel's data
+ * would reach outside the mapping.
+ */
+#define DECODER(name) \
+	static int decode_##name(const struct kvm_run *run, size_t run_size, \
+				 struct kvmkit_exit *exit)
+
+/* Nothing beyond the type: HLT, SHUTDOWN, INTR, and what has no reason */
+DECODER(none)
+{
+	(void)run;
+	(void)run_size;
+	(void)exit;
+	return 0;
+}
+
+DECODER(io)
 {
 	uint64_t bytes;
 
@@ -38,8 +56,9 @@ static int decode_io(const struct kvm_run *run, size_t run_size,
 	return 0;
 }
 
-static void decode_mmio(const struct kvm_run *run, struct kvmkit_exit *exit)
+DECODER(mmio)
 {
+	(void)run_size;
 	exit->type = run->mmio.is_write ? KVMKIT_EXIT_MMIO_WRITE :
 		     KVMKIT_EXIT_MMIO_READ;
 	exit->mmio.gpa = run->mmio.phys_addr;
@@ -47,6 +66,16 @@ static void decode_mmio(const struct kvm_run *run, struct kvmkit_exit *exit)
 	exit->mmio.len = run->mmio.len > sizeof(run->mmio.data) ?
 			 sizeof(run->mmio.data) : run->mmio.len;
 	exit->mmio.data = (uint8_t *)run->mmio.data;
+	return 0;
+}
+
+DECODER(fail_entry)
+{
+	(void)run_size;
+	exit->fail_entry.hardware_reason =
+		run->fail_entry.hardware_entry_failure_reason;
+	exit->fail_entry.cpu = run->fail_entry.cpu;
+	return 0;
 }
 
 /* Copy the kernel's n data words, no more than either array holds */
@@ -61,23 +90,69 @@ static uint32_t copy_data(uint64_t *dst, size_t dst_n, const void *src,
 	return n;
 }
 
-static void decode_internal(const struct kvm_run *run, struct kvmkit_exit *exit)
+DECODER(internal)
 {
-	exit->type = KVMKIT_EXIT_INTERNAL_ERROR;
+	(void)run_size;
 	exit->internal.suberror = run->internal.suberror;
 	exit->internal.ndata = copy_data(exit->internal.data,
 		ARRAY_SIZE(exit->internal.data), run->internal.data,
 		ARRAY_SIZE(run->internal.data), run->internal.ndata);
+	return 0;
 }
 
-static void decode_system_event(const struct kvm_run *run,
-				struct kvmkit_exit *exit)
+DECODER(system_event)
 {
-	exit->type = KVMKIT_EXIT_SYSTEM_EVENT;
+	(void)run_size;
 	exit->system_event.type = run->system_event.type;
 	exit->system_event.ndata = copy_data(exit->system_event.data,
 		ARRAY_SIZE(exit->system_event.data), run->system_event.data,
 		ARRAY_SIZE(run->system_event.data), run->system_event.ndata);
+	return 0;
+}
+
+DECODER(debug)
+{
+	(void)run_size;
+	exit->debug.exception = run->debug.arch.exception;
+	exit->debug.pc = run->debug.arch.pc;
+	exit->debug.dr6 = run->debug.arch.dr6;
+	exit->debug.dr7 = run->debug.arch.dr7;
+	return 0;
+}
+
+DECODER(hypercall)
+{
+	(void)run_size;
+	exit->hypercall.nr = run->hypercall.nr;
+	memcpy(exit->hypercall.args, run->hypercall.args,
+	       sizeof(exit->hypercall.args));
+	return 0;
+}
+
+#undef DECODER
+
+/* KVMKIT_EXIT_TYPES as a table indexed by type */
+static const struct {
+	uint32_t reason;
+	int (*decode)(const struct kvm_run *run, size_t run_size,
+		      struct kvmkit_exit *exit);
+} rows[KVMKIT_EXIT_TYPE_COUNT] = {
+#define ROW(type, reason, decode, describe) \
+	[KVMKIT_EXIT_##type] = { (reason), decode_##decode },
+	KVMKIT_EXIT_TYPES(ROW)
+#undef ROW
+};
+
+/* The first row KVM's reason decodes to; UNKNOWN for any other reason */
+static enum kvmkit_exit_type type_of(uint32_t reason)
+{
+	unsigned int t;
+
+	for (t = 0; t < ARRAY_SIZE(rows); t++)
+		if (rows[t].reason != KVMKIT_EXIT_NO_REASON &&
+		    rows[t].reason == reason)
+			return (enum kvmkit_exit_type)t;
+	return KVMKIT_EXIT_UNKNOWN;
 }
 
 int kvmkit_exit_decode(const struct kvm_run *run, size_t run_size,
@@ -101,51 +176,8 @@ int kvmkit_exit_decode(const struct kvm_run *run, size_t run_size,
 		return -EPROTO;
 
 	exit->reason = run->exit_reason;
-	switch (run->exit_reason) {
-	case KVM_EXIT_HLT:
-		exit->type = KVMKIT_EXIT_HLT;
-		break;
-	case KVM_EXIT_IO:
-		ret = decode_io(run, run_size, exit);
-		break;
-	case KVM_EXIT_MMIO:
-		decode_mmio(run, exit);
-		break;
-	case KVM_EXIT_SHUTDOWN:
-		exit->type = KVMKIT_EXIT_SHUTDOWN;
-		break;
-	case KVM_EXIT_FAIL_ENTRY:
-		exit->type = KVMKIT_EXIT_FAIL_ENTRY;
-		exit->fail_entry.hardware_reason =
-			run->fail_entry.hardware_entry_failure_reason;
-		exit->fail_entry.cpu = run->fail_entry.cpu;
-		break;
-	case KVM_EXIT_INTERNAL_ERROR:
-		decode_internal(run, exit);
-		break;
-	case KVM_EXIT_SYSTEM_EVENT:
-		decode_system_event(run, exit);
-		break;
-	case KVM_EXIT_DEBUG:
-		exit->type = KVMKIT_EXIT_DEBUG;
-		exit->debug.exception = run->debug.arch.exception;
-		exit->debug.pc = run->debug.arch.pc;
-		exit->debug.dr6 = run->debug.arch.dr6;
-		exit->debug.dr7 = run->debug.arch.dr7;
-		break;
-	case KVM_EXIT_HYPERCALL:
-		exit->type = KVMKIT_EXIT_HYPERCALL;
-		exit->hypercall.nr = run->hypercall.nr;
-		memcpy(exit->hypercall.args, run->hypercall.args,
-		       sizeof(exit->hypercall.args));
-		break;
-	case KVM_EXIT_INTR:
-		exit->type = KVMKIT_EXIT_INTERRUPTED;
-		break;
-	default:
-		exit->type = KVMKIT_EXIT_UNKNOWN;
-		break;
-	}
+	exit->type = type_of(run->exit_reason);
+	ret = rows[exit->type].decode(run, run_size, exit);
 	if (ret) {
 		/* leave nothing that points at the bad data */
 		memset(exit, 0, sizeof(*exit));

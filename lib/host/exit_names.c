@@ -7,21 +7,9 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const char *const type_names[KVMKIT_EXIT_TYPE_COUNT] = {
-	[KVMKIT_EXIT_UNKNOWN]		= "UNKNOWN",
-	[KVMKIT_EXIT_HLT]		= "HLT",
-	[KVMKIT_EXIT_IO_IN]		= "IO_IN",
-	[KVMKIT_EXIT_IO_OUT]		= "IO_OUT",
-	[KVMKIT_EXIT_MMIO_READ]		= "MMIO_READ",
-	[KVMKIT_EXIT_MMIO_WRITE]	= "MMIO_WRITE",
-	[KVMKIT_EXIT_SHUTDOWN]		= "SHUTDOWN",
-	[KVMKIT_EXIT_FAIL_ENTRY]	= "FAIL_ENTRY",
-	[KVMKIT_EXIT_INTERNAL_ERROR]	= "INTERNAL_ERROR",
-	[KVMKIT_EXIT_SYSTEM_EVENT]	= "SYSTEM_EVENT",
-	[KVMKIT_EXIT_DEBUG]		= "DEBUG",
-	[KVMKIT_EXIT_HYPERCALL]		= "HYPERCALL",
-	[KVMKIT_EXIT_INTERRUPTED]	= "INTERRUPTED",
-	[KVMKIT_EXIT_TIMEOUT]		= "TIMEOUT",
-	[KVMKIT_EXIT_ERROR]		= "ERROR",
+#define NAME(type, reason, decode, describe) [KVMKIT_EXIT_##type] = #type,
+	KVMKIT_EXIT_TYPES(NAME)
+#undef NAME
 };
 
 const char *kvmkit_exit_type_name(enum kvmkit_exit_type type)
@@ -158,6 +146,114 @@ static void describe_data(char *buf, size_t len, size_t *pos,
 }
 
 /*
+ * The describers of KVMKIT_EXIT_TYPES' describe column: what follows the
+ * type's name on the line.
+ */
+#define DESCRIBER(name) \
+	static void describe_##name(const struct kvmkit_exit *exit, \
+				    char *buf, size_t len, size_t *pos)
+
+DESCRIBER(none)
+{
+	(void)exit;
+	(void)buf;
+	(void)len;
+	(void)pos;
+}
+
+DESCRIBER(unknown)
+{
+	append(buf, len, pos, " exit reason %u (%s)", exit->reason,
+	       kvmkit_exit_reason_name(exit->reason));
+}
+
+DESCRIBER(io)
+{
+	append(buf, len, pos, " port 0x%x size %u", exit->io.port,
+	       exit->io.size);
+	if (exit->io.count > 1)
+		append(buf, len, pos, " count %u (string I/O)", exit->io.count);
+	else if (exit->type == KVMKIT_EXIT_IO_OUT && exit->io.data &&
+		 exit->io.size <= 8)
+		append(buf, len, pos, " value 0x%llx",
+		       (unsigned long long)le_value(exit->io.data,
+						    exit->io.size));
+}
+
+DESCRIBER(mmio)
+{
+	append(buf, len, pos, " gpa 0x%llx len %u",
+	       (unsigned long long)exit->mmio.gpa, exit->mmio.len);
+	if (exit->type == KVMKIT_EXIT_MMIO_WRITE && exit->mmio.data &&
+	    exit->mmio.len <= 8)
+		append(buf, len, pos, " value 0x%llx",
+		       (unsigned long long)le_value(exit->mmio.data,
+						    exit->mmio.len));
+}
+
+DESCRIBER(shutdown)
+{
+	(void)exit;
+	append(buf, len, pos, " (triple fault)");
+}
+
+DESCRIBER(fail_entry)
+{
+	append(buf, len, pos, " hardware reason 0x%llx cpu %u",
+	       (unsigned long long)exit->fail_entry.hardware_reason,
+	       exit->fail_entry.cpu);
+}
+
+DESCRIBER(internal)
+{
+	append(buf, len, pos, " suberror %u (%s)", exit->internal.suberror,
+	       internal_suberror_name(exit->internal.suberror));
+	describe_data(buf, len, pos, exit->internal.data,
+		      exit->internal.ndata < 16 ? exit->internal.ndata : 16);
+}
+
+DESCRIBER(system_event)
+{
+	append(buf, len, pos, " type %u (%s)", exit->system_event.type,
+	       system_event_name(exit->system_event.type));
+	describe_data(buf, len, pos, exit->system_event.data,
+		      exit->system_event.ndata < 16 ?
+		      exit->system_event.ndata : 16);
+}
+
+DESCRIBER(debug)
+{
+	append(buf, len, pos, " exception %u pc 0x%llx dr6 0x%llx dr7 0x%llx",
+	       exit->debug.exception, (unsigned long long)exit->debug.pc,
+	       (unsigned long long)exit->debug.dr6,
+	       (unsigned long long)exit->debug.dr7);
+}
+
+DESCRIBER(hypercall)
+{
+	append(buf, len, pos, " nr %llu args 0x%llx 0x%llx 0x%llx",
+	       (unsigned long long)exit->hypercall.nr,
+	       (unsigned long long)exit->hypercall.args[0],
+	       (unsigned long long)exit->hypercall.args[1],
+	       (unsigned long long)exit->hypercall.args[2]);
+}
+
+DESCRIBER(error)
+{
+	append(buf, len, pos, " KVM_RUN: %s", strerror(exit->error));
+}
+
+#undef DESCRIBER
+
+static void (*const describers[KVMKIT_EXIT_TYPE_COUNT])(
+	const struct kvmkit_exit *exit, char *buf, size_t len, size_t *pos) = {
+#define ROW(type, reason, decode, describe) \
+	[KVMKIT_EXIT_##type] = describe_##describe,
+	KVMKIT_EXIT_TYPES(ROW)
+#undef ROW
+};
+
+/*
  * Returns the length written (never more than len - 1), so a caller can
  * keep appending at buf + return value.
  */
@@ -170,76 +266,8 @@ size_t kvmkit_exit_describe(const struct kvmkit_exit *exit, char *buf,
 		return 0;
 	buf[0] = '\0';
 	append(buf, len, &pos, "%s", kvmkit_exit_type_name(exit->type));
-
-	switch (exit->type) {
-	case KVMKIT_EXIT_IO_IN:
-	case KVMKIT_EXIT_IO_OUT:
-		append(buf, len, &pos, " port 0x%x size %u", exit->io.port,
-		       exit->io.size);
-		if (exit->io.count > 1)
-			append(buf, len, &pos, " count %u (string I/O)",
-			       exit->io.count);
-		else if (exit->type == KVMKIT_EXIT_IO_OUT && exit->io.data &&
-			 exit->io.size <= 8)
-			append(buf, len, &pos, " value 0x%llx",
-			       (unsigned long long)le_value(exit->io.data,
-							    exit->io.size));
-		break;
-	case KVMKIT_EXIT_MMIO_READ:
-	case KVMKIT_EXIT_MMIO_WRITE:
-		append(buf, len, &pos, " gpa 0x%llx len %u",
-		       (unsigned long long)exit->mmio.gpa, exit->mmio.len);
-		if (exit->type == KVMKIT_EXIT_MMIO_WRITE && exit->mmio.data &&
-		    exit->mmio.len <= 8)
-			append(buf, len, &pos, " value 0x%llx",
-			       (unsigned long long)le_value(exit->mmio.data,
-							    exit->mmio.len));
-		break;
-	case KVMKIT_EXIT_SHUTDOWN:
-		append(buf, len, &pos, " (triple fault)");
-		break;
-	case KVMKIT_EXIT_FAIL_ENTRY:
-		append(buf, len, &pos, " hardware reason 0x%llx cpu %u",
-		       (unsigned long long)exit->fail_entry.hardware_reason,
-		       exit->fail_entry.cpu);
-		break;
-	case KVMKIT_EXIT_INTERNAL_ERROR:
-		append(buf, len, &pos, " suberror %u (%s)",
-		       exit->internal.suberror,
-		       internal_suberror_name(exit->internal.suberror));
-		describe_data(buf, len, &pos, exit->internal.data,
-			      exit->internal.ndata < 16 ? exit->internal.ndata : 16);
-		break;
-	case KVMKIT_EXIT_SYSTEM_EVENT:
-		append(buf, len, &pos, " type %u (%s)", exit->system_event.type,
-		       system_event_name(exit->system_event.type));
-		describe_data(buf, len, &pos, exit->system_event.data,
-			      exit->system_event.ndata < 16 ?
-			      exit->system_event.ndata : 16);
-		break;
-	case KVMKIT_EXIT_DEBUG:
-		append(buf, len, &pos, " exception %u pc 0x%llx dr6 0x%llx dr7 0x%llx",
-		       exit->debug.exception,
-		       (unsigned long long)exit->debug.pc,
-		       (unsigned long long)exit->debug.dr6,
-		       (unsigned long long)exit->debug.dr7);
-		break;
-	case KVMKIT_EXIT_HYPERCALL:
-		append(buf, len, &pos, " nr %llu args 0x%llx 0x%llx 0x%llx",
-		       (unsigned long long)exit->hypercall.nr,
-		       (unsigned long long)exit->hypercall.args[0],
-		       (unsigned long long)exit->hypercall.args[1],
-		       (unsigned long long)exit->hypercall.args[2]);
-		break;
-	case KVMKIT_EXIT_ERROR:
-		append(buf, len, &pos, " KVM_RUN: %s", strerror(exit->error));
-		break;
-	case KVMKIT_EXIT_UNKNOWN:
-		append(buf, len, &pos, " exit reason %u (%s)", exit->reason,
-		       kvmkit_exit_reason_name(exit->reason));
-		break;
-	default:
-		break;
-	}
+	/* a forged type out of range has a name ("INVALID") and nothing more */
+	if ((unsigned int)exit->type < KVMKIT_EXIT_TYPE_COUNT)
+		describers[exit->type](exit, buf, len, &pos);
 	return pos;
 }

@@ -65,10 +65,14 @@ static int parse_entry(const char *p, const char *end, struct line_entry *e)
 int kvmkit_lines_lookup(const char *table, size_t len, uint64_t addr,
 			char *file, size_t filelen, unsigned int *line)
 {
-	const char *p = table, *end = table + len, *eol;
+	const char *p = table, *end, *eol;
 	struct line_entry e, best = { 0 };
 	int found = 0;
 
+	/* NULL + 0 is undefined in C: a payload without a table has NULL */
+	if (!table || !len)
+		return -ENOENT;
+	end = table + len;
 	for (; p < end; p = eol + 1) {
 		eol = memchr(p, '\n', end - p);
 		if (!eol)

@@ -9,6 +9,8 @@
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* What KVM maps on x86: kvm_run, the PIO data page, the coalesced MMIO ring */
 #define RUN_SIZE	(3 * 4096)
 #define PIO_OFFSET	4096
@@ -294,6 +296,52 @@ static void test_names(void)
 }
 
 /*
+ * KVMKIT_EXIT_TYPES row by row, so that a new row is checked without a
+ * new test: rows in enum order, each named after its type, and each
+ * row's KVM reason decoding to a type of that reason (rows sharing a
+ * reason, IO_IN and IO_OUT, are picked among by their decoder).
+ */
+static void test_table(void)
+{
+	static const struct {
+		int type;
+		const char *name;
+		uint32_t reason;
+	} rows[] = {
+#define ROW(type, reason, decode, describe) \
+		{ KVMKIT_EXIT_##type, #type, (reason) },
+		KVMKIT_EXIT_TYPES(ROW)
+#undef ROW
+	};
+	struct kvmkit_exit e;
+	unsigned int i;
+	int ret;
+
+	CHECK_EQ(ARRAY_SIZE(rows), KVMKIT_EXIT_TYPE_COUNT, "one row per exit type");
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		CHECK(rows[i].type == (int)i &&
+		      !strcmp(kvmkit_exit_type_name(i), rows[i].name),
+		      "row %u: KVMKIT_EXIT_%s, named %s", i, rows[i].name,
+		      kvmkit_exit_type_name(i));
+		if (rows[i].reason == KVMKIT_EXIT_NO_REASON)
+			continue;
+		fresh(rows[i].reason);
+		/* valid for the rows whose decoder checks its data */
+		buf.run.io.direction = KVM_EXIT_IO_OUT;
+		buf.run.io.size = 1;
+		buf.run.io.count = 1;
+		buf.run.io.data_offset = PIO_OFFSET;
+		ret = decode(&e);
+		CHECK(ret == 0 && e.reason == rows[i].reason &&
+		      (unsigned int)e.type < ARRAY_SIZE(rows) &&
+		      rows[e.type].reason == rows[i].reason,
+		      "row %s: %s decodes to a type of its reason (%s)",
+		      rows[i].name, kvmkit_exit_reason_name(rows[i].reason),
+		      kvmkit_exit_type_name(e.type));
+	}
+}
+
+/*
  * Random kvm_run contents: whatever decode accepts must only point inside
  * the mapping, and decode must never write to it (it is pure).
  */
@@ -344,6 +392,7 @@ int main(void)
 	test_internal_and_events();
 	test_unknown();
 	test_names();
+	test_table();
 	test_random();
 	return unit_done();
 }

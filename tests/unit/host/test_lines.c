@@ -47,6 +47,9 @@ int main(void)
 	check(!lookup(table, 0x3000, file, &line) && line == 10 &&
 	      !strcmp(file, "long-name.c"), "last line without newline; malformed skipped");
 	check(kvmkit_lines_lookup(table, 0, 0x1000, file, 64, &line) == -ENOENT, "empty table");
+	/* found by fuzzing: NULL + 0 was computed (UBSan under clang) */
+	check(kvmkit_lines_lookup(NULL, 0, 0x1000, file, 64, &line) == -ENOENT,
+	      "no table at all (NULL, 0)");
 	check(!kvmkit_lines_lookup(table, strlen(table), 0x3000, file, 5, &line) &&
 	      !strcmp(file, "long"), "file name truncated to the buffer");
 	return failures != 0;
