@@ -82,6 +82,7 @@ int tests_add_dir(struct test_list *l, const char *dir)
 			break;
 		}
 		if (!is_test(path)) {
+			l->not_tests++;
 			free(path);
 			continue;
 		}
@@ -98,7 +99,8 @@ int tests_add_dir(struct test_list *l, const char *dir)
 		ret = -errno;
 	closedir(d);
 
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)	/* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
 		if (ret)
 			free(names[i]);

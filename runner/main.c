@@ -2,9 +2,10 @@
 /*
  * kvmkit-run [options] [--dir DIR]... [BINARY...]
  *
- * Exit status: 0 when no test failed, broke or timed out (and, under
- * --strict on a host with /dev/kvm, none was skipped); 1 otherwise;
- * 2 for a usage error; 130 when interrupted.
+ * Exit status (RUN_* in runner.h): 0 when no test failed, broke or timed
+ * out (and, under --strict on a host with /dev/kvm, none was skipped);
+ * 1 otherwise; 2 for a usage error; 3 when no test matched; 130 when
+ * interrupted.  Every bad input is one line on stderr.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -35,14 +36,14 @@ static const char help[] =
 	"      --junit FILE  also write JUnit XML to FILE\n"
 	"  -d, --dir DIR     run every executable regular file in DIR\n\n"
 	"Exit status: 0 all passed (skips and warnings allowed), 1 something\n"
-	"failed, 2 usage error, 130 interrupted.\n";
+	"failed or broke, 2 usage error, 3 no test matched, 130 interrupted.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("kvmkit-run: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("; " USAGE "\n", stderr);
-	return 2;
+	return RUN_USAGE;
 }
 
 static int parse_jobs(const char *s, int *jobs)
@@ -115,12 +116,12 @@ static int parse_args(int argc, char **argv, struct options *opt,
 			if (ret) {
 				fprintf(stderr, "kvmkit-run: --dir %s: %s\n",
 					optarg, strerror(-ret));
-				return 2;
+				return RUN_USAGE;
 			}
 			break;
 		case 'h':
 			fputs(help, stdout);
-			return 3;
+			return -1;
 		case OPT_UNIT:
 			opt->unit = 1;
 			break;
@@ -145,10 +146,34 @@ static int parse_args(int argc, char **argv, struct options *opt,
 		ret = tests_add_file(l, argv[optind]);
 		if (ret) {
 			fprintf(stderr, "kvmkit-run: %s\n", strerror(-ret));
-			return 2;
+			return RUN_USAGE;
 		}
 	}
 	return 0;
+}
+
+/* One line saying why nothing runs: an empty run must not look like a pass */
+static int no_match(const struct test_list *l)
+{
+	if (l->not_tests)
+		fprintf(stderr, "kvmkit-run: no test matched (%zu entr%s skipped: "
+			"not executable files)\n", l->not_tests,
+			l->not_tests == 1 ? "y" : "ies");
+	else
+		fprintf(stderr, "kvmkit-run: no test matched\n");
+	return RUN_NO_MATCH;
+}
+
+/* Opened before any test runs, so that a bad path costs no run */
+static int open_junit(const char *file, FILE **f)
+{
+	if (!file)
+		return 0;
+	*f = fopen(file, "w");
+	if (*f)
+		return 0;
+	fprintf(stderr, "kvmkit-run: --junit %s: %s\n", file, strerror(errno));
+	return RUN_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -157,14 +182,18 @@ int main(int argc, char **argv)
 	struct test_list l = { 0 };
 	struct timespec start, end;
 	const char *dev = getenv("KVMKIT_RUN_KVM_DEVICE");
-	FILE *human = stdout, *tap = NULL;
+	FILE *human = stdout, *tap = NULL, *junit = NULL;
 	double elapsed;
 	int ret;
 
 	ret = parse_args(argc, argv, &opt, &l);
+	if (!ret && !l.n)
+		ret = no_match(&l);
+	if (!ret)
+		ret = open_junit(opt.junit, &junit);
 	if (ret) {
 		tests_free(&l);
-		return ret == 3 ? 0 : ret;
+		return ret < 0 ? RUN_OK : ret;
 	}
 	if (!dev || !*dev)
 		dev = "/dev/kvm";
@@ -177,9 +206,6 @@ int main(int argc, char **argv)
 	if (opt.strict && !opt.kvm_present)
 		printf("%skvmkit-run: warning: --strict but %s does not exist: "
 		       "skipped tests are tolerated\n", tap ? "# " : "", dev);
-	if (!l.n)
-		printf("%skvmkit-run: warning: no tests to run\n",
-		       tap ? "# " : "");
 	if (tap)
 		tap_begin(tap, l.n);
 	fflush(stdout);
@@ -199,19 +225,19 @@ int main(int argc, char **argv)
 		report_summary(human, &l, elapsed, &opt, ret != 0);
 	}
 	fflush(stdout);
-	if (opt.junit) {
-		int err = junit_write(opt.junit, &l, elapsed);
+	if (junit) {
+		int err = junit_write(junit, &l, elapsed);
 
 		if (err) {
 			fprintf(stderr, "kvmkit-run: %s: %s\n", opt.junit,
 				strerror(-err));
-			ret = ret ? ret : 1;
+			ret = ret ? ret : RUN_FAILED;
 		}
 	}
 	if (!ret && run_failed(&l))
-		ret = 1;
+		ret = RUN_FAILED;
 	else if (ret < 0)
-		ret = 1;
+		ret = RUN_FAILED;
 	tests_free(&l);
 	return ret;
 }

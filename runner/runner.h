@@ -74,7 +74,15 @@ struct test_list {
 	size_t n, cap;
 	char **paths;		/* owned strings, freed with the list */
 	size_t npaths;
+	size_t not_tests;	/* --dir entries skipped: not executable files */
 };
+
+/* kvmkit-run's exit statuses */
+#define RUN_OK		0	/* all passed (skips allowed unless --strict) */
+#define RUN_FAILED	1	/* something failed, broke or timed out */
+#define RUN_USAGE	2	/* bad command line; nothing was run */
+#define RUN_NO_MATCH	3	/* no test to run: the selection is empty */
+#define RUN_INTERRUPTED	130
 
 /* discover.c */
 int tests_add_dir(struct test_list *l, const char *dir);
@@ -114,6 +122,7 @@ int run_failed(const struct test_list *l);
 void tap_begin(FILE *f, size_t n);
 void tap_test(FILE *f, const struct test *t, size_t number);
 void tap_end(FILE *f, int interrupted);
-int junit_write(const char *file, const struct test_list *l, double elapsed);
+/* Writes to f (opened up front, so a bad path fails before any test) and closes it */
+int junit_write(FILE *f, const struct test_list *l, double elapsed);
 
 #endif /* KVMKIT_RUNNER_H */

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "runner.h"
 
@@ -65,8 +66,12 @@ int test_spawn(struct test *t)
 	posix_spawnattr_t attr;
 	char *argv[] = { (char *)t->path, NULL };
 	int pipefd[2], ret;
+	struct stat st;
 	pid_t pid;
 
+	/* exec reports a directory as EACCES, which sends people to chmod */
+	if (!stat(t->path, &st) && S_ISDIR(st.st_mode))
+		return -EISDIR;
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
 	ret = spawn_attrs(&attr);

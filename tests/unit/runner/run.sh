@@ -211,10 +211,91 @@ for args in "--bogus" "-j 0" "-j x" "-t 0" "-t -1" "--junit" "--dir $tmp/none"; 
 	run 2 $args
 	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "usage error for '$args' not one line"
 done
+for args in "-t nan" "-t inf" "-t 1e400" "-j 1.5" "-j 99999" "--junit $tmp/no/such/dir/j.xml" "--junit $tmp"; do
+	mk any 'exit 0'
+	# shellcheck disable=SC2086
+	run 2 $args --dir "$tmp/t"
+	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "usage error for '$args' not one line"
+done
 run 0 --help
 has '^usage: kvmkit-run '
-run 0
-has 'no tests to run'
+
+# ---- nothing to run: exit 3, one line, never a silent OK ------------------
+rm -rf "$tmp/t" "$tmp/empty" "$tmp/data"
+mkdir -p "$tmp/empty" "$tmp/data/sub"
+printf 'x\n' > "$tmp/data/a.txt"
+printf '#!/bin/sh\nexit 0\n' > "$tmp/data/b.sh"
+run 3
+has '^kvmkit-run: no test matched$'
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-argument run not one line"
+run 3 --dir "$tmp/empty"
+has '^kvmkit-run: no test matched$'
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "empty --dir not one line"
+run 3 --dir "$tmp/data"
+has '^kvmkit-run: no test matched \(3 entries skipped: not executable files\)$'
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--dir of data files not one line"
+hasnt 'OK|Summary'
+
+# a folder given as a test binary is named as one, not "Permission denied"
+run 1 "$tmp/data"
+has '^BROK data .*cannot execute: is a directory \(--dir runs the tests in it\)$'
+hasnt 'Permission denied'
+
+# an unwritable --junit is a usage error before any test runs
+mk marker "touch $tmp/marker-ran; exit 0"
+rm -f "$tmp/marker-ran"
+run 2 --junit "$tmp/no/such/dir/j.xml" --dir "$tmp/t"
+has "^kvmkit-run: --junit $tmp/no/such/dir/j.xml: No such file or directory$"
+[ ! -e "$tmp/marker-ran" ] && ok || bad "a test ran before the --junit check"
+
+# ---- crashing and hanging tests: broken, with their output; the run goes on
+rm -rf "$tmp/t"
+mk a_segv 'echo "about to crash"; kill -SEGV $$'
+mk b_hang 'echo "about to hang"; while :; do sleep 1; done'
+mk c_after 'echo "after"; exit 0'
+run 1 -j 1 -t 1 -v --dir "$tmp/t"
+has '^BROK a_segv .*killed by signal 11 \(SIGSEGV\)$'
+has '^    about to crash$'
+has '^BROK b_hang .*timed out after 1 s$'
+has '^    about to hang$'
+has '^PASS c_after '
+has '^Summary: 3 tests, 1 passed, 0 failed, 2 broken \(1 timed out\)'
+# the same with real C binaries, when a compiler is around
+if command -v "${CC:-cc}" > /dev/null 2>&1; then
+	rm -rf "$tmp/t"
+	mkdir -p "$tmp/t"
+	cat > "$tmp/segv.c" <<'EOC'
+#include <unistd.h>
+int main(void)
+{
+	static const char msg[] = "TINFO: before the crash\n";
+	volatile int *p = 0;
+
+	/* write(2): stdio's buffer would die with the process */
+	write(1, msg, sizeof(msg) - 1);
+	return *p;
+}
+EOC
+	cat > "$tmp/hang.c" <<'EOC'
+#include <unistd.h>
+int main(void)
+{
+	write(2, "TINFO: spinning\n", 16);
+	for (;;)
+		;
+}
+EOC
+	if "${CC:-cc}" -O0 -o "$tmp/t/a_csegv" "$tmp/segv.c" 2>/dev/null &&
+	   "${CC:-cc}" -O0 -o "$tmp/t/b_chang" "$tmp/hang.c" 2>/dev/null; then
+		mk c_after 'exit 0'
+		run 1 -j 1 -t 1 --dir "$tmp/t"
+		has '^BROK a_csegv .*killed by signal 11 \(SIGSEGV\)$'
+		has '^    TINFO: before the crash$'
+		has '^BROK b_chang .*timed out after 1 s$'
+		has '^    TINFO: spinning$'
+		has '^PASS c_after '
+	fi
+fi
 
 # ---- SIGINT kills the running tests ---------------------------------------
 rm -rf "$tmp/t"
