@@ -12,8 +12,8 @@
 #include <sys/types.h>
 #include "tst_test.h"
 
-/* Harness messages name "tst_test.c" like LTP's, whatever file they are in */
-#define TST_LIB_FILE	"tst_test.c"
+/* Harness messages name their own file, as LTP's do (tst_res prints its basename) */
+#define TST_LIB_FILE	__FILE__
 #define tst_lib_res(ttype, fmt, ...) \
 	tst_res_(TST_LIB_FILE, __LINE__, (ttype), (fmt), ##__VA_ARGS__)
 #define tst_lib_brk(ttype, fmt, ...) \

@@ -74,7 +74,7 @@ hasnot() {
 }
 
 for t in pass fail brk conf warn tconf_msg noresult thread_brk cleanup_brk \
-	 crash kconfig forked checks; do
+	 crash kconfig forked checks libfile; do
 	build $t || continue
 done
 
@@ -104,6 +104,46 @@ run pass 2 -i abc && has "Invalid -i value 'abc'"
 run pass 2 extra && has "Unexpected argument 'extra'"
 run pass 0 -h && has '^-i n ' && hasnot 'TPASS'
 KVMKIT_TIMEOUT=bogus run pass 2 && has "Invalid KVMKIT_TIMEOUT"
+# NaN compares false with every bound: rejected, one line, exit TBROK
+for args in "-T nan" "-I nan" "-T -nan" "-T inf" "-T -1" "-I inf"; do
+	# shellcheck disable=SC2086
+	if run pass 2 $args; then
+		has "Invalid -[TI] value" 1
+		[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "'$args': more than one line"
+	fi
+done
+for val in nan NaN inf -1; do
+	if KVMKIT_TIMEOUT=$val run pass 2; then
+		has "Invalid KVMKIT_TIMEOUT '$val'" 1
+		[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "KVMKIT_TIMEOUT=$val: more than one line"
+	fi
+done
+# LTP_TIMEOUT_MUL must be a number >= 1, as the help says
+for val in abc 0.5 0 nan -2 1x; do
+	if LTP_TIMEOUT_MUL=$val run pass 2; then
+		has "Invalid LTP_TIMEOUT_MUL '$val': must be a number >= 1" 1
+		[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "LTP_TIMEOUT_MUL=$val: more than one line"
+		hasnot TPASS
+	fi
+done
+LTP_TIMEOUT_MUL=2.5 run pass 0 && has TPASS
+# a tiny positive -T never turns the guest timeout off: raised to 1 ms
+for val in 1e-50 0.000000001 1e-400; do
+	run pass 0 -T $val && has "TINFO: Guest timeout $val s raised to the minimum, 1 ms" 1
+done
+KVMKIT_TIMEOUT=1e-50 run pass 0 && has "TINFO: Guest timeout 1e-50 s raised to the minimum, 1 ms" 1
+run pass 0 -T 0 && hasnot 'raised'
+# ...checked on a real endless guest when KVM and the built suite are here
+endless=$build/tests/unit/hostile/endless_loop
+if [ -x "$endless" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	for val in 1e-50 0.000000001; do
+		name=endless_loop checks=$((checks + 1))
+		timeout 20 "$endless" -T $val >"$tmp/out" 2>&1
+		got=$?
+		[ "$got" -eq 2 ] || fail "-T $val: exit $got, expected 2 (TBROK)"
+		has 'guest timed out' 1
+	done
+fi
 
 # a TFAIL: 1
 run fail 1 && has 'fail\.c:[0-9]+: TFAIL: case 1 failed$' 1 && has '^failed   1$'
@@ -149,6 +189,8 @@ KCONFIG_PATH=$tmp/config run kconfig 32 && has "Constraint 'CONFIG_MISSING=y \| 
 KCONFIG_PATH=$tmp/nonexistent run kconfig 0 && has 'TINFO: Kernel config not found' 1 && has TPASS
 # a forked child's result is counted
 run forked 0 && has 'TPASS: child passed$' 1 && has '^passed   1$'
+# a library TBROK names the library file it comes from, not tst_test.c
+run libfile 2 && has '^tst_tmpdir\.c:[0-9]+: TBROK: No temporary directory' 1 && hasnot 'tst_test\.c:[0-9]+: TBROK'
 # requirements are checked before setup()
 run checks 32 && has 'TCONF: ' 1 && hasnot 'TFAIL'
 
