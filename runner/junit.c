@@ -22,7 +22,7 @@ static void put_case(FILE *f, const struct test *t)
 	put_clean_str(f, t->name, 1);
 	if (!t->finished) {
 		fputs("\" time=\"0\">\n"
-		      "      <skipped message=\"not run: interrupted\"/>\n"
+		      "      <skipped message=\"not run (interrupted or --fail-fast)\"/>\n"
 		      "    </testcase>\n", f);
 		return;
 	}

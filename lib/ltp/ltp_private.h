@@ -84,6 +84,9 @@ void tst_tmpdir_remove(void);
 /* The KVM face's hook, linked in by kvm_host.h (weak: absent otherwise) */
 void tst_kvm_precheck(void) __attribute__((weak));
 
+/* tst_meta.c: --meta, one line of JSON describing the test, then exit 0 */
+void tst_print_meta(const char *argv0) __attribute__((noreturn));
+
 /* tst_module.c */
 int tst_check_driver(const char *driver);
 

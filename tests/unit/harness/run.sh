@@ -74,7 +74,7 @@ hasnot() {
 }
 
 for t in pass fail brk conf warn tconf_msg noresult thread_brk cleanup_brk \
-	 crash kconfig forked checks libfile; do
+	 crash kconfig forked checks libfile meta; do
 	build $t || continue
 done
 
@@ -191,6 +191,40 @@ KCONFIG_PATH=$tmp/nonexistent run kconfig 0 && has 'TINFO: Kernel config not fou
 run forked 0 && has 'TPASS: child passed$' 1 && has '^passed   1$'
 # a library TBROK names the library file it comes from, not tst_test.c
 run libfile 2 && has '^tst_tmpdir\.c:[0-9]+: TBROK: No temporary directory' 1 && hasnot 'tst_test\.c:[0-9]+: TBROK'
+# --meta: one line of JSON, exit 0, nothing run (not even the checks:
+# needs_root would TCONF here)
+if run meta 0 --meta; then
+	[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "--meta is not one line"
+	hasnot 'setup ran|TPASS|TCONF|Summary'
+	if command -v python3 > /dev/null; then
+		python3 - "$tmp/out" <<'PY' || fail "--meta JSON"
+import json, sys
+m = json.loads(open(sys.argv[1]).read())
+assert m["format"] == "kvmkit-meta-1", m
+assert m["name"] == "meta", m
+assert m["description"] == 'says "hello" \\ in\tone line', m["description"]
+assert m["tags"] == [{"name": "linux-git", "value": "6f0a8c3e2b1d"},
+                     {"name": "CVE", "value": "2021-22543"}], m["tags"]
+n = m["needs"]
+assert n["cpu_features"] == ["vmx"] and n["kvm_caps"] == ["KVM_CAP_NESTED_STATE"], n
+assert n["vcpus"] == 2 and n["mem_mb"] == 64 and n["nested"] is True, n
+assert n["root"] is True and n["min_cpus"] == 2 and n["kconfigs"] == ["CONFIG_KVM"], n
+assert m["timeout"]["guest_s"] == 20, m["timeout"]
+PY
+	fi
+fi
+# --meta of a test without kvmkit fields: nulls and empty lists, still JSON
+run pass 0 --meta && has '^\{"format":"kvmkit-meta-1","name":"pass","description":null,"tags":\[\],' 1
+# --meta is only the sole argument: with others it is a bad option
+run pass 2 --meta -i 1
+# a KVM test answers --meta without opening /dev/kvm
+hello=$build/tests/kvm/kvm_hello
+if [ -x "$hello" ] && command -v strace > /dev/null; then
+	name=kvm_hello checks=$((checks + 1))
+	strace -f -e trace=open,openat -o "$tmp/strace" "$hello" --meta >"$tmp/out" 2>&1 ||
+		fail "--meta under strace failed"
+	! grep -q '/dev/kvm' "$tmp/strace" || { cp "$tmp/strace" "$tmp/out"; fail "--meta opened /dev/kvm"; }
+fi
 # requirements are checked before setup()
 run checks 32 && has 'TCONF: ' 1 && hasnot 'TFAIL'
 
