@@ -54,7 +54,10 @@ static void finish(struct loop *lp, struct test *t)
 		fflush(lp->human);
 	}
 	if (lp->tap) {
-		tap_test(lp->tap, t, lp->reported);
+		if (lp->opt->ktap)
+			ktap_test(lp->tap, t, lp->reported, lp->opt);
+		else
+			tap_test(lp->tap, t, lp->reported);
 		fflush(lp->tap);
 	}
 }

@@ -16,7 +16,7 @@
 #include "runner.h"
 
 #define USAGE "usage: kvmkit-run [-j N] [-t SEC] [-v] [--unit] [--strict] " \
-	"[--tap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
+	"[--tap|--ktap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
 	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--dir DIR]... " \
 	"[BINARY|PATTERN...]"
 
@@ -36,6 +36,7 @@ static const char help[] =
 	"      --strict      skipped tests fail the run if /dev/kvm exists\n"
 	"                    (path overridable by KVMKIT_RUN_KVM_DEVICE)\n"
 	"      --tap         TAP version 13 on stdout instead of the report\n"
+	"      --ktap        KTAP version 1 on stdout instead of the report\n"
 	"      --junit FILE  also write JUnit XML to FILE\n"
 	"      --json FILE   also write the results as JSON to FILE\n"
 	"      --list        print name, tags and description of the selected\n"
@@ -102,7 +103,7 @@ static int push(const char ***v, const char *s)
 	return 0;
 }
 
-enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
+enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_KTAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
        OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST };
 
 static struct option longopts[] = {
@@ -114,6 +115,7 @@ static struct option longopts[] = {
 	{ "unit",      no_argument,       NULL, OPT_UNIT },
 	{ "strict",    no_argument,       NULL, OPT_STRICT },
 	{ "tap",       no_argument,       NULL, OPT_TAP },
+	{ "ktap",      no_argument,       NULL, OPT_KTAP },
 	{ "junit",     required_argument, NULL, OPT_JUNIT },
 	{ "json",      required_argument, NULL, OPT_JSON },	/* see main() */
 	{ "list",      no_argument,       NULL, OPT_LIST },
@@ -148,6 +150,7 @@ static int parse_option(int c, struct options *opt)
 	case OPT_UNIT: opt->unit = 1; return 0;
 	case OPT_STRICT: opt->strict = 1; return 0;
 	case OPT_TAP: opt->tap = 1; return 0;
+	case OPT_KTAP: opt->ktap = 1; return 0;
 	case OPT_JUNIT: opt->junit = optarg; return 0;
 	case OPT_LIST: opt->list = 1; return 0;
 	case OPT_FAIL_FAST: opt->fail_fast = 1; return 0;
@@ -223,6 +226,8 @@ static int parse_args(int argc, char **argv, struct options *opt,
 				return ret < 0 ? usage_error("%s", strerror(ENOMEM)) : ret;
 		}
 	}
+	if (opt->tap && opt->ktap)
+		return usage_error("%s", "--tap and --ktap are two formats of one stream: pick one");
 	for (; optind < argc; optind++) {
 		ret = positional(argv[optind], opt, l);
 		if (ret)
@@ -284,14 +289,16 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 	if (!dev || !*dev)
 		dev = "/dev/kvm";
 	o.kvm_present = !access(dev, F_OK);
-	if (o.tap) {
+	if (o.tap || o.ktap) {
 		tap = stdout;
 		human = NULL;
 	}
 	if (o.strict && !o.kvm_present)
 		printf("%skvmkit-run: warning: --strict but %s does not exist: "
 		       "skipped tests are tolerated\n", tap ? "# " : "", dev);
-	if (tap)
+	if (o.ktap)
+		ktap_begin(tap, l->n);
+	else if (tap)
 		tap_begin(tap, l->n);
 	fflush(stdout);
 

@@ -85,6 +85,7 @@ struct options {
 	int strict;		/* skips fail when the KVM device exists */
 	int kvm_present;	/* decided once in main() for --strict */
 	int tap;
+	int ktap;		/* --ktap: KTAP version 1 on stdout */
 	const char *junit;
 	const char *json;	/* --json FILE: results */
 	int list;		/* --list: describe the selection, run nothing */
@@ -173,6 +174,9 @@ int run_failed(const struct test_list *l);
 void tap_begin(FILE *f, size_t n);
 void tap_test(FILE *f, const struct test *t, size_t number);
 void tap_end(FILE *f, const struct test_list *l, int interrupted);
+void ktap_begin(FILE *f, size_t n);
+void ktap_test(FILE *f, const struct test *t, size_t number,
+	       const struct options *opt);
 /* Writes to f (opened up front, so a bad path fails before any test) and closes it */
 int junit_write(FILE *f, const struct test_list *l, double elapsed);
 

@@ -205,6 +205,20 @@ PY
 	then ok; else bad "JUnit XML"; fi
 fi
 
+# KTAP version 1: output as "# " diagnostics before the result line
+run 1 -j 1 --ktap --dir "$tmp/t"
+has '^KTAP version 1$'
+has '^1\.\.3$'
+has '^ok 1 a_pass$'
+has '^# bad <xml> & "quotes" \?$'
+has '^# b_fail: exit status 1 \(TFAIL\)$'
+has '^not ok 2 b_fail$'
+has '^ok 3 c_conf # SKIP exit status 32 \(TCONF\)$'
+has '^# Summary: 3 tests'
+hasnt '^(PASS|FAIL|CONF) |^  ---|^TAP version'
+run 2 --tap --ktap --dir "$tmp/t"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--tap --ktap not one line"
+
 # ---- usage errors: one line, exit 2 ---------------------------------------
 for args in "--bogus" "-j 0" "-j x" "-t 0" "-t -1" "--junit" "--dir $tmp/none"; do
 	# shellcheck disable=SC2086
