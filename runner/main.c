@@ -204,6 +204,7 @@ static int parse_args(int argc, char **argv, struct options *opt,
 	while ((c = getopt_long(argc, argv, ":j:t:vd:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
+			opt->dirs++;
 			ret = tests_add_dir(l, optarg);
 			if (ret) {
 				fprintf(stderr, "kvmkit-run: --dir %s: %s\n",
@@ -246,6 +247,8 @@ static void put_list(const char *what, const char **v)
 static int no_match(const struct test_list *l, const struct options *opt)
 {
 	fputs("kvmkit-run: no test matched", stderr);
+	if (!l->npaths && !l->not_tests && !opt->dirs)
+		fputs(" (give --dir DIR or test binaries)", stderr);
 	if (l->not_tests)
 		fprintf(stderr, " (%zu entr%s skipped: not executable files)",
 			l->not_tests, l->not_tests == 1 ? "y" : "ies");

@@ -88,6 +88,7 @@ struct options {
 	int ktap;		/* --ktap: KTAP version 1 on stdout */
 	const char *junit;
 	const char *json;	/* --json FILE: results */
+	int dirs;		/* --dir options given */
 	int list;		/* --list: describe the selection, run nothing */
 	int list_json;		/* --list --json */
 	unsigned int repeat;	/* runs of each test, >= 1 */

@@ -240,7 +240,7 @@ mkdir -p "$tmp/empty" "$tmp/data/sub"
 printf 'x\n' > "$tmp/data/a.txt"
 printf '#!/bin/sh\nexit 0\n' > "$tmp/data/b.sh"
 run 3
-has '^kvmkit-run: no test matched$'
+has '^kvmkit-run: no test matched \(give --dir DIR or test binaries\)$'
 [ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-argument run not one line"
 run 3 --dir "$tmp/empty"
 has '^kvmkit-run: no test matched$'
