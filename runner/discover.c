@@ -82,6 +82,7 @@ int tests_add_dir(struct test_list *l, const char *dir)
 			break;
 		}
 		if (!is_test(path)) {
+			l->not_tests++;
 			free(path);
 			continue;
 		}
@@ -98,7 +99,8 @@ int tests_add_dir(struct test_list *l, const char *dir)
 		ret = -errno;
 	closedir(d);
 
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)	/* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(names, n, sizeof(*names), cmp_names);
 	for (i = 0; i < n; i++) {
 		if (ret)
 			free(names[i]);
@@ -114,18 +116,25 @@ int tests_add_dir(struct test_list *l, const char *dir)
 int tests_add_file(struct test_list *l, const char *path)
 {
 	char *copy = strdup(path);
+	int ret;
 
 	if (!copy)
 		return -ENOMEM;
-	return push_test(l, copy);
+	ret = push_test(l, copy);
+	if (!ret)
+		l->v[l->n - 1].explicit = 1;
+	return ret;
 }
 
 void tests_free(struct test_list *l)
 {
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
+	for (i = 0; i < l->n; i++) {
 		output_free(&l->v[i].out);
+		if (!l->v[i].rep)	/* --repeat copies share it */
+			meta_free(l->v[i].meta);
+	}
 	for (i = 0; i < l->npaths; i++)
 		free(l->paths[i]);
 	free(l->paths);

@@ -9,7 +9,7 @@
 #include "runner.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid */
-static size_t utf8_len(const unsigned char *s, size_t len)
+size_t utf8_len(const unsigned char *s, size_t len)
 {
 	size_t n, i;
 	unsigned int cp;

@@ -22,7 +22,7 @@ static void put_case(FILE *f, const struct test *t)
 	put_clean_str(f, t->name, 1);
 	if (!t->finished) {
 		fputs("\" time=\"0\">\n"
-		      "      <skipped message=\"not run: interrupted\"/>\n"
+		      "      <skipped message=\"not run (interrupted or --fail-fast)\"/>\n"
 		      "    </testcase>\n", f);
 		return;
 	}
@@ -49,13 +49,10 @@ static void put_case(FILE *f, const struct test *t)
 	fputs("    </testcase>\n", f);
 }
 
-int junit_write(const char *file, const struct test_list *l, double elapsed)
+int junit_write(FILE *f, const struct test_list *l, double elapsed)
 {
 	size_t i, fail = 0, err = 0, skip = 0;
-	FILE *f = fopen(file, "w");
 
-	if (!f)
-		return -errno;
 	for (i = 0; i < l->n; i++) {
 		const struct test *t = &l->v[i];
 

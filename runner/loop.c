@@ -27,6 +27,7 @@ struct loop {
 	size_t running;
 	size_t reported;
 	int interrupted;
+	int stopped;		/* --fail-fast: something failed, start no more */
 	struct pollfd *pfd;
 	struct test **pfd_test;
 };
@@ -45,19 +46,26 @@ static void finish(struct loop *lp, struct test *t)
 	test_judge(t, lp->opt);
 	t->finished = 1;
 	lp->reported++;
+	if (lp->opt->fail_fast && (t->verdict == V_FAIL ||
+				   t->verdict == V_BROK || t->strict_skip))
+		lp->stopped = 1;
 	if (lp->human) {
 		report_test(lp->human, t, lp->opt);
 		fflush(lp->human);
 	}
 	if (lp->tap) {
-		tap_test(lp->tap, t, lp->reported);
+		if (lp->opt->ktap)
+			ktap_test(lp->tap, t, lp->reported, lp->opt);
+		else
+			tap_test(lp->tap, t, lp->reported);
 		fflush(lp->tap);
 	}
 }
 
 static void start_more(struct loop *lp)
 {
-	while (!lp->interrupted && lp->running < (size_t)lp->opt->jobs &&
+	while (!lp->interrupted && !lp->stopped &&
+	       lp->running < (size_t)lp->opt->jobs &&
 	       lp->next < lp->l->n) {
 		struct test *t = &lp->l->v[lp->next++];
 		int ret = test_spawn(t);

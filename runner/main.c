@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvmkit-run [options] [--dir DIR]... [BINARY...]
+ * kvmkit-run [options] [--dir DIR]... [BINARY|PATTERN...]
  *
- * Exit status: 0 when no test failed, broke or timed out (and, under
- * --strict on a host with /dev/kvm, none was skipped); 1 otherwise;
- * 2 for a usage error; 130 when interrupted.
+ * Exit status (RUN_* in runner.h): 0 when no test failed, broke or timed
+ * out (and, under --strict on a host with /dev/kvm, none was skipped);
+ * 1 otherwise; 2 for a usage error; 3 when no test matched; 130 when
+ * interrupted.  Every bad input is one line on stderr.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,14 +16,17 @@
 #include "runner.h"
 
 #define USAGE "usage: kvmkit-run [-j N] [-t SEC] [-v] [--unit] [--strict] " \
-	"[--tap] [--junit FILE] [--dir DIR]... [BINARY...]"
+	"[--tap|--ktap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
+	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--dir DIR]... " \
+	"[BINARY|PATTERN...]"
 
 static const char help[] =
 	USAGE "\n\n"
 	"Runs test binaries (every executable file in each DIR, sorted, then\n"
 	"each BINARY) in parallel, each in its own process group, and prints\n"
 	"one line per test as it finishes, with its output indented below\n"
-	"unless it passed.\n\n"
+	"unless it passed.  An argument that is not an existing file (and has\n"
+	"no '/') is a PATTERN: a glob on the names of the tests found in DIRs.\n\n"
 	"  -j, --jobs N      tests at a time (default: online CPUs)\n"
 	"  -t, --timeout SEC wall-clock limit per test (default 60); the test's\n"
 	"                    whole process group is then killed: BROK\n"
@@ -32,29 +36,39 @@ static const char help[] =
 	"      --strict      skipped tests fail the run if /dev/kvm exists\n"
 	"                    (path overridable by KVMKIT_RUN_KVM_DEVICE)\n"
 	"      --tap         TAP version 13 on stdout instead of the report\n"
+	"      --ktap        KTAP version 1 on stdout instead of the report\n"
 	"      --junit FILE  also write JUnit XML to FILE\n"
+	"      --json FILE   also write the results as JSON to FILE\n"
+	"      --list        print name, tags and description of the selected\n"
+	"                    tests (from TEST --meta), run nothing; with --json\n"
+	"                    (no FILE then) as JSON\n"
+	"      --tag TAG     only tests with tag TAG (NAME or NAME=VALUE, as\n"
+	"                    in --list); repeated: any of them\n"
+	"      --exclude PATTERN  not the tests whose names match (repeatable)\n"
+	"      --repeat N    run each test N times\n"
+	"      --fail-fast   start no more tests after one failed or broke\n"
 	"  -d, --dir DIR     run every executable regular file in DIR\n\n"
 	"Exit status: 0 all passed (skips and warnings allowed), 1 something\n"
-	"failed, 2 usage error, 130 interrupted.\n";
+	"failed or broke, 2 usage error, 3 no test matched, 130 interrupted.\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("kvmkit-run: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fputs("; " USAGE "\n", stderr);
-	return 2;
+	return RUN_USAGE;
 }
 
-static int parse_jobs(const char *s, int *jobs)
+static int parse_uint(const char *s, long max, long *out)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 4096)
+	if (errno || end == s || *end || v < 1 || v > max)
 		return -EINVAL;
-	*jobs = v;
+	*out = v;
 	return 0;
 }
 
@@ -72,120 +86,227 @@ static int parse_timeout(const char *s, double *sec)
 	return 0;
 }
 
-enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_JUNIT };
+/* Appends s to a NULL-terminated list of argv strings */
+static int push(const char ***v, const char *s)
+{
+	size_t n = 0;
+	const char **p;
 
-static const struct option longopts[] = {
-	{ "jobs",    required_argument, NULL, 'j' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "verbose", no_argument,       NULL, 'v' },
-	{ "dir",     required_argument, NULL, 'd' },
-	{ "help",    no_argument,       NULL, 'h' },
-	{ "unit",    no_argument,       NULL, OPT_UNIT },
-	{ "strict",  no_argument,       NULL, OPT_STRICT },
-	{ "tap",     no_argument,       NULL, OPT_TAP },
-	{ "junit",   required_argument, NULL, OPT_JUNIT },
+	while (*v && (*v)[n])
+		n++;
+	p = realloc(*v, (n + 2) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p[n] = s;
+	p[n + 1] = NULL;
+	*v = p;
+	return 0;
+}
+
+enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_KTAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
+       OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST };
+
+static struct option longopts[] = {
+	{ "jobs",      required_argument, NULL, 'j' },
+	{ "timeout",   required_argument, NULL, 't' },
+	{ "verbose",   no_argument,       NULL, 'v' },
+	{ "dir",       required_argument, NULL, 'd' },
+	{ "help",      no_argument,       NULL, 'h' },
+	{ "unit",      no_argument,       NULL, OPT_UNIT },
+	{ "strict",    no_argument,       NULL, OPT_STRICT },
+	{ "tap",       no_argument,       NULL, OPT_TAP },
+	{ "ktap",      no_argument,       NULL, OPT_KTAP },
+	{ "junit",     required_argument, NULL, OPT_JUNIT },
+	{ "json",      required_argument, NULL, OPT_JSON },	/* see main() */
+	{ "list",      no_argument,       NULL, OPT_LIST },
+	{ "tag",       required_argument, NULL, OPT_TAG },
+	{ "exclude",   required_argument, NULL, OPT_EXCLUDE },
+	{ "repeat",    required_argument, NULL, OPT_REPEAT },
+	{ "fail-fast", no_argument,       NULL, OPT_FAIL_FAST },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* Options that take no test list: they cannot fail for want of one */
+static int parse_option(int c, struct options *opt)
+{
+	long v;
+
+	switch (c) {
+	case 'j':
+		if (parse_uint(optarg, 4096, &v))
+			return usage_error("bad -j '%s'", optarg);
+		opt->jobs = v;
+		return 0;
+	case 't':
+		if (parse_timeout(optarg, &opt->timeout))
+			return usage_error("bad -t '%s'", optarg);
+		return 0;
+	case OPT_REPEAT:
+		if (parse_uint(optarg, 1000000, &v))
+			return usage_error("bad --repeat '%s'", optarg);
+		opt->repeat = v;
+		return 0;
+	case 'v': opt->verbose = 1; return 0;
+	case OPT_UNIT: opt->unit = 1; return 0;
+	case OPT_STRICT: opt->strict = 1; return 0;
+	case OPT_TAP: opt->tap = 1; return 0;
+	case OPT_KTAP: opt->ktap = 1; return 0;
+	case OPT_JUNIT: opt->junit = optarg; return 0;
+	case OPT_LIST: opt->list = 1; return 0;
+	case OPT_FAIL_FAST: opt->fail_fast = 1; return 0;
+	case OPT_JSON:
+		if (opt->list)
+			opt->list_json = 1;
+		else
+			opt->json = optarg;
+		return 0;
+	case OPT_TAG:
+		return push(&opt->tags, optarg) ? -ENOMEM : 0;
+	case OPT_EXCLUDE:
+		return push(&opt->excludes, optarg) ? -ENOMEM : 0;
+	}
+	return -1;
+}
+
+/* A path to run, or a glob on the names of the tests found in DIRs */
+static int positional(const char *arg, struct options *opt, struct test_list *l)
+{
+	int ret;
+
+	if (!strchr(arg, '/') && access(arg, F_OK))
+		return push(&opt->patterns, arg) ? usage_error("%s", strerror(ENOMEM)) : 0;
+	ret = tests_add_file(l, arg);
+	if (ret) {
+		fprintf(stderr, "kvmkit-run: %s\n", strerror(-ret));
+		return RUN_USAGE;
+	}
+	return 0;
+}
 
 /* Directories are scanned in order, so collect them while parsing */
 static int parse_args(int argc, char **argv, struct options *opt,
 		      struct test_list *l)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int c, ret;
+	int c, i, ret;
 
 	opt->jobs = cpus > 0 ? cpus : 1;
 	opt->timeout = 60;
+	opt->repeat = 1;
+	/* with --list, --json is a flag (the listing as JSON), else --json FILE */
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--list"))
+			opt->list = 1;
+	for (i = 0; opt->list && longopts[i].name; i++)
+		if (!strcmp(longopts[i].name, "json"))
+			longopts[i].has_arg = no_argument;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":j:t:vd:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-			if (parse_jobs(optarg, &opt->jobs))
-				return usage_error("bad -j '%s'", optarg);
-			break;
-		case 't':
-			if (parse_timeout(optarg, &opt->timeout))
-				return usage_error("bad -t '%s'", optarg);
-			break;
-		case 'v':
-			opt->verbose = 1;
-			break;
 		case 'd':
+			opt->dirs++;
 			ret = tests_add_dir(l, optarg);
 			if (ret) {
 				fprintf(stderr, "kvmkit-run: --dir %s: %s\n",
 					optarg, strerror(-ret));
-				return 2;
+				return RUN_USAGE;
 			}
 			break;
 		case 'h':
 			fputs(help, stdout);
-			return 3;
-		case OPT_UNIT:
-			opt->unit = 1;
-			break;
-		case OPT_STRICT:
-			opt->strict = 1;
-			break;
-		case OPT_TAP:
-			opt->tap = 1;
-			break;
-		case OPT_JUNIT:
-			opt->junit = optarg;
-			break;
+			return -1;
 		case ':':
 			return usage_error("option '%s' needs an argument",
 					   argv[optind - 1]);
-		default:
+		case '?':
 			return usage_error("unknown option '%s'",
 					   argv[optind - 1]);
+		default:
+			ret = parse_option(c, opt);
+			if (ret)
+				return ret < 0 ? usage_error("%s", strerror(ENOMEM)) : ret;
 		}
 	}
+	if (opt->tap && opt->ktap)
+		return usage_error("%s", "--tap and --ktap are two formats of one stream: pick one");
 	for (; optind < argc; optind++) {
-		ret = tests_add_file(l, argv[optind]);
-		if (ret) {
-			fprintf(stderr, "kvmkit-run: %s\n", strerror(-ret));
-			return 2;
-		}
+		ret = positional(argv[optind], opt, l);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
-int main(int argc, char **argv)
+static void put_list(const char *what, const char **v)
 {
-	struct options opt = { 0 };
-	struct test_list l = { 0 };
-	struct timespec start, end;
-	const char *dev = getenv("KVMKIT_RUN_KVM_DEVICE");
-	FILE *human = stdout, *tap = NULL;
-	double elapsed;
-	int ret;
+	for (; v && *v; v++)
+		fprintf(stderr, " %s '%s'", what, *v);
+}
 
-	ret = parse_args(argc, argv, &opt, &l);
-	if (ret) {
-		tests_free(&l);
-		return ret == 3 ? 0 : ret;
-	}
+/* One line saying why nothing runs: an empty run must not look like a pass */
+static int no_match(const struct test_list *l, const struct options *opt)
+{
+	fputs("kvmkit-run: no test matched", stderr);
+	if (!l->npaths && !l->not_tests && !opt->dirs)
+		fputs(" (give --dir DIR or test binaries)", stderr);
+	if (l->not_tests)
+		fprintf(stderr, " (%zu entr%s skipped: not executable files)",
+			l->not_tests, l->not_tests == 1 ? "y" : "ies");
+	put_list("pattern", opt->patterns);
+	put_list("--tag", opt->tags);
+	put_list("--exclude", opt->excludes);
+	fputc('\n', stderr);
+	return RUN_NO_MATCH;
+}
+
+/* Opened before any test runs, so that a bad path costs no run */
+static int open_out(const char *what, const char *file, FILE **f)
+{
+	if (!file)
+		return 0;
+	*f = fopen(file, "w");
+	if (*f)
+		return 0;
+	fprintf(stderr, "kvmkit-run: %s %s: %s\n", what, file, strerror(errno));
+	return RUN_USAGE;
+}
+
+static void free_options(struct options *opt)
+{
+	free(opt->patterns);
+	free(opt->excludes);
+	free(opt->tags);
+}
+
+/* Runs the selection and writes the reports; returns the exit status */
+static int run(struct test_list *l, const struct options *opt, FILE *junit,
+	       FILE *json)
+{
+	const char *dev = getenv("KVMKIT_RUN_KVM_DEVICE");
+	struct options o = *opt;
+	FILE *human = stdout, *tap = NULL;
+	struct timespec start, end;
+	double elapsed;
+	int ret, err;
+
 	if (!dev || !*dev)
 		dev = "/dev/kvm";
-	opt.kvm_present = !access(dev, F_OK);
-	if (opt.tap) {
+	o.kvm_present = !access(dev, F_OK);
+	if (o.tap || o.ktap) {
 		tap = stdout;
 		human = NULL;
 	}
-
-	if (opt.strict && !opt.kvm_present)
+	if (o.strict && !o.kvm_present)
 		printf("%skvmkit-run: warning: --strict but %s does not exist: "
 		       "skipped tests are tolerated\n", tap ? "# " : "", dev);
-	if (!l.n)
-		printf("%skvmkit-run: warning: no tests to run\n",
-		       tap ? "# " : "");
-	if (tap)
-		tap_begin(tap, l.n);
+	if (o.ktap)
+		ktap_begin(tap, l->n);
+	else if (tap)
+		tap_begin(tap, l->n);
 	fflush(stdout);
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	ret = run_all(&l, &opt, human, tap);
+	ret = run_all(l, &o, human, tap);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	elapsed = ts_diff(&end, &start);
 
@@ -193,25 +314,59 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvmkit-run: %s\n", strerror(-ret));
 	if (tap) {
 		fputs("# ", tap);
-		report_summary(tap, &l, elapsed, &opt, ret != 0);
-		tap_end(tap, ret != 0);
+		report_summary(tap, l, elapsed, &o, ret != 0);
+		tap_end(tap, l, ret != 0);
 	} else {
-		report_summary(human, &l, elapsed, &opt, ret != 0);
+		report_summary(human, l, elapsed, &o, ret != 0);
 	}
 	fflush(stdout);
-	if (opt.junit) {
-		int err = junit_write(opt.junit, &l, elapsed);
+	err = junit ? junit_write(junit, l, elapsed) : 0;
+	if (err) {
+		fprintf(stderr, "kvmkit-run: %s: %s\n", o.junit, strerror(-err));
+		ret = ret ? ret : RUN_FAILED;
+	}
+	err = json ? json_write(json, l, elapsed, &o) : 0;
+	if (err) {
+		fprintf(stderr, "kvmkit-run: %s: %s\n", o.json, strerror(-err));
+		ret = ret ? ret : RUN_FAILED;
+	}
+	if (ret < 0 || (!ret && run_failed(l)))
+		ret = RUN_FAILED;
+	return ret;
+}
 
-		if (err) {
-			fprintf(stderr, "kvmkit-run: %s: %s\n", opt.junit,
-				strerror(-err));
-			ret = ret ? ret : 1;
+int main(int argc, char **argv)
+{
+	struct options opt = { 0 };
+	struct test_list l = { 0 };
+	FILE *junit = NULL, *json = NULL;
+	int ret;
+
+	ret = parse_args(argc, argv, &opt, &l);
+	if (!ret) {
+		ret = tests_select(&l, &opt);
+		if (ret) {
+			fprintf(stderr, "kvmkit-run: %s\n", strerror(-ret));
+			ret = RUN_FAILED;
 		}
 	}
-	if (!ret && run_failed(&l))
-		ret = 1;
-	else if (ret < 0)
-		ret = 1;
+	if (!ret && !l.n)
+		ret = no_match(&l, &opt);
+	if (!ret && opt.list) {
+		list_tests(stdout, &l, opt.list_json);
+		ret = fflush(stdout) ? RUN_FAILED : RUN_OK;
+		goto out;
+	}
+	if (!ret)
+		ret = open_out("--junit", opt.junit, &junit);
+	if (!ret)
+		ret = open_out("--json", opt.json, &json);
+	if (!ret)
+		ret = run(&l, &opt, junit, json);
+	else if (junit)
+		fclose(junit);
+out:
 	tests_free(&l);
-	return ret;
+	free_options(&opt);
+	return ret < 0 ? RUN_OK : ret;
 }

@@ -28,8 +28,10 @@ void report_test(FILE *f, const struct test *t, const struct options *opt)
 {
 	struct indent_ctx ic = { .f = f, .bol = 1 };
 
-	fprintf(f, "%s %s (%.3f s)", verdict_tag(t->verdict), t->name,
-		ts_diff(&t->end, &t->start));
+	fprintf(f, "%s %s", verdict_tag(t->verdict), t->name);
+	if (opt->repeat > 1)
+		fprintf(f, " [%u/%u]", t->rep + 1, opt->repeat);
+	fprintf(f, " (%.3f s)", ts_diff(&t->end, &t->start));
 	if (t->reason[0])
 		fprintf(f, ": %s", t->reason);
 	if (t->strict_skip)

@@ -39,9 +39,28 @@ struct output {
 	unsigned long long dropped;	/* bytes between head and tail */
 };
 
+struct tag {
+	char *name;
+	char *value;		/* may be NULL */
+};
+
+/* What a test says about itself (--meta); known = 0 when it cannot tell */
+struct meta {
+	int known;
+	char *name;
+	char *desc;		/* may be NULL */
+	struct tag *tags;
+	size_t ntags;
+	char *json;		/* the line as the test printed it */
+};
+
 struct test {
 	const char *path;	/* as given or dir/name (owned by the list) */
 	const char *name;	/* basename of path */
+	int explicit;		/* given as BINARY, not found in a --dir */
+	unsigned int rep;	/* --repeat: 0 for the first run; copies share
+				 * path and meta with it */
+	struct meta *meta;	/* NULL until fetched */
 	pid_t pid;		/* also the process group id; 0 once reaped */
 	int out_fd;		/* read end of stdout+stderr, -1 once closed */
 	int running;
@@ -66,7 +85,18 @@ struct options {
 	int strict;		/* skips fail when the KVM device exists */
 	int kvm_present;	/* decided once in main() for --strict */
 	int tap;
+	int ktap;		/* --ktap: KTAP version 1 on stdout */
 	const char *junit;
+	const char *json;	/* --json FILE: results */
+	int dirs;		/* --dir options given */
+	int list;		/* --list: describe the selection, run nothing */
+	int list_json;		/* --list --json */
+	unsigned int repeat;	/* runs of each test, >= 1 */
+	int fail_fast;		/* start nothing after a failure */
+	/* selection: NULL-terminated lists, argv strings */
+	const char **patterns;	/* names to run (globs), empty: all */
+	const char **excludes;	/* names not to run (globs) */
+	const char **tags;	/* NAME or NAME=VALUE, any of them */
 };
 
 struct test_list {
@@ -74,12 +104,39 @@ struct test_list {
 	size_t n, cap;
 	char **paths;		/* owned strings, freed with the list */
 	size_t npaths;
+	size_t not_tests;	/* --dir entries skipped: not executable files */
 };
+
+/* kvmkit-run's exit statuses */
+#define RUN_OK		0	/* all passed (skips allowed unless --strict) */
+#define RUN_FAILED	1	/* something failed, broke or timed out */
+#define RUN_USAGE	2	/* bad command line; nothing was run */
+#define RUN_NO_MATCH	3	/* no test to run: the selection is empty */
+#define RUN_INTERRUPTED	130
 
 /* discover.c */
 int tests_add_dir(struct test_list *l, const char *dir);
 int tests_add_file(struct test_list *l, const char *path);
 void tests_free(struct test_list *l);
+
+/* select.c: patterns, --exclude, --tag, then --repeat; 0 or -errno */
+int tests_select(struct test_list *l, const struct options *opt);
+
+/* meta.c */
+int meta_fetch(struct test *t);
+void meta_free(struct meta *m);
+
+/* json.c */
+int json_parse_meta(const char *buf, size_t len, struct meta *m);
+void json_put_str(FILE *f, const char *s);
+void json_put_bytes(FILE *f, const char *buf, size_t len);
+
+/* json_report.c: --json FILE, written at the end and closed */
+int json_write(FILE *f, const struct test_list *l, double elapsed,
+	       const struct options *opt);
+
+/* list.c: --list as a table or JSON */
+void list_tests(FILE *f, const struct test_list *l, int json);
 
 /* output.c */
 int output_append(struct output *o, const char *buf, size_t len);
@@ -92,6 +149,9 @@ void output_free(struct output *o);
 
 /* spawn.c */
 int test_spawn(struct test *t);
+/* path in its own process group, stdout to out, stderr to err (-1: null) */
+int spawn_process(const char *path, char *const argv[], int out, int err,
+		  pid_t *pid);
 
 /* verdict.c */
 void test_judge(struct test *t, const struct options *opt);
@@ -105,6 +165,7 @@ int run_all(struct test_list *l, const struct options *opt,
 /* escape.c: output safe for YAML/XML (valid UTF-8, no control chars) */
 void put_clean(FILE *f, const char *buf, size_t len, int xml);
 void put_clean_str(FILE *f, const char *s, int xml);
+size_t utf8_len(const unsigned char *s, size_t len);
 
 /* report.c, tap.c, junit.c */
 void report_test(FILE *f, const struct test *t, const struct options *opt);
@@ -113,7 +174,11 @@ void report_summary(FILE *f, const struct test_list *l, double elapsed,
 int run_failed(const struct test_list *l);
 void tap_begin(FILE *f, size_t n);
 void tap_test(FILE *f, const struct test *t, size_t number);
-void tap_end(FILE *f, int interrupted);
-int junit_write(const char *file, const struct test_list *l, double elapsed);
+void tap_end(FILE *f, const struct test_list *l, int interrupted);
+void ktap_begin(FILE *f, size_t n);
+void ktap_test(FILE *f, const struct test *t, size_t number,
+	       const struct options *opt);
+/* Writes to f (opened up front, so a bad path fails before any test) and closes it */
+int junit_write(FILE *f, const struct test_list *l, double elapsed);
 
 #endif /* KVMKIT_RUNNER_H */

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Start one test: its own process group (so a timeout or ^C kills
- * everything it forked), stdin from /dev/null, stdout and stderr into one
- * pipe, default signal dispositions and an empty signal mask whatever the
- * runner itself blocks or ignores.
+ * Start one test (or one --meta query): its own process group (so a
+ * timeout or ^C kills everything it forked), stdin from /dev/null, stdout
+ * and stderr into one pipe, default signal dispositions and an empty
+ * signal mask whatever the runner itself blocks or ignores.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "runner.h"
 
@@ -38,7 +39,8 @@ static int spawn_attrs(posix_spawnattr_t *attr)
 	return ret;
 }
 
-static int spawn_actions(posix_spawn_file_actions_t *fa, int out)
+/* stdout to out, stderr to err (-1: /dev/null), stdin from /dev/null */
+static int spawn_actions(posix_spawn_file_actions_t *fa, int out, int err)
 {
 	int ret = posix_spawn_file_actions_init(fa);
 
@@ -47,11 +49,36 @@ static int spawn_actions(posix_spawn_file_actions_t *fa, int out)
 	ret = posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0);
 	if (!ret)
 		ret = posix_spawn_file_actions_adddup2(fa, out, 1);
-	if (!ret)
-		ret = posix_spawn_file_actions_adddup2(fa, out, 2);
+	if (!ret && err >= 0)
+		ret = posix_spawn_file_actions_adddup2(fa, err, 2);
+	if (!ret && err < 0)
+		ret = posix_spawn_file_actions_addopen(fa, 2, "/dev/null", O_WRONLY, 0);
 	if (ret)
 		posix_spawn_file_actions_destroy(fa);
 	return ret;
+}
+
+int spawn_process(const char *path, char *const argv[], int out, int err,
+		  pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	struct stat st;
+	int ret;
+
+	/* exec reports a directory as EACCES, which sends people to chmod */
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	ret = spawn_attrs(&attr);
+	if (ret)
+		return -ret;
+	ret = spawn_actions(&fa, out, err);
+	if (!ret) {
+		ret = posix_spawn(pid, path, &fa, &attr, argv, environ);
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	posix_spawnattr_destroy(&attr);
+	return -ret;
 }
 
 /*
@@ -61,31 +88,18 @@ static int spawn_actions(posix_spawn_file_actions_t *fa, int out)
  */
 int test_spawn(struct test *t)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
 	char *argv[] = { (char *)t->path, NULL };
 	int pipefd[2], ret;
 	pid_t pid;
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		return -errno;
-	ret = spawn_attrs(&attr);
-	if (ret)
-		goto out_pipe;
-	ret = spawn_actions(&fa, pipefd[1]);
-	if (ret)
-		goto out_attr;
-
 	clock_gettime(CLOCK_MONOTONIC, &t->start);
-	ret = posix_spawn(&pid, t->path, &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-out_attr:
-	posix_spawnattr_destroy(&attr);
-out_pipe:
+	ret = spawn_process(t->path, argv, pipefd[1], pipefd[1], &pid);
 	close(pipefd[1]);
 	if (ret) {
 		close(pipefd[0]);
-		return -ret;
+		return ret;
 	}
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	t->pid = pid;

@@ -68,8 +68,15 @@ void tap_test(FILE *f, const struct test *t, size_t number)
 	fputs("  ...\n", f);
 }
 
-void tap_end(FILE *f, int interrupted)
+/* A plan with results missing needs a reason: TAP consumers want one */
+void tap_end(FILE *f, const struct test_list *l, int interrupted)
 {
+	size_t i, notrun = 0;
+
+	for (i = 0; i < l->n; i++)
+		notrun += !l->v[i].finished;
 	if (interrupted)
 		fputs("Bail out! interrupted\n", f);
+	else if (notrun)
+		fprintf(f, "Bail out! --fail-fast: %zu not run\n", notrun);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* From a test's wait status to a verdict and a one-line reason. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,7 +84,11 @@ void test_judge(struct test *t, const struct options *opt)
 {
 	t->reason[0] = 0;
 	t->strict_skip = 0;
-	if (t->spawn_errno) {
+	if (t->spawn_errno == EISDIR) {
+		t->verdict = V_BROK;
+		snprintf(t->reason, sizeof(t->reason),
+			 "cannot execute: is a directory (--dir runs the tests in it)");
+	} else if (t->spawn_errno) {
 		t->verdict = V_BROK;
 		snprintf(t->reason, sizeof(t->reason), "cannot execute: %s",
 			 strerror(t->spawn_errno));

@@ -12,8 +12,8 @@
 #include <sys/types.h>
 #include "tst_test.h"
 
-/* Harness messages name "tst_test.c" like LTP's, whatever file they are in */
-#define TST_LIB_FILE	"tst_test.c"
+/* Harness messages name their own file, as LTP's do (tst_res prints its basename) */
+#define TST_LIB_FILE	__FILE__
 #define tst_lib_res(ttype, fmt, ...) \
 	tst_res_(TST_LIB_FILE, __LINE__, (ttype), (fmt), ##__VA_ARGS__)
 #define tst_lib_brk(ttype, fmt, ...) \
@@ -83,6 +83,9 @@ void tst_tmpdir_remove(void);
 
 /* The KVM face's hook, linked in by kvm_host.h (weak: absent otherwise) */
 void tst_kvm_precheck(void) __attribute__((weak));
+
+/* tst_meta.c: --meta, one line of JSON describing the test, then exit 0 */
+void tst_print_meta(const char *argv0) __attribute__((noreturn));
 
 /* tst_module.c */
 int tst_check_driver(const char *driver);

@@ -4,7 +4,9 @@
  * kvmkit's -T (per-run guest timeout).  A bad command line is one usage
  * line and exit status TBROK, before anything else happens.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,7 +18,15 @@
 
 unsigned int tst_iterations = 1;
 float tst_duration = -1;
-static float guest_timeout = -1;	/* -T / KVMKIT_TIMEOUT, seconds */
+static double guest_timeout = -1;	/* -T / KVMKIT_TIMEOUT, seconds */
+static double timeout_mul_v = 1;	/* LTP_TIMEOUT_MUL, checked up front */
+
+/*
+ * A positive -T never means "no timeout": below this it is raised to it.
+ * 1 ms rather than 1 ns, because a guest does not even boot in less, and
+ * a float that rounds to 0 ns on the way must not switch the timer off.
+ */
+#define GUEST_TIMEOUT_MIN	1e-3
 static const char *prog = "test";
 
 static const struct {
@@ -28,7 +38,7 @@ static const struct {
 	{ "I:", "-I x     Execute test for x seconds" },
 	{ "D",  "-D       Prints debug information" },
 	{ "V",  "-V       Prints LTP (kvmkit) version" },
-	{ "T:", "-T s     Guest timeout per run in seconds, 0: none (env KVMKIT_TIMEOUT, default 5)" },
+	{ "T:", "-T s     Guest timeout per run in seconds, 0: none, at least 1 ms otherwise (env KVMKIT_TIMEOUT, default 5)" },
 };
 
 static void usage_error(const char *what, const char *arg)
@@ -36,6 +46,13 @@ static void usage_error(const char *what, const char *arg)
 	dprintf(STDERR_FILENO, "%s: %s '%s' (usage: %s [-hDV] [-i n] [-I x] [-T s]%s)\n",
 		prog, what, arg, prog,
 		tst_test->options ? " [test options, see -h]" : "");
+	exit(TBROK);
+}
+
+/* A bad environment variable: one line, exit TBROK, as a bad option */
+static void env_error(const char *var, const char *val, const char *why)
+{
+	dprintf(STDERR_FILENO, "%s: Invalid %s '%s'%s\n", prog, var, val, why);
 	exit(TBROK);
 }
 
@@ -82,6 +99,44 @@ static float parse_seconds(const char *what, const char *str)
 	return val;
 }
 
+/*
+ * -T and KVMKIT_TIMEOUT: a double, because a float turns 1e-50 into 0,
+ * which would mean "no timeout"; a positive value is raised to 1 ms.
+ * Returns -1 when str is not a number of seconds in [0, 1e6].
+ */
+static double parse_guest_timeout(const char *str)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(str, &end);
+	if (end == str || *end)
+		return -1;
+	/* underflow (1e-400) is a tiny positive number, not 0: "none" */
+	if (errno == ERANGE && v < 1)
+		v = signbit(v) ? -1 : GUEST_TIMEOUT_MIN / 2;
+	if (!(v >= 0 && v <= 1e6))
+		return -1;
+	if (v > 0 && v < GUEST_TIMEOUT_MIN) {
+		tst_lib_res(TINFO, "Guest timeout %s s raised to the minimum, 1 ms", str);
+		v = GUEST_TIMEOUT_MIN;
+	}
+	return v;
+}
+
+static double parse_timeout_mul(const char *str)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(str, &end);
+	if (end == str || *end || errno || !(v >= 1 && v <= 10000))
+		env_error("LTP_TIMEOUT_MUL", str, ": must be a number >= 1 (and <= 10000)");
+	return v;
+}
+
 static void test_option(int opt, char *arg)
 {
 	struct tst_option *o;
@@ -123,9 +178,15 @@ void tst_parse_opts(int argc, char *argv[])
 	env = getenv("LTP_ENABLE_DEBUG");
 	if (env && (!strcmp(env, "1") || !strcmp(env, "y")))
 		tst_tdebug = 1;
-	env = getenv("KVMKIT_TIMEOUT");
+	env = getenv("LTP_TIMEOUT_MUL");
 	if (env && *env)
-		guest_timeout = parse_seconds("Invalid KVMKIT_TIMEOUT", env);
+		timeout_mul_v = parse_timeout_mul(env);
+	env = getenv("KVMKIT_TIMEOUT");
+	if (env && *env) {
+		guest_timeout = parse_guest_timeout(env);
+		if (guest_timeout < 0)
+			env_error("KVMKIT_TIMEOUT", env, ": must be seconds, 0 to 1e6");
+	}
 
 	opterr = 0;	/* the one usage line below says it all */
 	while ((opt = getopt(argc, argv, optstr)) != -1) {
@@ -156,7 +217,9 @@ void tst_parse_opts(int argc, char *argv[])
 			fprintf(stderr, "LTP version: " KVMKIT_LTP_VERSION "\n");
 			exit(0);
 		case 'T':
-			guest_timeout = parse_seconds("Invalid -T value", optarg);
+			guest_timeout = parse_guest_timeout(optarg);
+			if (guest_timeout < 0)
+				usage_error("Invalid -T value", optarg);
 			break;
 		default:
 			test_option(opt, optarg);
@@ -166,19 +229,9 @@ void tst_parse_opts(int argc, char *argv[])
 		usage_error("Unexpected argument", argv[optind]);
 }
 
-static float timeout_mul(void)
-{
-	const char *env = getenv("LTP_TIMEOUT_MUL");
-	float mul;
-
-	if (!env || tst_parse_float(env, &mul, 0.099, 10000))
-		return 1;
-	return mul < 1 ? 1 : mul;
-}
-
 unsigned int tst_multiply_timeout(unsigned int timeout)
 {
-	return timeout * timeout_mul();
+	return timeout * timeout_mul_v;
 }
 
 static int test_runtime(void)
@@ -209,8 +262,9 @@ unsigned int tst_kvmkit_guest_timeout_s(void)
 
 uint64_t tst_kvmkit_guest_timeout_ns(void)
 {
+	/* rounded: 1e-3 * 1e9 may come out a hair below 1 ms */
 	if (guest_timeout >= 0)
-		return (uint64_t)(guest_timeout * 1e9);
+		return (uint64_t)(guest_timeout * 1e9 + 0.5);
 	return tst_kvmkit_guest_timeout_s() * 1000000000ULL;
 }
 

@@ -50,6 +50,9 @@ int tst_parse_float(const char *str, float *val, float min, float max)
 		return EINVAL;
 	if (errno)
 		return errno;
+	/* NaN compares false both ways: it must not slip through as in range */
+	if (rval != rval)
+		return EINVAL;
 	if (rval < (double)min || rval > (double)max)
 		return ERANGE;
 	*val = (float)rval;

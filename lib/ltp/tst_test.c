@@ -122,6 +122,9 @@ void tst_run_tcases(int argc, char *argv[], struct tst_test *self)
 	struct utsname uts;
 
 	tst_test = self;
+	/* before anything opens a device or prints: a description only */
+	if (argc == 2 && !strcmp(argv[1], "--meta"))
+		tst_print_meta(argv[0]);
 	tst_results_init();
 	tst_fatal_init();
 

@@ -120,6 +120,19 @@ struct tst_fs;
 
 extern unsigned int tst_variant;
 
+/*
+ * kvmkit extension: what a test needs to run, printed by --meta so that a
+ * runner can list and select tests without starting a guest.  Declared,
+ * not checked: the test still checks (and TCONFs) at run time.
+ */
+struct tst_kvmkit_needs {
+	const char *const *cpu_features;	/* NULL-terminated: "vmx", "svm", "la57" */
+	const char *const *kvm_caps;	/* NULL-terminated: "KVM_CAP_NESTED_STATE" */
+	unsigned int vcpus;		/* 0: one */
+	unsigned long mem_mb;		/* guest memory, 0: the default 16 MiB */
+	unsigned int nested:1;		/* needs nested virtualization */
+};
+
 #define TST_NO_HUGEPAGES	((unsigned long)-1)
 #define TST_UNLIMITED_RUNTIME	(-1)
 #define TST_UNLIMITED_TIMEOUT	(-1)
@@ -201,6 +214,13 @@ struct tst_test {
 	const char *const *needs_cgroup_ctrls;
 	const struct tst_ulimit_val *ulimit;
 	struct tst_fs *filesystems;
+
+	/*
+	 * kvmkit extensions (LTP has no such fields, so LTP tests build
+	 * unchanged): a one-line description and the needs, for --meta.
+	 */
+	const char *kvmkit_desc;
+	const struct tst_kvmkit_needs *kvmkit_needs;
 };
 
 /* Run the test described by self; never returns */

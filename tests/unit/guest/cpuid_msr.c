@@ -114,6 +114,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.kvmkit_desc = "CPUID table and MSR reads/writes as the guest sees them",
+	.tags = (const struct tst_tag[]){
+		{"kvmkit", "runtime"},
+		{}
+	},
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -138,6 +138,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.kvmkit_desc = "control registers, selectors, GDT/IDT and IST stacks of the boot contract",
+	.tags = (const struct tst_tag[]){
+		{"kvmkit", "runtime"},
+		{}
+	},
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -155,6 +155,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.kvmkit_desc = "a handled exception leaves registers and flags untouched",
+	.tags = (const struct tst_tag[]){
+		{"kvmkit", "runtime"},
+		{}
+	},
 };
 
 #endif /* COMPILE_PAYLOAD */

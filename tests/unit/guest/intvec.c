@@ -89,6 +89,11 @@ static void run(void)
 static struct tst_test test = {
 	.test_all = run,
 	.cleanup = inject_cleanup,
+	.kvmkit_desc = "every vector 32-255 reaches its own callback once",
+	.tags = (const struct tst_tag[]){
+		{"kvmkit", "runtime"},
+		{}
+	},
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -279,6 +279,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.kvmkit_desc = "the boot memory map, page tables and guard pages from inside",
+	.tags = (const struct tst_tag[]){
+		{"kvmkit", "runtime"},
+		{}
+	},
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -166,6 +166,11 @@ static void cleanup(void)
 static struct tst_test test = {
 	.test_all = run,
 	.cleanup = cleanup,
+	.kvmkit_desc = "tst_wait_host/tst_signal_host with a threaded controller",
+	.tags = (const struct tst_tag[]){
+		{"kvmkit", "runtime"},
+		{}
+	},
 };
 
 #endif /* COMPILE_PAYLOAD */

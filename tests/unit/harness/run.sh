@@ -74,7 +74,7 @@ hasnot() {
 }
 
 for t in pass fail brk conf warn tconf_msg noresult thread_brk cleanup_brk \
-	 crash kconfig forked checks; do
+	 crash kconfig forked checks libfile meta; do
 	build $t || continue
 done
 
@@ -104,6 +104,46 @@ run pass 2 -i abc && has "Invalid -i value 'abc'"
 run pass 2 extra && has "Unexpected argument 'extra'"
 run pass 0 -h && has '^-i n ' && hasnot 'TPASS'
 KVMKIT_TIMEOUT=bogus run pass 2 && has "Invalid KVMKIT_TIMEOUT"
+# NaN compares false with every bound: rejected, one line, exit TBROK
+for args in "-T nan" "-I nan" "-T -nan" "-T inf" "-T -1" "-I inf"; do
+	# shellcheck disable=SC2086
+	if run pass 2 $args; then
+		has "Invalid -[TI] value" 1
+		[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "'$args': more than one line"
+	fi
+done
+for val in nan NaN inf -1; do
+	if KVMKIT_TIMEOUT=$val run pass 2; then
+		has "Invalid KVMKIT_TIMEOUT '$val'" 1
+		[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "KVMKIT_TIMEOUT=$val: more than one line"
+	fi
+done
+# LTP_TIMEOUT_MUL must be a number >= 1, as the help says
+for val in abc 0.5 0 nan -2 1x; do
+	if LTP_TIMEOUT_MUL=$val run pass 2; then
+		has "Invalid LTP_TIMEOUT_MUL '$val': must be a number >= 1" 1
+		[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "LTP_TIMEOUT_MUL=$val: more than one line"
+		hasnot TPASS
+	fi
+done
+LTP_TIMEOUT_MUL=2.5 run pass 0 && has TPASS
+# a tiny positive -T never turns the guest timeout off: raised to 1 ms
+for val in 1e-50 0.000000001 1e-400; do
+	run pass 0 -T $val && has "TINFO: Guest timeout $val s raised to the minimum, 1 ms" 1
+done
+KVMKIT_TIMEOUT=1e-50 run pass 0 && has "TINFO: Guest timeout 1e-50 s raised to the minimum, 1 ms" 1
+run pass 0 -T 0 && hasnot 'raised'
+# ...checked on a real endless guest when KVM and the built suite are here
+endless=$build/tests/unit/hostile/endless_loop
+if [ -x "$endless" ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	for val in 1e-50 0.000000001; do
+		name=endless_loop checks=$((checks + 1))
+		timeout 20 "$endless" -T $val >"$tmp/out" 2>&1
+		got=$?
+		[ "$got" -eq 2 ] || fail "-T $val: exit $got, expected 2 (TBROK)"
+		has 'guest timed out' 1
+	done
+fi
 
 # a TFAIL: 1
 run fail 1 && has 'fail\.c:[0-9]+: TFAIL: case 1 failed$' 1 && has '^failed   1$'
@@ -149,8 +189,53 @@ KCONFIG_PATH=$tmp/config run kconfig 32 && has "Constraint 'CONFIG_MISSING=y \| 
 KCONFIG_PATH=$tmp/nonexistent run kconfig 0 && has 'TINFO: Kernel config not found' 1 && has TPASS
 # a forked child's result is counted
 run forked 0 && has 'TPASS: child passed$' 1 && has '^passed   1$'
+# a library TBROK names the library file it comes from, not tst_test.c
+run libfile 2 && has '^tst_tmpdir\.c:[0-9]+: TBROK: No temporary directory' 1 && hasnot 'tst_test\.c:[0-9]+: TBROK'
+# --meta: one line of JSON, exit 0, nothing run (not even the checks:
+# needs_root would TCONF here)
+if run meta 0 --meta; then
+	[ "$(wc -l < "$tmp/out")" -eq 1 ] || fail "--meta is not one line"
+	hasnot 'setup ran|TPASS|TCONF|Summary'
+	if command -v python3 > /dev/null; then
+		python3 - "$tmp/out" <<'PY' || fail "--meta JSON"
+import json, sys
+m = json.loads(open(sys.argv[1]).read())
+assert m["format"] == "kvmkit-meta-1", m
+assert m["name"] == "meta", m
+assert m["description"] == 'says "hello" \\ in\tone line', m["description"]
+assert m["tags"] == [{"name": "linux-git", "value": "6f0a8c3e2b1d"},
+                     {"name": "CVE", "value": "2021-22543"}], m["tags"]
+n = m["needs"]
+assert n["cpu_features"] == ["vmx"] and n["kvm_caps"] == ["KVM_CAP_NESTED_STATE"], n
+assert n["vcpus"] == 2 and n["mem_mb"] == 64 and n["nested"] is True, n
+assert n["root"] is True and n["min_cpus"] == 2 and n["kconfigs"] == ["CONFIG_KVM"], n
+assert m["timeout"]["guest_s"] == 20, m["timeout"]
+PY
+	fi
+fi
+# --meta of a test without kvmkit fields: nulls and empty lists, still JSON
+run pass 0 --meta && has '^\{"format":"kvmkit-meta-1","name":"pass","description":null,"tags":\[\],' 1
+# --meta is only the sole argument: with others it is a bad option
+run pass 2 --meta -i 1
+# a KVM test answers --meta without opening /dev/kvm
+hello=$build/tests/kvm/kvm_hello
+if [ -x "$hello" ] && command -v strace > /dev/null; then
+	name=kvm_hello checks=$((checks + 1))
+	strace -f -e trace=open,openat -o "$tmp/strace" "$hello" --meta >"$tmp/out" 2>&1 ||
+		fail "--meta under strace failed"
+	! grep -q '/dev/kvm' "$tmp/strace" || { cp "$tmp/strace" "$tmp/out"; fail "--meta opened /dev/kvm"; }
+fi
 # requirements are checked before setup()
 run checks 32 && has 'TCONF: ' 1 && hasnot 'TFAIL'
 
 echo "harness: $((checks - failed))/$checks runs as expected ($failed failures)"
-[ "$failed" -eq 0 ]
+
+# bin/kvmkit-cc's own checks need the guest runtime too, which make's
+# check-harness target does not depend on (yet): say so when it is missing
+ccfail=0
+if [ -r "$build/lib/libkvmkit_guest.a" ]; then
+	O=$build CC=$CC sh "$here/cc.sh" || ccfail=1
+else
+	echo "harness: kvmkit-cc checks not run: $build/lib/libkvmkit_guest.a not built yet"
+fi
+[ "$failed" -eq 0 ] && [ "$ccfail" -eq 0 ]

@@ -205,16 +205,223 @@ PY
 	then ok; else bad "JUnit XML"; fi
 fi
 
+# KTAP version 1: output as "# " diagnostics before the result line
+run 1 -j 1 --ktap --dir "$tmp/t"
+has '^KTAP version 1$'
+has '^1\.\.3$'
+has '^ok 1 a_pass$'
+has '^# bad <xml> & "quotes" \?$'
+has '^# b_fail: exit status 1 \(TFAIL\)$'
+has '^not ok 2 b_fail$'
+has '^ok 3 c_conf # SKIP exit status 32 \(TCONF\)$'
+has '^# Summary: 3 tests'
+hasnt '^(PASS|FAIL|CONF) |^  ---|^TAP version'
+run 2 --tap --ktap --dir "$tmp/t"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--tap --ktap not one line"
+
 # ---- usage errors: one line, exit 2 ---------------------------------------
 for args in "--bogus" "-j 0" "-j x" "-t 0" "-t -1" "--junit" "--dir $tmp/none"; do
 	# shellcheck disable=SC2086
 	run 2 $args
 	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "usage error for '$args' not one line"
 done
+for args in "-t nan" "-t inf" "-t 1e400" "-j 1.5" "-j 99999" "--junit $tmp/no/such/dir/j.xml" "--junit $tmp"; do
+	mk any 'exit 0'
+	# shellcheck disable=SC2086
+	run 2 $args --dir "$tmp/t"
+	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "usage error for '$args' not one line"
+done
 run 0 --help
 has '^usage: kvmkit-run '
-run 0
-has 'no tests to run'
+
+# ---- nothing to run: exit 3, one line, never a silent OK ------------------
+rm -rf "$tmp/t" "$tmp/empty" "$tmp/data"
+mkdir -p "$tmp/empty" "$tmp/data/sub"
+printf 'x\n' > "$tmp/data/a.txt"
+printf '#!/bin/sh\nexit 0\n' > "$tmp/data/b.sh"
+run 3
+has '^kvmkit-run: no test matched \(give --dir DIR or test binaries\)$'
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-argument run not one line"
+run 3 --dir "$tmp/empty"
+has '^kvmkit-run: no test matched$'
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "empty --dir not one line"
+run 3 --dir "$tmp/data"
+has '^kvmkit-run: no test matched \(3 entries skipped: not executable files\)$'
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--dir of data files not one line"
+hasnt 'OK|Summary'
+
+# a folder given as a test binary is named as one, not "Permission denied"
+run 1 "$tmp/data"
+has '^BROK data .*cannot execute: is a directory \(--dir runs the tests in it\)$'
+hasnt 'Permission denied'
+
+# an unwritable --junit is a usage error before any test runs
+mk marker "touch $tmp/marker-ran; exit 0"
+rm -f "$tmp/marker-ran"
+run 2 --junit "$tmp/no/such/dir/j.xml" --dir "$tmp/t"
+has "^kvmkit-run: --junit $tmp/no/such/dir/j.xml: No such file or directory$"
+[ ! -e "$tmp/marker-ran" ] && ok || bad "a test ran before the --junit check"
+
+# ---- crashing and hanging tests: broken, with their output; the run goes on
+rm -rf "$tmp/t"
+mk a_segv 'echo "about to crash"; kill -SEGV $$'
+mk b_hang 'echo "about to hang"; while :; do sleep 1; done'
+mk c_after 'echo "after"; exit 0'
+run 1 -j 1 -t 1 -v --dir "$tmp/t"
+has '^BROK a_segv .*killed by signal 11 \(SIGSEGV\)$'
+has '^    about to crash$'
+has '^BROK b_hang .*timed out after 1 s$'
+has '^    about to hang$'
+has '^PASS c_after '
+has '^Summary: 3 tests, 1 passed, 0 failed, 2 broken \(1 timed out\)'
+# the same with real C binaries, when a compiler is around
+if command -v "${CC:-cc}" > /dev/null 2>&1; then
+	rm -rf "$tmp/t"
+	mkdir -p "$tmp/t"
+	cat > "$tmp/segv.c" <<'EOC'
+#include <unistd.h>
+int main(void)
+{
+	static const char msg[] = "TINFO: before the crash\n";
+	volatile int *p = 0;
+
+	/* write(2): stdio's buffer would die with the process */
+	write(1, msg, sizeof(msg) - 1);
+	return *p;
+}
+EOC
+	cat > "$tmp/hang.c" <<'EOC'
+#include <unistd.h>
+int main(void)
+{
+	write(2, "TINFO: spinning\n", 16);
+	for (;;)
+		;
+}
+EOC
+	if "${CC:-cc}" -O0 -o "$tmp/t/a_csegv" "$tmp/segv.c" 2>/dev/null &&
+	   "${CC:-cc}" -O0 -o "$tmp/t/b_chang" "$tmp/hang.c" 2>/dev/null; then
+		mk c_after 'exit 0'
+		run 1 -j 1 -t 1 --dir "$tmp/t"
+		has '^BROK a_csegv .*killed by signal 11 \(SIGSEGV\)$'
+		has '^    TINFO: before the crash$'
+		has '^BROK b_chang .*timed out after 1 s$'
+		has '^    TINFO: spinning$'
+		has '^PASS c_after '
+	fi
+fi
+
+# ---- --meta, --list, selection --------------------------------------------
+# mkmeta NAME TAGS_JSON DESCRIPTION RUN_BODY: a fake test that answers
+# --meta as lib/ltp does; the marker comment is what kvmkit-run looks for
+mkmeta() {
+	mkdir -p "$tmp/t"
+	cat > "$tmp/t/$1" <<EOS
+#!/bin/sh
+# kvmkit-meta-1
+if [ "\${1:-}" = --meta ]; then
+	printf '%s\n' '{"format":"kvmkit-meta-1","name":"$1","description":"$3","tags":$2,"needs":{"vcpus":1},"timeout":{"guest_s":5}}'
+	exit 0
+fi
+$4
+EOS
+	chmod +x "$tmp/t/$1"
+}
+rm -rf "$tmp/t"
+mkmeta kvm_cve '[{"name":"CVE","value":"2021-22543"},{"name":"linux-git","value":"abc123"}]' \
+	'a CVE regression' 'echo "TPASS: ok"; exit 0'
+mkmeta kvm_fix '[{"name":"linux-git","value":"def456"}]' 'a fix \"quoted\"' \
+	'echo "kvm_fix.c:42: TFAIL: wrong value"; echo "kvm_fix.c:50: TBROK: later"; exit 3'
+mkmeta kvm_plain '[]' 'no tags' 'exit 0'
+mk zz_script "touch $tmp/zz-ran; exit 0"
+# a binary that prints the marker but answers --meta badly is listed, not dropped
+mkmeta kvm_badmeta '[{"name":}]' 'broken json' 'exit 0'
+rm -f "$tmp/zz-ran"
+run 0 --list --dir "$tmp/t"
+has '^NAME +TAGS +DESCRIPTION$'
+has '^kvm_cve +CVE=2021-22543,linux-git=abc123 +a CVE regression$'
+has '^kvm_fix +linux-git=def456 +a fix "quoted"$'
+has '^kvm_plain +- +no tags$'
+has '^zz_script +- +\(does not answer --meta\)$'
+has '^kvm_badmeta +- +\(does not answer --meta\)$'
+hasnt 'TPASS|Summary'
+[ ! -e "$tmp/zz-ran" ] && ok || bad "--list ran a test without the --meta marker"
+run 0 --list --json --dir "$tmp/t"
+if command -v python3 > /dev/null; then
+	if python3 - "$tmp/out" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+d = {t["name"]: t for t in v}
+assert d["kvm_cve"]["meta"]["tags"][0] == {"name": "CVE", "value": "2021-22543"}, d
+assert d["kvm_fix"]["meta"]["description"] == 'a fix "quoted"'
+assert d["zz_script"]["meta"] is None and d["kvm_badmeta"]["meta"] is None
+assert len(v) == 5
+PY
+	then ok; else bad "--list --json"; fi
+fi
+# PATTERN, --exclude, --tag NAME, --tag NAME=VALUE
+run 0 --list --dir "$tmp/t" 'kvm_*' --exclude '*bad*' --exclude kvm_plain
+has '^kvm_cve '
+has '^kvm_fix '
+hasnt '^(kvm_plain|kvm_badmeta|zz_script) '
+run 0 --list --dir "$tmp/t" --tag CVE
+has '^kvm_cve '
+hasnt '^(kvm_fix|kvm_plain) '
+run 0 --list --dir "$tmp/t" --tag linux-git=def456 --tag CVE=1999-0001
+has '^kvm_fix '
+hasnt '^kvm_cve '
+run 3 --dir "$tmp/t" --tag CVE=1999-0001
+has "^kvmkit-run: no test matched --tag 'CVE=1999-0001'$"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-match by tag not one line"
+run 3 --dir "$tmp/t" 'nosuch*'
+has "^kvmkit-run: no test matched pattern 'nosuch\*'$"
+# selection runs what it selected
+run 0 --dir "$tmp/t" --tag CVE
+has '^PASS kvm_cve '
+has '^Summary: 1 tests, 1 passed'
+# --repeat N runs each test N times, next to each other
+run 1 -j 1 --repeat 3 --dir "$tmp/t" 'kvm_[cf]*'
+[ "$(grep -c '^PASS kvm_cve \[[123]/3\]' "$tmp/out")" = 3 ] && ok || bad "kvm_cve not run 3 times"
+[ "$(grep -c '^BROK kvm_fix \[[123]/3\]' "$tmp/out")" = 3 ] && ok || bad "kvm_fix not run 3 times"
+has '^Summary: 6 tests, 3 passed'
+for args in "--repeat 0" "--repeat x" "--repeat -1"; do
+	# shellcheck disable=SC2086
+	run 2 $args --dir "$tmp/t"
+	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "usage error for '$args' not one line"
+done
+# --fail-fast: nothing starts after the first failure
+run 1 -j 1 --fail-fast --dir "$tmp/t" 'kvm_[cfp]*'
+has '^PASS kvm_cve '
+has '^BROK kvm_fix '
+hasnt 'kvm_plain'
+has '^Summary: 3 tests, 1 passed, 0 failed, 1 broken, 0 skipped, 0 warned, 1 not run in .*FAILED$'
+run 1 -j 1 --fail-fast --tap --dir "$tmp/t" 'kvm_[cfp]*'
+has '^Bail out! --fail-fast: 1 not run$'
+
+# ---- --json FILE: results for programs -------------------------------------
+run 1 -j 1 --json "$tmp/results.json" --dir "$tmp/t" 'kvm_[cfp]*' zz_script
+has '^BROK kvm_fix '
+if command -v python3 > /dev/null; then
+	if python3 - "$tmp/results.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["format"] == "kvmkit-run-results-1" and r["passed"] is False, r
+d = {t["name"]: t for t in r["tests"]}
+f = d["kvm_fix"]
+assert f["verdict"] == "BROK" and f["exit_status"] == 3 and f["signal"] is None, f
+assert f["first_failure"] == {"file": "kvm_fix.c", "line": 42, "type": "TFAIL"}, f
+assert f["tags"] == [{"name": "linux-git", "value": "def456"}], f
+assert "wrong value" in f["output"] and f["time_s"] >= 0, f
+c = d["kvm_cve"]
+assert c["verdict"] == "PASS" and c["exit_status"] == 0 and c["first_failure"] is None, c
+assert c["output"] == "TPASS: ok\n", c
+assert d["zz_script"]["tags"] == [] and d["zz_script"]["verdict"] == "PASS"
+assert len(r["tests"]) == 4
+PY
+	then ok; else bad "--json results"; fi
+fi
+run 2 --json "$tmp/no/such/dir/r.json" --dir "$tmp/t"
+has "^kvmkit-run: --json $tmp/no/such/dir/r.json: No such file or directory$"
 
 # ---- SIGINT kills the running tests ---------------------------------------
 rm -rf "$tmp/t"

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSON kvmkit-run reads and writes: a test's --meta line in (a small
+ * strict parser, bounded depth, no library) and JSON strings out.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runner.h"
+
+#define MAX_DEPTH	32
+
+struct jp {
+	const char *s, *end;
+};
+
+static void ws(struct jp *p)
+{
+	while (p->s < p->end && strchr(" \t\r\n", *p->s))
+		p->s++;
+}
+
+static int eat(struct jp *p, char c)
+{
+	ws(p);
+	if (p->s < p->end && *p->s == c) {
+		p->s++;
+		return 1;
+	}
+	return 0;
+}
+
+static int hex4(const char *s, unsigned int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = s[i];
+
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			*v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			*v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static size_t put_utf8(char *o, unsigned int cp)
+{
+	if (cp < 0x80) {
+		o[0] = cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = 0xc0 | cp >> 6;
+		o[1] = 0x80 | (cp & 0x3f);
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = 0xe0 | cp >> 12;
+		o[1] = 0x80 | (cp >> 6 & 0x3f);
+		o[2] = 0x80 | (cp & 0x3f);
+		return 3;
+	}
+	o[0] = 0xf0 | cp >> 18;
+	o[1] = 0x80 | (cp >> 12 & 0x3f);
+	o[2] = 0x80 | (cp >> 6 & 0x3f);
+	o[3] = 0x80 | (cp & 0x3f);
+	return 4;
+}
+
+/* A string, decoded into *out (malloc'ed) unless out is NULL */
+static int string(struct jp *p, char **out)
+{
+	char *buf = NULL, *o;
+
+	if (!eat(p, '"'))
+		return -EINVAL;
+	/* decoding never grows: \uXXXX (6 bytes) is at most 4 of UTF-8 */
+	if (out) {
+		buf = malloc(p->end - p->s + 1);
+		if (!buf)
+			return -ENOMEM;
+	}
+	o = buf;
+	while (p->s < p->end && *p->s != '"') {
+		char c = *p->s++;
+		unsigned int cp;
+
+		if ((unsigned char)c < 0x20)
+			goto bad;
+		if (c != '\\') {
+			if (o)
+				*o++ = c;
+			continue;
+		}
+		if (p->s >= p->end)
+			goto bad;
+		c = *p->s++;
+		switch (c) {
+		case 'b': c = '\b'; break;
+		case 'f': c = '\f'; break;
+		case 'n': c = '\n'; break;
+		case 'r': c = '\r'; break;
+		case 't': c = '\t'; break;
+		case '"': case '\\': case '/': break;
+		case 'u':
+			if (p->end - p->s < 4 || hex4(p->s, &cp))
+				goto bad;
+			p->s += 4;
+			/* a lone surrogate cannot be UTF-8: keep a '?' */
+			if (cp >= 0xd800 && cp <= 0xdfff)
+				cp = '?';
+			if (o)
+				o += put_utf8(o, cp);
+			continue;
+		default:
+			goto bad;
+		}
+		if (o)
+			*o++ = c;
+	}
+	if (p->s >= p->end)
+		goto bad;
+	p->s++;
+	if (out) {
+		*o = 0;
+		*out = buf;
+	}
+	return 0;
+bad:
+	free(buf);
+	return -EINVAL;
+}
+
+static int skip_value(struct jp *p, int depth);
+
+static int skip_container(struct jp *p, char close, int depth)
+{
+	int first = 1;
+
+	if (depth > MAX_DEPTH)
+		return -EINVAL;
+	while (!eat(p, close)) {
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		if (close == '}') {
+			if (string(p, NULL) || !eat(p, ':'))
+				return -EINVAL;
+		}
+		if (skip_value(p, depth + 1))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int skip_value(struct jp *p, int depth)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	size_t i;
+
+	ws(p);
+	if (p->s >= p->end)
+		return -EINVAL;
+	if (*p->s == '"')
+		return string(p, NULL);
+	if (eat(p, '{'))
+		return skip_container(p, '}', depth);
+	if (eat(p, '['))
+		return skip_container(p, ']', depth);
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		size_t n = strlen(words[i]);
+
+		if ((size_t)(p->end - p->s) >= n && !memcmp(p->s, words[i], n)) {
+			p->s += n;
+			return 0;
+		}
+	}
+	if (*p->s != '-' && (*p->s < '0' || *p->s > '9'))
+		return -EINVAL;
+	while (p->s < p->end && strchr("+-0123456789.eE", *p->s))
+		p->s++;
+	return 0;
+}
+
+/* A string or null into *out */
+static int string_or_null(struct jp *p, char **out)
+{
+	ws(p);
+	if ((size_t)(p->end - p->s) >= 4 && !memcmp(p->s, "null", 4)) {
+		p->s += 4;
+		return 0;
+	}
+	return string(p, out);
+}
+
+static int tag(struct jp *p, struct tag *t)
+{
+	int first = 1, ret;
+
+	if (!eat(p, '{'))
+		return -EINVAL;
+	while (!eat(p, '}')) {
+		char *key, **dst = NULL;
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = string(p, &key);
+		if (ret)
+			return ret;
+		if (!strcmp(key, "name"))
+			dst = &t->name;
+		else if (!strcmp(key, "value"))
+			dst = &t->value;
+		free(key);
+		if (!eat(p, ':'))
+			return -EINVAL;
+		if (dst && *dst)
+			return -EINVAL;	/* a key twice */
+		ret = dst ? string_or_null(p, dst) : skip_value(p, 2);
+		if (ret)
+			return ret;
+	}
+	return t->name ? 0 : -EINVAL;
+}
+
+static int tags(struct jp *p, struct meta *m)
+{
+	int first = 1, ret;
+
+	if (!eat(p, '['))
+		return -EINVAL;
+	while (!eat(p, ']')) {
+		struct tag *v;
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		v = realloc(m->tags, (m->ntags + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		m->tags = v;
+		memset(&v[m->ntags], 0, sizeof(*v));
+		ret = tag(p, &v[m->ntags++]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int member(struct jp *p, struct meta *m, const char *key)
+{
+	if (!strcmp(key, "name") && !m->name)
+		return string(p, &m->name);
+	if (!strcmp(key, "description") && !m->desc)
+		return string_or_null(p, &m->desc);
+	if (!strcmp(key, "tags") && !m->tags)
+		return tags(p, m);
+	return skip_value(p, 1);
+}
+
+int json_parse_meta(const char *buf, size_t len, struct meta *m)
+{
+	struct jp p = { buf, buf + len };
+	int first = 1, ret;
+
+	if (!eat(&p, '{'))
+		return -EINVAL;
+	while (!eat(&p, '}')) {
+		char *key;
+
+		if (!first && !eat(&p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = string(&p, &key);
+		if (ret)
+			return ret;
+		ret = eat(&p, ':') ? member(&p, m, key) : -EINVAL;
+		free(key);
+		if (ret)
+			return ret;
+	}
+	ws(&p);
+	return p.s == p.end && m->name ? 0 : -EINVAL;
+}
+
+void json_put_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Arbitrary bytes (test output) as a JSON string: invalid UTF-8 as '?' */
+void json_put_bytes(FILE *f, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = buf[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else if (c < 0x80)
+			fputc(c, f);
+		else {
+			size_t n = utf8_len((const unsigned char *)buf + i, len - i);
+
+			if (!n) {
+				fputc('?', f);
+				continue;
+			}
+			fwrite(buf + i, 1, n, f);
+			i += n - 1;
+		}
+	}
+}

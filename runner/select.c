@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which of the found tests run, and how often: PATTERN globs on names
+ * (tests given as BINARY always stay), --exclude globs, --tag (asks each
+ * remaining test for its --meta), then --repeat copies.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include "runner.h"
+
+static int any_match(const char **globs, const char *name)
+{
+	for (; globs && *globs; globs++)
+		if (!fnmatch(*globs, name, 0))
+			return 1;
+	return 0;
+}
+
+/* --tag NAME matches any value, --tag NAME=VALUE that value only */
+static int tag_match(const struct meta *m, const char *want)
+{
+	const char *eq = strchr(want, '=');
+	size_t n = eq ? (size_t)(eq - want) : strlen(want);
+	size_t i;
+
+	for (i = 0; m && i < m->ntags; i++) {
+		const struct tag *t = &m->tags[i];
+
+		if (strlen(t->name) != n || strncmp(t->name, want, n))
+			continue;
+		if (!eq || (t->value && !strcmp(t->value, eq + 1)))
+			return 1;
+	}
+	return 0;
+}
+
+static int any_tag(const struct meta *m, const char **tags)
+{
+	for (; tags && *tags; tags++)
+		if (tag_match(m, *tags))
+			return 1;
+	return 0;
+}
+
+static int wanted(struct test *t, const struct options *opt)
+{
+	if (!t->explicit && opt->patterns && *opt->patterns &&
+	    !any_match(opt->patterns, t->name))
+		return 0;
+	return !any_match(opt->excludes, t->name);
+}
+
+static int repeat(struct test_list *l, unsigned int times)
+{
+	struct test *v;
+	size_t i, n = l->n;
+	unsigned int r;
+
+	if (times <= 1 || !n)
+		return 0;
+	if (n > (size_t)-1 / sizeof(*v) / times)
+		return -ENOMEM;
+	v = malloc(n * times * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	/* each test's runs next to each other, in the order found */
+	for (i = 0; i < n; i++) {
+		for (r = 0; r < times; r++) {
+			v[i * times + r] = l->v[i];
+			v[i * times + r].rep = r;
+		}
+	}
+	free(l->v);
+	l->v = v;
+	l->n = l->cap = n * times;
+	return 0;
+}
+
+int tests_select(struct test_list *l, const struct options *opt)
+{
+	int need_meta = opt->list || opt->json || (opt->tags && *opt->tags);
+	size_t i, kept = 0;
+	int ret;
+
+	for (i = 0; i < l->n; i++) {
+		struct test *t = &l->v[i];
+
+		if (!wanted(t, opt))
+			continue;
+		if (need_meta) {
+			ret = meta_fetch(t);
+			if (ret)
+				return ret;
+		}
+		if (opt->tags && *opt->tags && !any_tag(t->meta, opt->tags)) {
+			meta_free(t->meta);
+			t->meta = NULL;
+			continue;
+		}
+		l->v[kept++] = *t;
+	}
+	l->n = kept;
+	return repeat(l, opt->repeat);
+}
