@@ -1,0 +1,407 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the tests of tests/kvm, guest side only.
+ *
+ * 1. Probes in the style of kvm-unit-tests' *_safe() helpers: run one
+ *    instruction and learn which exception, if any, it raised.  Inside an
+ *    extended asm statement, SUITE_TRY(insn) records the address of insn
+ *    (label 0) and of the instruction after it (label 1); suite_record(),
+ *    installed on the vectors a test wants to catch, notes the first
+ *    exception (vector, error code, saved RIP, CR2, RFLAGS) and resumes at
+ *    label 1, so a fault is stepped over and a trap resumes where it would
+ *    anyway.  suite_begin() before and suite_end() after the asm; outside a
+ *    probe suite_record() declines and the default handler ends the test
+ *    (TBROK), so a stray exception is never swallowed.
+ *
+ *    The labels go to memory as 32-bit immediates: the payload is linked
+ *    non-PIE below 2 GiB (mk/config.mk: -mcmodel=small -fno-pie).
+ *
+ * 2. A scratch mapping: the identity map leaves 2-3 GiB unmapped (PDPT[2],
+ *    see <kvmkit/abi.h>), so a test can build its own page table there and
+ *    set any PTE bit it likes without touching the pages it runs from.
+ */
+#ifndef KVMKIT_TESTS_KVM_SUITE_H
+#define KVMKIT_TESTS_KVM_SUITE_H
+
+#ifdef COMPILE_PAYLOAD
+
+#include "kvm_x86.h"
+
+#define SUITE_UNUSED __attribute__((unused))
+
+/* suite_end()'s value when the probed instruction raised nothing */
+#define NO_EXCEPTION	(-1)
+
+struct suite_trap {
+	unsigned int count;	/* exceptions taken during the probe */
+	int vector;		/* the first one's */
+	unsigned long errcode;
+	uintptr_t rip;		/* saved in its frame */
+	uintptr_t cr2;
+	unsigned long rflags;	/* saved in its frame */
+};
+
+/* Global, not static: the asm of SUITE_TRY names them */
+volatile struct suite_trap suite_trap SUITE_UNUSED;
+volatile uintptr_t suite_at SUITE_UNUSED, suite_resume SUITE_UNUSED;
+/* RFLAGS bits cleared in the frame on resume (X86_EFLAGS_TF after a step) */
+volatile unsigned long suite_rflags_clear SUITE_UNUSED;
+
+#define X86_EFLAGS_CF	(1UL << 0)
+#define X86_EFLAGS_ZF	(1UL << 6)
+#define X86_EFLAGS_TF	(1UL << 8)
+#define X86_EFLAGS_IF	(1UL << 9)
+#define X86_EFLAGS_DF	(1UL << 10)
+#define X86_EFLAGS_OF	(1UL << 11)
+#define X86_EFLAGS_RF	(1UL << 16)
+#define X86_EFLAGS_AC	(1UL << 18)
+
+/* In an extended asm statement: insn between labels 0 and 1 */
+#define SUITE_TRY(insn)						\
+	"movq $0f, suite_at(%%rip)\n\t"				\
+	"movq $1f, suite_resume(%%rip)\n"			\
+	"0:\t" insn "\n"					\
+	"1:\n\t"
+
+static SUITE_UNUSED int suite_record(void *userdata,
+	struct kvm_interrupt_frame *ifrm, unsigned long errcode)
+{
+	volatile struct suite_trap *t = &suite_trap;
+
+	if (!suite_resume)
+		return 0;
+	if (++t->count == 1) {
+		t->vector = (int)(uintptr_t)userdata;
+		t->errcode = errcode;
+		t->rip = ifrm->rip;
+		t->rflags = ifrm->rflags;
+		t->cr2 = kvm_read_cr2();
+	}
+	/* A probe that keeps faulting must not hang the test */
+	if (t->count > 8)
+		tst_brk(TBROK, "exception %d repeats after resuming at 0x%lx",
+			(int)(uintptr_t)userdata, (unsigned long)suite_resume);
+	ifrm->rip = suite_resume;
+	ifrm->rflags &= ~suite_rflags_clear;
+	return 1;
+}
+
+static inline SUITE_UNUSED void suite_catch(unsigned int vector)
+{
+	tst_set_interrupt_callback(vector, suite_record,
+				   (void *)(uintptr_t)vector);
+}
+
+/* Catch every architectural exception vector (0-31) */
+static inline SUITE_UNUSED void suite_catch_all(void)
+{
+	unsigned int v;
+
+	for (v = 0; v < 32; v++)
+		suite_catch(v);
+}
+
+static inline SUITE_UNUSED void suite_begin(void)
+{
+	suite_trap.count = 0;
+	suite_trap.vector = NO_EXCEPTION;
+	suite_trap.errcode = 0;
+	suite_trap.rip = 0;
+	suite_trap.cr2 = 0;
+	suite_trap.rflags = 0;
+	asm volatile("" : : : "memory");
+}
+
+/* Label 1 of the last probe, kept after suite_end() */
+volatile uintptr_t suite_after SUITE_UNUSED;
+
+static inline SUITE_UNUSED int suite_end(void)
+{
+	asm volatile("" : : : "memory");
+	suite_after = suite_resume;
+	suite_resume = 0;
+	return suite_trap.vector;
+}
+
+static inline SUITE_UNUSED const char *suite_vector_name(int vector)
+{
+	if (vector == NO_EXCEPTION)
+		return "no exception";
+	if (vector >= 0 && vector < INTERRUPT_COUNT)
+		return tst_interrupt_names[vector];
+	return "interrupt";
+}
+
+#define SUITE_FAULT	0	/* saved RIP: the instruction (label 0) */
+#define SUITE_TRAP	1	/* saved RIP: the next one (label 1) */
+#define SUITE_ANY_ERR	(~0UL)
+
+/*
+ * Judge the last probe: exactly one exception `vector` with error code
+ * `errcode` (SUITE_ANY_ERR: not checked) and the saved RIP of a fault or
+ * a trap.  One TPASS or TFAIL line naming `what`; returns 1 on a pass.
+ */
+#define suite_expect(...) suite_expect_(__FILE__, __LINE__, __VA_ARGS__)
+static SUITE_UNUSED int suite_expect_(const char *file, int line,
+				      const char *what, int vector,
+				      unsigned long errcode, int kind)
+{
+	const volatile struct suite_trap *t = &suite_trap;
+	uintptr_t want_rip = kind == SUITE_TRAP ? suite_after : suite_at;
+
+	if (t->vector != vector) {
+		tst_res_(file, line, TFAIL, "%s: got %s (%d), expected %s (%d)", what,
+			suite_vector_name(t->vector), t->vector,
+			suite_vector_name(vector), vector);
+		return 0;
+	}
+	if (t->count != 1) {
+		tst_res_(file, line, TFAIL, "%s: %u exceptions, expected one %s", what,
+			t->count, suite_vector_name(vector));
+		return 0;
+	}
+	if (errcode != SUITE_ANY_ERR && t->errcode != errcode) {
+		tst_res_(file, line, TFAIL, "%s: %s with error code 0x%lx, expected 0x%lx",
+			what, suite_vector_name(vector), t->errcode, errcode);
+		return 0;
+	}
+	if (t->rip != want_rip) {
+		tst_res_(file, line, TFAIL, "%s: %s with saved RIP 0x%lx, expected 0x%lx (%s)",
+			what, suite_vector_name(vector), (unsigned long)t->rip,
+			(unsigned long)want_rip,
+			kind == SUITE_TRAP ? "the next instruction" :
+			"the faulting instruction");
+		return 0;
+	}
+	tst_res_(file, line, TPASS, "%s: %s, error code 0x%lx", what,
+		suite_vector_name(vector), t->errcode);
+	return 1;
+}
+
+/* The last probe raised nothing */
+#define suite_expect_none(what) suite_expect_none_(__FILE__, __LINE__, what)
+static SUITE_UNUSED int suite_expect_none_(const char *file, int line,
+					   const char *what)
+{
+	const volatile struct suite_trap *t = &suite_trap;
+
+	if (t->count) {
+		tst_res_(file, line, TFAIL, "%s: %s (%d) with error code 0x%lx at RIP 0x%lx, expected no exception",
+			what, suite_vector_name(t->vector), t->vector,
+			t->errcode, (unsigned long)t->rip);
+		return 0;
+	}
+	tst_res_(file, line, TPASS, "%s: no exception", what);
+	return 1;
+}
+
+/* ---- *_safe() helpers: the vector raised, or NO_EXCEPTION ------------- */
+
+static inline SUITE_UNUSED int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	suite_begin();
+	asm volatile(SUITE_TRY("wrmsr")
+		     : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+		     : "memory");
+	return suite_end();
+}
+
+static inline SUITE_UNUSED int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+
+	suite_begin();
+	asm volatile(SUITE_TRY("rdmsr")
+		     : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
+	*val = (uint64_t)hi << 32 | lo;
+	return suite_end();
+}
+
+#define SUITE_WRITE_CR_SAFE(n)						\
+static inline SUITE_UNUSED int write_cr##n##_safe(unsigned long val)	\
+{									\
+	suite_begin();							\
+	asm volatile(SUITE_TRY("mov %0, %%cr" #n)			\
+		     : : "r"(val) : "memory");				\
+	return suite_end();						\
+}
+SUITE_WRITE_CR_SAFE(0)
+SUITE_WRITE_CR_SAFE(3)
+SUITE_WRITE_CR_SAFE(4)
+SUITE_WRITE_CR_SAFE(8)
+
+static inline SUITE_UNUSED unsigned long read_cr8(void)
+{
+	unsigned long val;
+
+	asm volatile("mov %%cr8, %0" : "=r"(val));
+	return val;
+}
+
+static inline SUITE_UNUSED int xsetbv_safe(uint32_t xcr, uint64_t val)
+{
+	suite_begin();
+	asm volatile(SUITE_TRY("xsetbv")
+		     : : "c"(xcr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+		     : "memory");
+	return suite_end();
+}
+
+static inline SUITE_UNUSED int xgetbv_safe(uint32_t xcr, uint64_t *val)
+{
+	uint32_t lo = 0, hi = 0;
+
+	suite_begin();
+	asm volatile(SUITE_TRY("xgetbv")
+		     : "+a"(lo), "+d"(hi) : "c"(xcr) : "memory");
+	*val = (uint64_t)hi << 32 | lo;
+	return suite_end();
+}
+
+static inline SUITE_UNUSED uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* ---- CPUID --------------------------------------------------------------- */
+
+static inline SUITE_UNUSED struct kvm_cpuid suite_cpuid(unsigned int leaf,
+							 unsigned int sub)
+{
+	struct kvm_cpuid id;
+
+	kvm_get_cpuid(leaf, sub, &id);
+	return id;
+}
+
+static inline SUITE_UNUSED unsigned int suite_max_leaf(void)
+{
+	return suite_cpuid(0, 0).eax;
+}
+
+/* CPUID.7.0 register, 0 when leaf 7 does not exist */
+static inline SUITE_UNUSED struct kvm_cpuid suite_cpuid7(void)
+{
+	struct kvm_cpuid zero = { 0 };
+
+	return suite_max_leaf() >= 7 ? suite_cpuid(7, 0) : zero;
+}
+
+static inline SUITE_UNUSED unsigned int suite_max_ext_leaf(void)
+{
+	return suite_cpuid(0x80000000, 0).eax;
+}
+
+static inline SUITE_UNUSED struct kvm_cpuid suite_cpuid_ext1(void)
+{
+	struct kvm_cpuid zero = { 0 };
+
+	return suite_max_ext_leaf() >= 0x80000001 ?
+	       suite_cpuid(0x80000001, 0) : zero;
+}
+
+/* "GenuineIntel" / "AuthenticAMD" / "HygonGenuine" ... */
+static inline SUITE_UNUSED int suite_vendor_is(const char *vendor)
+{
+	struct kvm_cpuid id = suite_cpuid(0, 0);
+	char v[13];
+
+	memcpy(v, &id.ebx, 4);
+	memcpy(v + 4, &id.edx, 4);
+	memcpy(v + 8, &id.ecx, 4);
+	v[12] = 0;
+	return !strcmp(v, vendor);
+}
+
+/* MAXPHYADDR (CPUID.80000008H:EAX[7:0]), 36 without that leaf */
+static inline SUITE_UNUSED unsigned int suite_maxphyaddr(void)
+{
+	if (suite_max_ext_leaf() < 0x80000008)
+		return 36;
+	return suite_cpuid(0x80000008, 0).eax & 0xff;
+}
+
+/* ---- Scratch mappings in the identity map's 2-3 GiB hole ---------------- */
+
+#define SUITE_PTE_P	(1ULL << 0)
+#define SUITE_PTE_W	(1ULL << 1)
+#define SUITE_PTE_U	(1ULL << 2)
+#define SUITE_PTE_PWT	(1ULL << 3)
+#define SUITE_PTE_PCD	(1ULL << 4)
+#define SUITE_PTE_A	(1ULL << 5)
+#define SUITE_PTE_D	(1ULL << 6)
+#define SUITE_PTE_PS	(1ULL << 7)
+#define SUITE_PTE_G	(1ULL << 8)
+#define SUITE_PTE_NX	(1ULL << 63)
+#define SUITE_PTE_ADDR	0x000ffffffffff000ULL
+
+/* Page-fault error code bits (SDM Vol. 3A 4.7) */
+#define PFERR_P		(1UL << 0)
+#define PFERR_W		(1UL << 1)
+#define PFERR_U		(1UL << 2)
+#define PFERR_RSVD	(1UL << 3)
+#define PFERR_I		(1UL << 4)
+#define PFERR_PK	(1UL << 5)
+
+#define SUITE_SCRATCH_VA	0x80000000UL
+
+uint64_t *suite_scratch_pd SUITE_UNUSED, *suite_scratch_pt SUITE_UNUSED;
+
+static inline SUITE_UNUSED void suite_invlpg(uintptr_t va)
+{
+	asm volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline SUITE_UNUSED uint64_t *suite_pml4(void)
+{
+	return (uint64_t *)(kvm_read_cr3() & SUITE_PTE_ADDR);
+}
+
+static inline SUITE_UNUSED void *suite_alloc_page(void)
+{
+	void *p = tst_heap_alloc_aligned(KVMKIT_PAGE_SIZE, KVMKIT_PAGE_SIZE);
+
+	memset(p, 0, KVMKIT_PAGE_SIZE);
+	return p;
+}
+
+/*
+ * The PTE of scratch page i (0-511) at SUITE_SCRATCH_VA + i * 4 KiB.  The
+ * PD and PT of the scratch 2 MiB are writable and user-accessible, so a
+ * PTE alone decides its page's rights below PML4[0] (supervisor unless a
+ * test sets its U bit).
+ */
+static inline SUITE_UNUSED volatile uint64_t *suite_scratch_pte(unsigned int i)
+{
+	if (!suite_scratch_pt) {
+		uint64_t *pml4 = suite_pml4();
+		uint64_t *pdpt = (uint64_t *)(pml4[0] & SUITE_PTE_ADDR);
+
+		if (pdpt[2] & SUITE_PTE_P)
+			tst_brk(TBROK, "PDPT[2] is mapped: no scratch hole");
+		suite_scratch_pd = suite_alloc_page();
+		suite_scratch_pt = suite_alloc_page();
+		suite_scratch_pd[0] = (uintptr_t)suite_scratch_pt |
+				      SUITE_PTE_P | SUITE_PTE_W | SUITE_PTE_U;
+		pdpt[2] = (uintptr_t)suite_scratch_pd |
+			  SUITE_PTE_P | SUITE_PTE_W | SUITE_PTE_U;
+	}
+	return &suite_scratch_pt[i & 511];
+}
+
+/* Map scratch page i to the frame at phys with flags; returns its address */
+static inline SUITE_UNUSED uintptr_t suite_map(unsigned int i, uintptr_t phys,
+					       uint64_t flags)
+{
+	uintptr_t va = SUITE_SCRATCH_VA + (uintptr_t)(i & 511) * KVMKIT_PAGE_SIZE;
+
+	*suite_scratch_pte(i) = (phys & SUITE_PTE_ADDR) | flags;
+	suite_invlpg(va);
+	return va;
+}
+
+#endif /* COMPILE_PAYLOAD */
+#endif /* KVMKIT_TESTS_KVM_SUITE_H */
