@@ -23,11 +23,11 @@
 #ifndef KVMKIT_TESTS_KVM_SUITE_H
 #define KVMKIT_TESTS_KVM_SUITE_H
 
+#define SUITE_UNUSED __attribute__((unused))
+
 #ifdef COMPILE_PAYLOAD
 
 #include "kvm_x86.h"
-
-#define SUITE_UNUSED __attribute__((unused))
 
 /* suite_end()'s value when the probed instruction raised nothing */
 #define NO_EXCEPTION	(-1)
@@ -401,6 +401,179 @@ static inline SUITE_UNUSED uintptr_t suite_map(unsigned int i, uintptr_t phys,
 	*suite_scratch_pte(i) = (phys & SUITE_PTE_ADDR) | flags;
 	suite_invlpg(va);
 	return va;
+}
+
+#else /* COMPILE_PAYLOAD */
+
+/*
+ * Host side: suite_kvm_run() is tst_kvm_run() plus one thing.  A host
+ * whose KVM emulates guest kernel code (kvm_pvm) may stop the VM with an
+ * emulation failure where a CPU would run the instruction or raise an
+ * exception.  When that instruction is a SUITE_TRY probe, the failure is
+ * reported as TFAIL with the instruction's bytes and the guest resumes
+ * after the probe (which then sees no exception and says so), so one
+ * failure does not hide the rest of the test.  Anything else is TBROK,
+ * as in tst_kvm_run().
+ */
+#include <stdio.h>
+#include <string.h>
+#include <kvmkit/kvmkit.h>
+#include <kvmkit/exit.h>
+#include <kvmkit/x86.h>
+
+#define SUITE_GUEST_TIMEOUT_NS	5000000000ULL
+
+static struct tst_kvm_instance suite_vm = { .vm_fd = -1 };
+static struct kvmkit_report suite_rep;
+
+/*
+ * SUITE_TRY assembles to two "movq $imm32, disp32(%rip)" (48 c7 05 disp32
+ * imm32, 11 bytes each) right before the probed instruction: the first
+ * stores label 0 (the instruction), the second label 1 (the next one).
+ * Returns label 1 when rip is such a probe, else 0.
+ */
+static uint64_t suite_probe_after(uint64_t rip)
+{
+	const uint8_t *p;
+	uint32_t at, after;
+
+	if (rip < KVMKIT_PAYLOAD_BASE + 22 || rip > 0x7fffffff)
+		return 0;
+	p = tst_kvm_get_memptr(&suite_vm, rip - 22);
+	if (!p || memcmp(p, "\x48\xc7\x05", 3) || memcmp(p + 11, "\x48\xc7\x05", 3))
+		return 0;
+	memcpy(&at, p + 7, 4);
+	memcpy(&after, p + 18, 4);
+	if (at != rip || after <= rip || after > rip + 15)
+		return 0;
+	return after;
+}
+
+static int suite_emulation_failure(const struct kvmkit_exit *e)
+{
+	struct kvmkit_vcpu *vcpu = suite_vm.kvmkit_vcpu;
+	struct kvm_regs regs;
+	const uint8_t *insn;
+	char hex[64] = "";
+	uint64_t after, i;
+
+	if (e->internal.suberror != KVM_INTERNAL_ERROR_EMULATION ||
+	    kvmkit_vcpu_get_regs(vcpu, &regs))
+		return 0;
+	after = suite_probe_after(regs.rip);
+	insn = tst_kvm_get_memptr(&suite_vm, regs.rip);
+	if (!after || !insn)
+		return 0;
+	for (i = 0; i < after - regs.rip; i++)
+		snprintf(hex + strlen(hex), sizeof(hex) - strlen(hex), "%s%02x",
+			 i ? " " : "", insn[i]);
+	tst_res(TFAIL, "KVM failed to emulate the probed instruction (%s) at guest RIP 0x%llx: KVM_EXIT_INTERNAL_ERROR, emulation failure; a CPU executes it or raises the exception the guest checks for. Skipping it",
+		hex, (unsigned long long)regs.rip);
+	regs.rip = after;
+	if (kvmkit_vcpu_set_regs(vcpu, &regs))
+		tst_brk(TBROK, "Cannot skip the probe: %s", kvmkit_vcpu_error(vcpu));
+	return 1;
+}
+
+static void suite_print(const struct kvmkit_report *r)
+{
+	const char *file = r->file_ok ? r->file : "(guest)";
+
+	tst_kvm_validate_result(r->result);
+	if (TTYPE_RESULT(r->result) == TBROK)
+		tst_brk_(file, r->lineno, TBROK, "%s", r->message);
+	tst_res_(file, r->lineno, r->result, "%s", r->message);
+}
+
+/* One hypercall; returns 1 when the iteration is over */
+static int suite_hypercall(uint32_t nr)
+{
+	struct kvmkit_vcpu *vcpu = suite_vm.kvmkit_vcpu;
+	struct kvmkit_exception_frame frame;
+	struct kvm_regs regs;
+	char text[2048];
+
+	switch (nr) {
+	case KVMKIT_HC_PRINTF:
+	case KVMKIT_HC_PRINTF_EXIT:
+		if (kvmkit_vcpu_exit_regs(vcpu, &regs) ||
+		    kvmkit_report_from_regs(vcpu, &regs, &suite_rep))
+			tst_brk(TBROK, "Cannot read the guest's report: %s",
+				kvmkit_vcpu_error(vcpu));
+		suite_print(&suite_rep);
+		return nr == KVMKIT_HC_PRINTF_EXIT;
+	case KVMKIT_HC_REPORT:
+		if (kvmkit_report_read(vcpu, &suite_rep))
+			tst_brk(TBROK, "Cannot read the result page: %s",
+				kvmkit_vcpu_error(vcpu));
+		suite_print(&suite_rep);
+		suite_vm.result->result = KVM_TNONE;
+		return 0;
+	case KVMKIT_HC_EXIT:
+		return 1;
+	case KVMKIT_HC_EXCEPTION:
+		if (kvmkit_report_read(vcpu, &suite_rep))
+			tst_brk(TBROK, "Cannot read the result page: %s",
+				kvmkit_vcpu_error(vcpu));
+		memcpy(&frame, suite_rep.message, sizeof(frame));
+		kvmkit_x86_format_exception(&frame, text, sizeof(text));
+		tst_brk(TBROK, "Unhandled exception: %s", text);
+	}
+	tst_brk(TBROK, "unknown hypercall 0x%x", nr);
+	return 1;
+}
+
+static void suite_broke(const struct kvmkit_exit *e)
+{
+	char desc[256], regs[4096];
+
+	kvmkit_exit_describe(e, desc, sizeof(desc));
+	if (kvmkit_vcpu_dump(suite_vm.kvmkit_vcpu, regs, sizeof(regs)))
+		regs[0] = '\0';
+	tst_brk(TBROK, "unexpected VM exit: %s\n%s", desc, regs);
+}
+
+static inline SUITE_UNUSED void suite_kvm_run(void)
+{
+	struct kvmkit_vcpu *vcpu;
+	struct kvmkit_exit e;
+	int done = 0;
+
+	tst_kvm_create_instance(&suite_vm, DEFAULT_RAM_SIZE);
+	vcpu = suite_vm.kvmkit_vcpu;
+	if (kvmkit_vcpu_set_timeout(vcpu, SUITE_GUEST_TIMEOUT_NS))
+		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
+			kvmkit_vcpu_error(vcpu));
+	while (!done) {
+		uint32_t nr = 0;
+
+		kvmkit_vcpu_run(vcpu, &e);
+		switch (e.type) {
+		case KVMKIT_EXIT_IO_OUT:
+			if (e.io.port != KVMKIT_HC_PORT || e.io.size != 4 ||
+			    e.io.count != 1)
+				suite_broke(&e);
+			memcpy(&nr, e.io.data, sizeof(nr));
+			done = suite_hypercall(nr);
+			break;
+		case KVMKIT_EXIT_INTERRUPTED:
+			break;
+		case KVMKIT_EXIT_INTERNAL_ERROR:
+			if (!suite_emulation_failure(&e))
+				suite_broke(&e);
+			break;
+		default:
+			suite_broke(&e);
+		}
+	}
+	kvmkit_vcpu_set_timeout(vcpu, 0);
+	tst_kvm_destroy_instance(&suite_vm);
+	tst_free_all();
+}
+
+static inline SUITE_UNUSED void suite_kvm_cleanup(void)
+{
+	tst_kvm_destroy_instance(&suite_vm);
 }
 
 #endif /* COMPILE_PAYLOAD */
