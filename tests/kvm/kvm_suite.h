@@ -31,6 +31,12 @@
 
 /* suite_end()'s value when the probed instruction raised nothing */
 #define NO_EXCEPTION	(-1)
+/*
+ * ... and when the host could not run it at all: suite_kvm_run() found an
+ * emulation failure on the probe, reported it, set suite_at to 1 and
+ * resumed at label 1
+ */
+#define NOT_EMULATED	(-2)
 
 struct suite_trap {
 	unsigned int count;	/* exceptions taken during the probe */
@@ -120,6 +126,8 @@ static inline SUITE_UNUSED int suite_end(void)
 	asm volatile("" : : : "memory");
 	suite_after = suite_resume;
 	suite_resume = 0;
+	if (suite_at == 1)
+		suite_trap.vector = NOT_EMULATED;
 	return suite_trap.vector;
 }
 
@@ -127,6 +135,8 @@ static inline SUITE_UNUSED const char *suite_vector_name(int vector)
 {
 	if (vector == NO_EXCEPTION)
 		return "no exception";
+	if (vector == NOT_EMULATED)
+		return "KVM emulation failure";
 	if (vector >= 0 && vector < INTERRUPT_COUNT)
 		return tst_interrupt_names[vector];
 	return "interrupt";
@@ -185,6 +195,11 @@ static SUITE_UNUSED int suite_expect_none_(const char *file, int line,
 {
 	const volatile struct suite_trap *t = &suite_trap;
 
+	if (t->vector == NOT_EMULATED) {
+		tst_res_(file, line, TFAIL, "%s: KVM could not emulate the instruction",
+			 what);
+		return 0;
+	}
 	if (t->count) {
 		tst_res_(file, line, TFAIL, "%s: %s (%d) with error code 0x%lx at RIP 0x%lx, expected no exception",
 			what, suite_vector_name(t->vector), t->vector,
@@ -449,13 +464,24 @@ static uint64_t suite_probe_after(uint64_t rip)
 	return after;
 }
 
+/* The address of suite_at, from the first movq's disp32 (ends at rip - 11) */
+static uint64_t suite_probe_at_var(uint64_t rip)
+{
+	const uint8_t *p = tst_kvm_get_memptr(&suite_vm, rip - 22);
+	int32_t disp;
+
+	memcpy(&disp, p + 3, 4);
+	return rip - 11 + (int64_t)disp;
+}
+
 static int suite_emulation_failure(const struct kvmkit_exit *e)
 {
 	struct kvmkit_vcpu *vcpu = suite_vm.kvmkit_vcpu;
 	struct kvm_regs regs;
 	const uint8_t *insn;
 	char hex[64] = "";
-	uint64_t after, i;
+	uint64_t after, i, one = 1;
+	void *marker;
 
 	if (e->internal.suberror != KVM_INTERNAL_ERROR_EMULATION ||
 	    kvmkit_vcpu_get_regs(vcpu, &regs))
@@ -469,6 +495,11 @@ static int suite_emulation_failure(const struct kvmkit_exit *e)
 			 i ? " " : "", insn[i]);
 	tst_res(TFAIL, "KVM failed to emulate the probed instruction (%s) at guest RIP 0x%llx: KVM_EXIT_INTERNAL_ERROR, emulation failure; a CPU executes it or raises the exception the guest checks for. Skipping it",
 		hex, (unsigned long long)regs.rip);
+	/* Tell the guest: suite_at, RIP-relative in the first movq, = 1 */
+	marker = tst_kvm_get_memptr(&suite_vm, suite_probe_at_var(regs.rip));
+	if (!marker)
+		tst_brk(TBROK, "Cannot find the probe's suite_at");
+	memcpy(marker, &one, sizeof(one));
 	regs.rip = after;
 	if (kvmkit_vcpu_set_regs(vcpu, &regs))
 		tst_brk(TBROK, "Cannot skip the probe: %s", kvmkit_vcpu_error(vcpu));
