@@ -144,6 +144,7 @@ static inline SUITE_UNUSED const char *suite_vector_name(int vector)
 
 #define SUITE_FAULT	0	/* saved RIP: the instruction (label 0) */
 #define SUITE_TRAP	1	/* saved RIP: the next one (label 1) */
+/* any other value of suite_expect()'s kind: the saved RIP itself */
 #define SUITE_ANY_ERR	(~0UL)
 
 /*
@@ -154,10 +155,11 @@ static inline SUITE_UNUSED const char *suite_vector_name(int vector)
 #define suite_expect(...) suite_expect_(__FILE__, __LINE__, __VA_ARGS__)
 static SUITE_UNUSED int suite_expect_(const char *file, int line,
 				      const char *what, int vector,
-				      unsigned long errcode, int kind)
+				      unsigned long errcode, uintptr_t kind)
 {
 	const volatile struct suite_trap *t = &suite_trap;
-	uintptr_t want_rip = kind == SUITE_TRAP ? suite_after : suite_at;
+	uintptr_t want_rip = kind == SUITE_TRAP ? suite_after :
+			     kind == SUITE_FAULT ? suite_at : kind;
 
 	if (t->vector != vector) {
 		tst_res_(file, line, TFAIL, "%s: got %s (%d), expected %s (%d)", what,
@@ -180,7 +182,8 @@ static SUITE_UNUSED int suite_expect_(const char *file, int line,
 			what, suite_vector_name(vector), (unsigned long)t->rip,
 			(unsigned long)want_rip,
 			kind == SUITE_TRAP ? "the next instruction" :
-			"the faulting instruction");
+			kind == SUITE_FAULT ? "the faulting instruction" :
+			"the fetched address");
 		return 0;
 	}
 	tst_res_(file, line, TPASS, "%s: %s, error code 0x%lx", what,
@@ -208,6 +211,22 @@ static SUITE_UNUSED int suite_expect_none_(const char *file, int line,
 	}
 	tst_res_(file, line, TPASS, "%s: no exception", what);
 	return 1;
+}
+
+/* A #PF with errcode and CR2 == addr (kind as for suite_expect()) */
+#define suite_expect_pf(what, errcode, addr, kind) \
+	suite_expect_pf_(__FILE__, __LINE__, what, errcode, addr, kind)
+static SUITE_UNUSED int suite_expect_pf_(const char *file, int line,
+					 const char *what, unsigned long errcode,
+					 uintptr_t addr, uintptr_t kind)
+{
+	if (suite_trap.vector == INTR_PAGE_FAULT && suite_trap.cr2 != addr) {
+		tst_res_(file, line, TFAIL, "%s: #PF with CR2 0x%lx, expected 0x%lx (error code 0x%lx)",
+			 what, (unsigned long)suite_trap.cr2,
+			 (unsigned long)addr, suite_trap.errcode);
+		return 0;
+	}
+	return suite_expect_(file, line, what, INTR_PAGE_FAULT, errcode, kind);
 }
 
 /* ---- *_safe() helpers: the vector raised, or NO_EXCEPTION ------------- */
@@ -270,6 +289,24 @@ static inline SUITE_UNUSED int xgetbv_safe(uint32_t xcr, uint64_t *val)
 	asm volatile(SUITE_TRY("xgetbv")
 		     : "+a"(lo), "+d"(hi) : "c"(xcr) : "memory");
 	*val = (uint64_t)hi << 32 | lo;
+	return suite_end();
+}
+
+/* Load 8 bytes from addr into *val (left alone on a fault) */
+static inline SUITE_UNUSED int suite_read(uintptr_t addr, uint64_t *val)
+{
+	uint64_t v = *val;
+
+	suite_begin();
+	asm volatile(SUITE_TRY("mov (%1), %0") : "+r"(v) : "r"(addr) : "memory");
+	*val = v;
+	return suite_end();
+}
+
+static inline SUITE_UNUSED int suite_write(uintptr_t addr, uint64_t val)
+{
+	suite_begin();
+	asm volatile(SUITE_TRY("mov %1, (%0)") : : "r"(addr), "r"(val) : "memory");
 	return suite_end();
 }
 
@@ -405,6 +442,26 @@ static inline SUITE_UNUSED volatile uint64_t *suite_scratch_pte(unsigned int i)
 			  SUITE_PTE_P | SUITE_PTE_W | SUITE_PTE_U;
 	}
 	return &suite_scratch_pt[i & 511];
+}
+
+/*
+ * Jump to target, where a suite_exec_stub() waits to jump back to the
+ * probe's label 1 (through RCX); a fetch fault there resumes at label 1
+ * too.  The saved RIP of such a fault is target, not the jump.
+ */
+static inline SUITE_UNUSED int suite_exec(uintptr_t target)
+{
+	suite_begin();
+	asm volatile("lea 1f(%%rip), %%rcx\n\t"
+		     SUITE_TRY("jmp *%0")
+		     : : "r"(target) : "rcx", "memory");
+	return suite_end();
+}
+
+static inline SUITE_UNUSED void suite_exec_stub(void *code)
+{
+	((volatile uint8_t *)code)[0] = 0xff;	/* jmp *%rcx */
+	((volatile uint8_t *)code)[1] = 0xe1;
 }
 
 /* Map scratch page i to the frame at phys with flags; returns its address */
