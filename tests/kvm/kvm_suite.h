@@ -45,7 +45,13 @@ struct suite_trap {
 	uintptr_t rip;		/* saved in its frame */
 	uintptr_t cr2;
 	unsigned long rflags;	/* saved in its frame */
+	unsigned long dr6;	/* for #DB; DR6 is then reset to FFFF0FF0H */
 };
+
+#define DR6_INIT	0xffff0ff0UL	/* SDM Vol. 3B 17.2.3 */
+#define DR6_B(n)	(1UL << (n))
+#define DR6_BD		(1UL << 13)
+#define DR6_BS		(1UL << 14)
 
 /* Global, not static: the asm of SUITE_TRY names them */
 volatile struct suite_trap suite_trap SUITE_UNUSED;
@@ -82,6 +88,13 @@ static SUITE_UNUSED int suite_record(void *userdata,
 		t->rip = ifrm->rip;
 		t->rflags = ifrm->rflags;
 		t->cr2 = kvm_read_cr2();
+		if (t->vector == INTR_DEBUG) {
+			unsigned long dr6;
+
+			asm volatile("mov %%dr6, %0" : "=r"(dr6));
+			t->dr6 = dr6;
+			asm volatile("mov %0, %%dr6" : : "r"(DR6_INIT));
+		}
 	}
 	/* A probe that keeps faulting must not hang the test */
 	if (t->count > 8)
@@ -115,6 +128,7 @@ static inline SUITE_UNUSED void suite_begin(void)
 	suite_trap.rip = 0;
 	suite_trap.cr2 = 0;
 	suite_trap.rflags = 0;
+	suite_trap.dr6 = 0;
 	asm volatile("" : : : "memory");
 }
 
