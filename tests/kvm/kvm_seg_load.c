@@ -37,24 +37,20 @@
 static int load_ds(uint16_t sel)
 {
 	suite_begin();
-	asm volatile("push %%rax\n\t"
-		     "mov %%ds, %%eax\n\t"
+	asm volatile("mov %%ds, %%eax\n\t"
 		     SUITE_TRY("mov %0, %%ds")
-		     "mov %%eax, %%ds\n\t"
-		     "pop %%rax"
-		     : : "r"((uint32_t)sel) : "memory");
+		     "mov %%eax, %%ds"
+		     : : "r"((uint32_t)sel) : "rax", "memory");
 	return suite_end();
 }
 
 static int load_ss(uint16_t sel)
 {
 	suite_begin();
-	asm volatile("push %%rax\n\t"
-		     "mov %%ss, %%eax\n\t"
+	asm volatile("mov %%ss, %%eax\n\t"
 		     SUITE_TRY("mov %0, %%ss")
-		     "mov %%eax, %%ss\n\t"
-		     "pop %%rax"
-		     : : "r"((uint32_t)sel) : "memory");
+		     "mov %%eax, %%ss"
+		     : : "r"((uint32_t)sel) : "rax", "memory");
 	return suite_end();
 }
 
