@@ -51,6 +51,7 @@ void main(void)
 	misaligned("misaligned load/store at CPL 0, CR0.AM = 1, EFLAGS.AC = 0",
 		   cr0 | CR0_AM, 0);
 	kvm_set_cr0(cr0);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -38,6 +38,7 @@ void main(void)
 	SOFT("int $3 (cd 03)", ".byte 0xcd, 0x03", INTR_BREAKPOINT);
 	SOFT("int1 (f1)", ".byte 0xf1", INTR_DEBUG);
 	SOFT("int $4 (cd 04)", ".byte 0xcd, 0x04", INTR_OVERFLOW);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -78,6 +78,7 @@ void main(void)
 		suite_end();
 		suite_expect_none("LOCK CMPXCHG8B on a 4-byte aligned operand");
 	}
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

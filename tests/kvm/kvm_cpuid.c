@@ -200,6 +200,7 @@ void main(void)
 	os_bits();
 	xsave_leaf();
 	out_of_range();
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -77,6 +77,7 @@ void main(void)
 	if (kvm_read_cr0() != cr0)
 		tst_res(TFAIL, "CR0 0x%lx at the end, 0x%lx at the start",
 			kvm_read_cr0(), cr0);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -49,6 +49,7 @@ void main(void)
 	if (suite_expect_none("CR3 reloaded with its own value") &&
 	    kvm_read_cr3() != cr3)
 		tst_res(TFAIL, "CR3 reads 0x%lx, wrote 0x%lx", kvm_read_cr3(), cr3);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

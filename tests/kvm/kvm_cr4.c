@@ -131,6 +131,7 @@ void main(void)
 	if (kvm_read_cr4() != cr4)
 		tst_res(TFAIL, "CR4 0x%lx at the end, 0x%lx at the start",
 			kvm_read_cr4(), cr4);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -47,6 +47,7 @@ void main(void)
 	write_cr8_safe(1UL << 63);
 	suite_expect("CR8 bit 63 set (reserved)", INTR_GPF, 0, SUITE_FAULT);
 	write_cr8_safe(0);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -160,6 +160,7 @@ void main(void)
 	high_bits();
 	dr4_dr5();
 	general_detect();
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -145,6 +145,7 @@ void main(void)
 	exec_bp(3, set_dr3);
 	suite_catch(INTR_DEBUG);
 	data_bp();
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

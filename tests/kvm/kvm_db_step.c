@@ -83,6 +83,7 @@ void main(void)
 	asm volatile("pushf\n\tpop %0" : "=r"(rflags));
 	if (rflags & X86_EFLAGS_TF)
 		tst_res(TFAIL, "TF still set after the tests");
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

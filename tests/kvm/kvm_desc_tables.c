@@ -122,6 +122,7 @@ void main(void)
 		     SUITE_FAULT);
 	lldt_safe(0);
 	suite_expect_none("LLDT of the null selector");
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -97,6 +97,7 @@ void main(void)
 		tst_res(TFAIL, "EFER 0x%llx at the end, 0x%llx at the start",
 			(unsigned long long)kvm_rdmsr(MSR_EFER),
 			(unsigned long long)efer);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -140,6 +140,7 @@ void main(void)
 	kvm_idt[INTR_BAD_OPCODE].ist = 0;
 	kvm_tss.ist[1] = old_ist2;
 	check_frame("#UD through IST2", rsp, 1, (uintptr_t)stack, top);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

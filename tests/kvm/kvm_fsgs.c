@@ -127,6 +127,7 @@ void main(void)
 	kvm_wrmsr(MSR_FS_BASE, 0);
 	kvm_wrmsr(MSR_GS_BASE, 0);
 	kvm_wrmsr(MSR_KERNEL_GS_BASE, 0);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

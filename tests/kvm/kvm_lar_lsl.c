@@ -126,6 +126,7 @@ void main(void)
 	verify("verr", KVMKIT_SEL_DATA, 1);
 	verify("verw", KVMKIT_SEL_DATA, 1);
 	verify("verr", 0, 0);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -85,6 +85,7 @@ void main(void)
 		address_msr(MSR_SYSENTER_EIP, "SYSENTER_EIP");
 		address_msr(MSR_SYSENTER_ESP, "SYSENTER_ESP");
 	}
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

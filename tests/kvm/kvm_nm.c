@@ -67,6 +67,7 @@ void main(void)
 		tst_res(TFAIL, "after FNINIT: FCW 0x%x, FSW 0x%x; expected 0x37f, 0",
 			cw, sw);
 	kvm_set_cr0(cr0);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -100,6 +100,7 @@ void main(void)
 			   0x00007ffffffff000ULL);
 	canonical_unmapped("load from 0xffff800000000000 (canonical, unmapped)",
 			   0xffff800000000000ULL);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -78,6 +78,7 @@ void main(void)
 	kvm_wrmsr(MSR_IA32_PAT, PAT_RESET);
 	if (!bad)
 		tst_res(TPASS, "IA32_PAT: types 0 1 4 5 6 7 accepted in all 8 fields");
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -65,6 +65,7 @@ void main(void)
 	flags("2-MByte PDE after a write", suite_scratch_pd[1], 1, 1);
 	suite_scratch_pd[1] = 0;
 	suite_invlpg(va2m);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

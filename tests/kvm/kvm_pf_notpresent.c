@@ -63,6 +63,7 @@ void main(void)
 		tst_res(TCONF, "CPUID.80000001H:EDX.NX = 0: no I/D check with NXE");
 	}
 	kvm_wrmsr(MSR_EFER, efer);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -63,6 +63,7 @@ void main(void)
 			PFERR_P | PFERR_RSVD, va, SUITE_FAULT);
 	suite_map(0, 0, 0);
 	kvm_wrmsr(MSR_EFER, efer);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -84,6 +84,7 @@ void main(void)
 				SUITE_FAULT);
 	pml4[1] = 0;
 	suite_invlpg(VA_PML4_1);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -61,6 +61,7 @@ void main(void)
 	    frame[3] != 0x5678)
 		tst_res(TFAIL, "write with CR0.WP = 0 left 0x%llx in memory",
 			(unsigned long long)frame[3]);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -76,6 +76,7 @@ void main(void)
 	suite_catch_all();
 	check(0, !!(suite_cpuid(1, 0).ecx & 1U << 30));
 	check(1, !!(suite_cpuid7().ebx & 1U << 18));
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -114,6 +114,7 @@ void main(void)
 	snprintf(what, sizeof(what), "SS = not-present data segment 0x%x", np_data);
 	load_ss(np_data);
 	suite_expect(what, INTR_STACK_FAULT, np_data, SUITE_FAULT);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -105,6 +105,7 @@ out:
 	suite_map(0, 0, 0);
 	pml4[0] &= ~SUITE_PTE_U;
 	kvm_set_cr3(kvm_read_cr3());
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -77,6 +77,7 @@ void main(void)
 
 	if (!fxsave_ok()) {
 		suite_expect_none("FXSAVE");
+		suite_finish();
 		return;
 	}
 	memcpy(&mxcsr, fx + 24, 4);
@@ -129,6 +130,7 @@ void main(void)
 	suite_end();
 	kvm_set_cr4(cr4);
 	suite_expect("XORPS with CR4.OSFXSR = 0", INTR_BAD_OPCODE, 0, SUITE_FAULT);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -243,6 +243,17 @@ static SUITE_UNUSED int suite_expect_pf_(const char *file, int line,
 	return suite_expect_(file, line, what, INTR_PAGE_FAULT, errcode, kind);
 }
 
+/*
+ * The last line of main(): suite_kvm_run() fails a guest that exits (main()
+ * returned, or kvm_exit()) without having said this, so a guest knocked off
+ * course by a broken host cannot end quietly with a pass.
+ */
+#define SUITE_FINISHED	"all checks ran"
+static inline SUITE_UNUSED void suite_finish(void)
+{
+	tst_res(TINFO, SUITE_FINISHED);
+}
+
 /* ---- *_safe() helpers: the vector raised, or NO_EXCEPTION ------------- */
 
 static inline SUITE_UNUSED int wrmsr_safe(uint32_t msr, uint64_t val)
@@ -511,6 +522,9 @@ static inline SUITE_UNUSED uintptr_t suite_map(unsigned int i, uintptr_t phys,
 
 static struct tst_kvm_instance suite_vm = { .vm_fd = -1 };
 static struct kvmkit_report suite_rep;
+static int suite_finished;
+
+#define SUITE_FINISHED	"all checks ran"	/* the guest's suite_finish() */
 
 /*
  * SUITE_TRY assembles to two "movq $imm32, disp32(%rip)" (48 c7 05 disp32
@@ -582,6 +596,8 @@ static void suite_print(const struct kvmkit_report *r)
 	const char *file = r->file_ok ? r->file : "(guest)";
 
 	tst_kvm_validate_result(r->result);
+	if (r->result == TINFO && !strcmp(r->message, SUITE_FINISHED))
+		suite_finished = 1;
 	if (TTYPE_RESULT(r->result) == TBROK)
 		tst_brk_(file, r->lineno, TBROK, "%s", r->message);
 	tst_res_(file, r->lineno, r->result, "%s", r->message);
@@ -612,6 +628,8 @@ static int suite_hypercall(uint32_t nr)
 		suite_vm.result->result = KVM_TNONE;
 		return 0;
 	case KVMKIT_HC_EXIT:
+		if (!suite_finished)
+			tst_res(TFAIL, "the guest exited before main() reached suite_finish(): checks after the last result above did not run");
 		return 1;
 	case KVMKIT_HC_EXCEPTION:
 		if (kvmkit_report_read(vcpu, &suite_rep))
@@ -641,6 +659,7 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 	struct kvmkit_exit e;
 	int done = 0;
 
+	suite_finished = 0;
 	tst_kvm_create_instance(&suite_vm, DEFAULT_RAM_SIZE);
 	vcpu = suite_vm.kvmkit_vcpu;
 	if (kvmkit_vcpu_set_timeout(vcpu, SUITE_GUEST_TIMEOUT_NS))

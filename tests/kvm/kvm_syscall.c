@@ -78,8 +78,10 @@ void main(void)
 	kvm_wrmsr(MSR_LSTAR, lstar);
 	kvm_wrmsr(MSR_SFMASK, fmask);
 
-	if (!suite_expect_none("SYSCALL with EFER.SCE = 1"))
+	if (!suite_expect_none("SYSCALL with EFER.SCE = 1")) {
+		suite_finish();
 		return;
+	}
 	if (sc_rcx != suite_after) {
 		tst_res(TFAIL, "SYSCALL: RCX 0x%llx, expected the next RIP 0x%lx",
 			(unsigned long long)sc_rcx, (unsigned long)suite_after);
@@ -105,6 +107,7 @@ void main(void)
 	}
 	if (!bad)
 		tst_res(TPASS, "SYSCALL: RCX = next RIP, R11 = RFLAGS, RFLAGS masked by FMASK, CS/SS from STAR");
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

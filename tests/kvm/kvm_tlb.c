@@ -68,6 +68,7 @@ void main(void)
 
 	if (!(suite_cpuid(1, 0).edx & 1U << 13)) {
 		tst_res(TCONF, "CPUID.1:EDX.PGE = 0: no global pages");
+		suite_finish();
 		return;
 	}
 	kvm_set_cr4(cr4 | CR4_PGE);
@@ -85,6 +86,7 @@ void main(void)
 	suite_invlpg(va);
 	expect_value("global PTE to frame A, INVLPG", va, frame_a[0]);
 	kvm_set_cr4(cr4);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -114,6 +114,7 @@ void main(void)
 	write_tsc();
 	tsd_at_cpl0();
 	tsc_aux();
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -77,6 +77,7 @@ void main(void)
 	UD("mov %cr15, %rax", ".byte 0x44, 0x0f, 0x20, 0xf8");
 	UD("mov %dr8, %rax", ".byte 0x44, 0x0f, 0x21, 0xc0");
 	UD("mov %rax, %dr15", ".byte 0x44, 0x0f, 0x23, 0xf8");
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

@@ -57,6 +57,7 @@ void main(void)
 			b.msw, (unsigned long long)a.gdt.base, a.gdt.limit,
 			(unsigned long long)a.idt.base, a.idt.limit, a.ldt, a.tr,
 			a.msw);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */

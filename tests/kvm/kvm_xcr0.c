@@ -140,6 +140,7 @@ void main(void)
 
 	xsetbv_safe(0, 1);
 	kvm_set_cr4(cr4);
+	suite_finish();
 }
 
 #else /* COMPILE_PAYLOAD */
