@@ -518,7 +518,8 @@ static inline SUITE_UNUSED uintptr_t suite_map(unsigned int i, uintptr_t phys,
 #include <kvmkit/exit.h>
 #include <kvmkit/x86.h>
 
-#define SUITE_GUEST_TIMEOUT_NS	5000000000ULL
+/* A test may lower it in its setup(); every check here takes milliseconds */
+static uint64_t suite_timeout_ns = 5000000000ULL;
 
 static struct tst_kvm_instance suite_vm = { .vm_fd = -1 };
 static struct kvmkit_report suite_rep;
@@ -643,14 +644,36 @@ static int suite_hypercall(uint32_t nr)
 	return 1;
 }
 
+/* "; RIP is at the probed instruction (bytes)" or "" */
+static void suite_where(char *buf, size_t len)
+{
+	struct kvm_regs regs;
+	const uint8_t *insn;
+	uint64_t after, i;
+
+	buf[0] = '\0';
+	if (kvmkit_vcpu_get_regs(suite_vm.kvmkit_vcpu, &regs))
+		return;
+	after = suite_probe_after(regs.rip);
+	insn = tst_kvm_get_memptr(&suite_vm, regs.rip);
+	if (!after || !insn)
+		return;
+	snprintf(buf, len, "; RIP is at a probed instruction (");
+	for (i = 0; i < after - regs.rip; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%02x",
+			 i ? " " : "", insn[i]);
+	snprintf(buf + strlen(buf), len - strlen(buf), ")");
+}
+
 static void suite_broke(const struct kvmkit_exit *e)
 {
-	char desc[256], regs[4096];
+	char desc[256], regs[4096], where[128];
 
 	kvmkit_exit_describe(e, desc, sizeof(desc));
+	suite_where(where, sizeof(where));
 	if (kvmkit_vcpu_dump(suite_vm.kvmkit_vcpu, regs, sizeof(regs)))
 		regs[0] = '\0';
-	tst_brk(TBROK, "unexpected VM exit: %s\n%s", desc, regs);
+	tst_brk(TBROK, "unexpected VM exit: %s%s\n%s", desc, where, regs);
 }
 
 static inline SUITE_UNUSED void suite_kvm_run(void)
@@ -662,7 +685,7 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 	suite_finished = 0;
 	tst_kvm_create_instance(&suite_vm, DEFAULT_RAM_SIZE);
 	vcpu = suite_vm.kvmkit_vcpu;
-	if (kvmkit_vcpu_set_timeout(vcpu, SUITE_GUEST_TIMEOUT_NS))
+	if (kvmkit_vcpu_set_timeout(vcpu, suite_timeout_ns))
 		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
 			kvmkit_vcpu_error(vcpu));
 	while (!done) {
