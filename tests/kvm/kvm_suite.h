@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers shared by the tests of tests/kvm, guest side only.
+ * Helpers shared by the tests of tests/kvm.
  *
  * 1. Probes in the style of kvm-unit-tests' *_safe() helpers: run one
  *    instruction and learn which exception, if any, it raised.  Inside an
@@ -19,6 +19,17 @@
  * 2. A scratch mapping: the identity map leaves 2-3 GiB unmapped (PDPT[2],
  *    see <kvmkit/abi.h>), so a test can build its own page table there and
  *    set any PTE bit it likes without touching the pages it runs from.
+ *
+ * 3. Host side, suite_kvm_run()/suite_kvm_cleanup(): tst_kvm_run() plus
+ *    three things.  An emulation failure on a SUITE_TRY probe (a KVM that
+ *    emulates guest kernel code, such as kvm_pvm, may not know the
+ *    instruction) is a TFAIL with the instruction's bytes, and the guest
+ *    resumes after the probe, which then reads NOT_EMULATED; a guest that
+ *    exits before main() called suite_finish() fails; a guest that breaks
+ *    or times out inside a probe is reported with the probe's bytes.
+ *
+ * Results are checked against the manuals, never against what KVM
+ * happened to return: see each test's header for the rule and its source.
  */
 #ifndef KVMKIT_TESTS_KVM_SUITE_H
 #define KVMKIT_TESTS_KVM_SUITE_H
