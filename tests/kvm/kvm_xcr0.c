@@ -15,8 +15,9 @@
  * CR4.OSXSAVE[bit 18] = 0"); Vol. 1 13.3 "Enabling the XSAVE Feature Set"
  * (XCR0 initial value 1; XCR0[7:5] must be 000b or 111b with XCR0[2:1] =
  * 11b); Vol. 2C "XGETBV", "XSAVE" (#GP(0) "If a memory operand is not
- * aligned on a 64-byte boundary") and "XRSTOR" (#GP(0) "If bytes 63:16 of
- * the XSAVE header are not all zero" in the standard form).
+ * aligned on a 64-byte boundary") and "XRSTOR" (standard form: #GP(0)
+ * if bytes 23:8 of the XSAVE header are not all zero; the test sets byte
+ * 16, reserved in either form).
  */
 #include "kvm_test.h"
 #include "kvm_suite.h"
