@@ -86,13 +86,25 @@ volatile unsigned long suite_rflags_clear SUITE_UNUSED;
 	"0:\t" insn "\n"					\
 	"1:\n\t"
 
+/* User-mode probes (SUITE_USER_TRY), see suite_user_setup() */
+volatile int suite_user_active SUITE_UNUSED;
+volatile uintptr_t suite_user_done SUITE_UNUSED, suite_kernel_rsp SUITE_UNUSED;
+volatile uint64_t suite_kernel_rflags SUITE_UNUSED;
+volatile uint64_t suite_user_cs SUITE_UNUSED, suite_user_ss SUITE_UNUSED;
+volatile uint64_t suite_user_rsp SUITE_UNUSED, suite_user_rflags SUITE_UNUSED;
+
 static SUITE_UNUSED int suite_record(void *userdata,
 	struct kvm_interrupt_frame *ifrm, unsigned long errcode)
 {
 	volatile struct suite_trap *t = &suite_trap;
+	int from_user = suite_user_active && (ifrm->cs & 3);
 
 	if (!suite_resume)
 		return 0;
+	/* The ud2 a user probe ends with is its way home, not a result */
+	if (from_user && (int)(uintptr_t)userdata == INTR_BAD_OPCODE &&
+	    ifrm->rip == suite_user_done)
+		goto home;
 	if (++t->count == 1) {
 		t->vector = (int)(uintptr_t)userdata;
 		t->errcode = errcode;
@@ -111,8 +123,18 @@ static SUITE_UNUSED int suite_record(void *userdata,
 	if (t->count > 8)
 		tst_brk(TBROK, "exception %d repeats after resuming at 0x%lx",
 			(int)(uintptr_t)userdata, (unsigned long)suite_resume);
+	if (!from_user) {
+		ifrm->rip = suite_resume;
+		ifrm->rflags &= ~suite_rflags_clear;
+		return 1;
+	}
+home:
+	/* Back to CPL 0, on the stack and flags the probe left from */
 	ifrm->rip = suite_resume;
-	ifrm->rflags &= ~suite_rflags_clear;
+	ifrm->cs = KVMKIT_SEL_CODE64;
+	ifrm->ss = KVMKIT_SEL_DATA;
+	ifrm->rsp = suite_kernel_rsp;
+	ifrm->rflags = suite_kernel_rflags;
 	return 1;
 }
 
@@ -509,6 +531,94 @@ static inline SUITE_UNUSED uintptr_t suite_map(unsigned int i, uintptr_t phys,
 	*suite_scratch_pte(i) = (phys & SUITE_PTE_ADDR) | flags;
 	suite_invlpg(va);
 	return va;
+}
+
+/*
+ * SUITE_USER_TRY(insn): like SUITE_TRY, but insn runs at CPL 3.  The
+ * probe IRETs to label 0 in user mode; insn is followed by a UD2 (label 2)
+ * whose #UD brings the CPU back to CPL 0 at label 1 without counting as a
+ * result, and any other exception is recorded and does the same.  Needs
+ * suite_user_setup() first, and suite_user_end() after suite_end() (IRET to
+ * CPL 3 loads null into DS and ES, whose DPL 0 is below the new CPL).
+ */
+#define SUITE_USER_TRY(insn)					\
+	"mov %%rsp, suite_kernel_rsp(%%rip)\n\t"			\
+	"pushf\n\t"						\
+	"pop suite_kernel_rflags(%%rip)\n\t"			\
+	"movq $0f, suite_at(%%rip)\n\t"				\
+	"movq $1f, suite_resume(%%rip)\n\t"			\
+	"movq $2f, suite_user_done(%%rip)\n\t"			\
+	"pushq suite_user_ss(%%rip)\n\t"				\
+	"pushq suite_user_rsp(%%rip)\n\t"				\
+	"pushq suite_user_rflags(%%rip)\n\t"			\
+	"pushq suite_user_cs(%%rip)\n\t"				\
+	"pushq $0f\n\t"						\
+	"iretq\n"							\
+	"0:\t" insn "\n"						\
+	"2:\tud2\n"						\
+	"1:\n\t"
+
+static inline SUITE_UNUSED void suite_user_end(void)
+{
+	asm volatile("mov %0, %%ds\n\tmov %0, %%es"
+		     : : "r"((uint32_t)KVMKIT_SEL_DATA));
+}
+
+/* Make every present entry of the first GiB user-accessible */
+static inline SUITE_UNUSED void suite_user_pages(void)
+{
+	uint64_t *pml4 = suite_pml4(), *pdpt, *pd, *pt;
+	unsigned int j, k;
+
+	pml4[0] |= SUITE_PTE_U;
+	pdpt = (uint64_t *)(pml4[0] & SUITE_PTE_ADDR);
+	pdpt[0] |= SUITE_PTE_U;
+	pd = (uint64_t *)(pdpt[0] & SUITE_PTE_ADDR);
+	for (j = 0; j < 512; j++) {
+		if (!(pd[j] & SUITE_PTE_P))
+			continue;
+		pd[j] |= SUITE_PTE_U;
+		if (pd[j] & SUITE_PTE_PS)
+			continue;
+		pt = (uint64_t *)(pd[j] & SUITE_PTE_ADDR);
+		for (k = 0; k < 512; k++)
+			if (pt[k] & SUITE_PTE_P)
+				pt[k] |= SUITE_PTE_U;
+	}
+	kvm_set_cr3(kvm_read_cr3());
+}
+
+/*
+ * User mode for SUITE_USER_TRY: the first GiB (code, data, heap, stacks)
+ * user-accessible, 64-bit user code and data descriptors (DPL 3) in free
+ * GDT slots, a user stack, and TSS.RSP0 for exceptions taken from CPL 3.
+ * The scratch mapping's PTEs (suite_map()) keep their own U/S bit.
+ */
+static inline SUITE_UNUSED void suite_user_setup(void)
+{
+	uint8_t *ustack = tst_heap_alloc_aligned(KVMKIT_PAGE_SIZE, KVMKIT_PAGE_SIZE);
+	uint8_t *kstack = tst_heap_alloc_aligned(KVMKIT_PAGE_SIZE, KVMKIT_PAGE_SIZE);
+	int code, data;
+
+	suite_user_pages();
+	code = kvm_find_free_descriptor(kvm_gdt, KVM_GDT_SIZE);
+	if (code < 0)
+		tst_brk(TBROK, "no free GDT slot for user code");
+	kvm_set_segment_descriptor(&kvm_gdt[code], 0, 0xfffff, SEGTYPE_CODE |
+				   SEGFLAG_PRESENT | 0x60 | SEGFLAG_CODE64 |
+				   SEGFLAG_PAGE_LIMIT);
+	data = kvm_find_free_descriptor(kvm_gdt, KVM_GDT_SIZE);
+	if (data < 0)
+		tst_brk(TBROK, "no free GDT slot for user data");
+	kvm_set_segment_descriptor(&kvm_gdt[data], 0, 0xfffff, SEGTYPE_RWDATA |
+				   SEGFLAG_PRESENT | 0x60 | SEGFLAG_32BIT |
+				   SEGFLAG_PAGE_LIMIT);
+	suite_user_cs = code * 8 | 3;
+	suite_user_ss = data * 8 | 3;
+	suite_user_rsp = (uintptr_t)ustack + KVMKIT_PAGE_SIZE - 64;
+	suite_user_rflags = X86_EFLAGS_IF | 0x2;
+	kvm_tss.rsp[0] = (uintptr_t)kstack + KVMKIT_PAGE_SIZE;
+	suite_user_active = 1;
 }
 
 #else /* COMPILE_PAYLOAD */
