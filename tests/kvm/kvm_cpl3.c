@@ -3,7 +3,9 @@
  * Protection at CPL 3 (user mode entered with IRETQ, left through an
  * exception): privileged instructions raise #GP(0) (HLT, CLI with IOPL 0,
  * MOV to/from CR0, MOV from DR7, RDMSR, WRMSR, LGDT, INVLPG, WBINVD, CLTS,
- * IN/OUT with IOPL 0 and no I/O permission bitmap); RDTSC raises #GP(0)
+ * IN/OUT with IOPL 0 and no I/O permission bitmap), while with IOPL 3
+ * CLI/STI are allowed and POPF at CPL 3 > IOPL changes neither IF nor
+ * IOPL, silently; RDTSC raises #GP(0)
  * only with CR4.TSD = 1 and RDPMC with CR4.PCE = 0; SGDT/SMSW work unless
  * CR4.UMIP = 1, then #GP(0); a misaligned load raises #AC(0) with CR0.AM =
  * 1 and EFLAGS.AC = 1; a supervisor page raises #PF with U/S = 1 in the
@@ -13,6 +15,8 @@
  * Where it is written: Intel SDM Vol. 3A 5.9 "Privileged Instructions"
  * (#GP(0) at CPL > 0); 19.5.1 / Vol. 1 18.5.1 "I/O Privilege Level" and
  * 18.5.2 "I/O Permission Bit Map" (IN/OUT need CPL <= IOPL or the bitmap);
+ * Vol. 2B "POPF" (CPL > IOPL: "the IF flag ... is not changed", IOPL
+ * changes only at CPL 0), "CLI" (allowed when CPL <= IOPL);
  * Vol. 2B "RDTSC" (#GP(0) "If the TSD flag in register CR4 is set and the
  * CPL is greater than 0"), "RDPMC" (#GP(0) "If the current privilege level
  * is not 0 and the PCE flag in the CR4 register is clear"); Vol. 3A 2.5
@@ -135,6 +139,45 @@ void main(void)
 	suite_expect_pf("write to a supervisor page at CPL 3",
 			PFERR_P | PFERR_W | PFERR_U, sup + 16, SUITE_FAULT);
 	(void)val;
+
+	/* POPF at CPL 3 > IOPL: IF and IOPL are left alone, silently */
+	cpl3_scratch = 0;
+	suite_begin();
+	asm volatile(SUITE_USER_TRY("pushf\n\t"
+				    "andq $~0x3200, (%%rsp)\n\t"
+				    "orq $0x3000, (%%rsp)\n\t"
+				    "popf\n\t"
+				    "pushf\n\t"
+				    "pop cpl3_scratch(%%rip)")
+		     : : : "memory", "cc");
+	suite_end();
+	suite_user_end();
+	if (suite_trap.count)
+		suite_expect_none("POPF clearing IF and raising IOPL at CPL 3");
+	else if ((cpl3_scratch & 0x3200) == X86_EFLAGS_IF)
+		tst_res(TPASS, "POPF at CPL 3: IF stays 1, IOPL stays 0 (RFLAGS 0x%llx)",
+			(unsigned long long)cpl3_scratch);
+	else
+		tst_res(TFAIL, "POPF at CPL 3 changed IF/IOPL: RFLAGS 0x%llx",
+			(unsigned long long)cpl3_scratch);
+
+	/* IRETQ from CPL 0 loads IOPL 3; then CLI/STI are allowed at CPL 3 */
+	suite_user_rflags |= 0x3000;
+	cpl3_scratch = 0;
+	suite_begin();
+	asm volatile(SUITE_USER_TRY("pushf\n\tpop cpl3_scratch(%%rip)")
+		     : : : "memory");
+	suite_end();
+	suite_user_end();
+	if (suite_trap.count)
+		suite_expect_none("PUSHF at CPL 3");
+	else if ((cpl3_scratch & 0x3000) == 0x3000)
+		tst_res(TPASS, "IRETQ to CPL 3 with IOPL 3: PUSHF shows IOPL 3");
+	else
+		tst_res(TFAIL, "IRETQ to CPL 3 with IOPL 3 in the frame: PUSHF at CPL 3 shows RFLAGS 0x%llx",
+			(unsigned long long)cpl3_scratch);
+	USER("CLI and STI at CPL 3 with IOPL 3", "cli\n\tsti", NO_EXCEPTION, 0);
+	suite_user_rflags &= ~0x3000ULL;
 
 	/* Vectors without an error code: a wrong delivery keeps the frame sane */
 	if (((kvm_idt[INTR_BREAKPOINT].flags >> 5) & 3) == 0)
