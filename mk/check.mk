@@ -62,7 +62,7 @@ suite: all
 	$(call VM_SAYS,the suite runs)
 	$(KVMKIT_VM_CMD) -- $(RUN) --dir $(O)/tests/kvm
 
-check: check-runner check-harness check-vm check-kvm check-ltp
+check: check-runner check-harness fuzz-smoke check-vm check-kvm check-ltp
 
 # Everything the VM will run, compiled here first: gcc, ASan+UBSan, clang.
 check-build: all
@@ -82,7 +82,7 @@ else
 suite: all
 	$(RUN) --dir $(O)/tests/kvm
 
-check: check-units check-examples check-runner check-harness check-runtime check-hostile check-soak check-asan check-clang check-vm check-ltp
+check: check-units check-examples check-runner check-harness check-runtime check-hostile check-soak check-asan check-clang fuzz-smoke check-vm check-ltp
 
 endif
 
@@ -104,7 +104,7 @@ check-soak: $(SOAK_BINS) $(RUNNER)
 check-runner: $(RUNNER)
 	O=$(O) sh tests/unit/runner/run.sh
 
-check-harness: $(HOST_LIBS)
+check-harness: $(HOST_LIBS) $(GUEST_LIB)
 	O=$(O) CC="$(CC)" sh tests/unit/harness/run.sh
 
 check-asan:
