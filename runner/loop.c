@@ -46,7 +46,7 @@ static void finish(struct loop *lp, struct test *t)
 	test_judge(t, lp->opt);
 	t->finished = 1;
 	lp->reported++;
-	if (lp->opt->fail_fast && (t->verdict == V_FAIL ||
+	if (lp->opt->fail_fast && !t->known && (t->verdict == V_FAIL ||
 				   t->verdict == V_BROK || t->strict_skip))
 		lp->stopped = 1;
 	if (lp->human) {

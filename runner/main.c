@@ -17,7 +17,7 @@
 
 #define USAGE "usage: kvmkit-run [-j N] [-t SEC] [-v] [--unit] [--strict] " \
 	"[--tap|--ktap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
-	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--dir DIR]... " \
+	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--known FILE] [--dir DIR]... " \
 	"[BINARY|PATTERN...]"
 
 static const char help[] =
@@ -47,6 +47,9 @@ static const char help[] =
 	"      --exclude PATTERN  not the tests whose names match (repeatable)\n"
 	"      --repeat N    run each test N times\n"
 	"      --fail-fast   start no more tests after one failed or broke\n"
+	"      --known FILE  expected non-passes per KVM platform (lines\n"
+	"                    'PLATFORM TEST FAIL|BROK|CONF REASON'): reported\n"
+	"                    with their reason, they do not fail the run\n"
 	"  -d, --dir DIR     run every executable regular file in DIR\n\n"
 	"Exit status: 0 all passed (skips and warnings allowed), 1 something\n"
 	"failed or broke, 2 usage error, 3 no test matched, 130 interrupted.\n";
@@ -104,7 +107,7 @@ static int push(const char ***v, const char *s)
 }
 
 enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_KTAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
-       OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST };
+       OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST, OPT_KNOWN };
 
 static struct option longopts[] = {
 	{ "jobs",      required_argument, NULL, 'j' },
@@ -123,6 +126,7 @@ static struct option longopts[] = {
 	{ "exclude",   required_argument, NULL, OPT_EXCLUDE },
 	{ "repeat",    required_argument, NULL, OPT_REPEAT },
 	{ "fail-fast", no_argument,       NULL, OPT_FAIL_FAST },
+	{ "known",     required_argument, NULL, OPT_KNOWN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -154,6 +158,7 @@ static int parse_option(int c, struct options *opt)
 	case OPT_JUNIT: opt->junit = optarg; return 0;
 	case OPT_LIST: opt->list = 1; return 0;
 	case OPT_FAIL_FAST: opt->fail_fast = 1; return 0;
+	case OPT_KNOWN: opt->known_path = optarg; return 0;
 	case OPT_JSON:
 		if (opt->list)
 			opt->list_json = 1;
@@ -337,6 +342,7 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 
 int main(int argc, char **argv)
 {
+	struct known known = { 0 };
 	struct options opt = { 0 };
 	struct test_list l = { 0 };
 	FILE *junit = NULL, *json = NULL;
@@ -348,6 +354,16 @@ int main(int argc, char **argv)
 		if (ret) {
 			fprintf(stderr, "kvmkit-run: %s\n", strerror(-ret));
 			ret = RUN_FAILED;
+		}
+	}
+	if (!ret && opt.known_path) {
+		char why[256];
+
+		if (known_load(&known, opt.known_path, why, sizeof(why))) {
+			fprintf(stderr, "kvmkit-run: %s\n", why);
+			ret = RUN_USAGE;
+		} else {
+			opt.known = &known;
 		}
 	}
 	if (!ret && !l.n)
@@ -368,5 +384,6 @@ int main(int argc, char **argv)
 out:
 	tests_free(&l);
 	free_options(&opt);
+	known_free(&known);
 	return ret < 0 ? RUN_OK : ret;
 }

@@ -36,6 +36,11 @@ void report_test(FILE *f, const struct test *t, const struct options *opt)
 		fprintf(f, ": %s", t->reason);
 	if (t->strict_skip)
 		fputs(" [skips fail under --strict on a KVM host]", f);
+	if (t->known)
+		fprintf(f, " [known on %s: %s]", opt->known->platform, t->known);
+	if (t->known_passed)
+		fprintf(f, " [listed as known on %s but passed: update the --known list]",
+			opt->known->platform);
 	fputc('\n', f);
 	if (t->verdict == V_PASS && !opt->verbose)
 		return;
@@ -52,6 +57,8 @@ int run_failed(const struct test_list *l)
 	for (i = 0; i < l->n; i++) {
 		const struct test *t = &l->v[i];
 
+		if (t->known)
+			continue;
 		if (!t->finished || t->verdict == V_FAIL ||
 		    t->verdict == V_BROK || t->strict_skip)
 			return 1;
@@ -63,9 +70,9 @@ void report_summary(FILE *f, const struct test_list *l, double elapsed,
 		    const struct options *opt, int interrupted)
 {
 	size_t count[V_COUNT] = { 0 }, timeouts = 0, strict = 0, notrun = 0;
+	size_t known = 0;
 	size_t i;
 
-	(void)opt;
 	for (i = 0; i < l->n; i++) {
 		const struct test *t = &l->v[i];
 
@@ -76,6 +83,7 @@ void report_summary(FILE *f, const struct test_list *l, double elapsed,
 		count[t->verdict]++;
 		timeouts += t->timed_out;
 		strict += t->strict_skip;
+		known += t->known != NULL;
 	}
 	fprintf(f, "Summary: %zu tests, %zu passed, %zu failed, %zu broken",
 		l->n, count[V_PASS], count[V_FAIL], count[V_BROK]);
@@ -87,6 +95,8 @@ void report_summary(FILE *f, const struct test_list *l, double elapsed,
 	fprintf(f, ", %zu warned", count[V_WARN]);
 	if (notrun)
 		fprintf(f, ", %zu not run", notrun);
+	if (known)
+		fprintf(f, ", %zu of them known on %s", known, opt->known->platform);
 	fprintf(f, " in %.3f s%s: %s\n", elapsed,
 		interrupted ? ", interrupted" : "",
 		run_failed(l) ? "FAILED" : "OK");

@@ -75,6 +75,21 @@ struct test {
 	enum verdict verdict;
 	char reason[128];	/* why, for non-PASS: "exit status 1 (TFAIL)" */
 	int strict_skip;	/* a skip counted as failure under --strict */
+	const char *known;	/* --known: the listed reason for this verdict */
+	int known_passed;	/* --known listed it, and it passed */
+};
+
+/* --known FILE: this platform's expected non-passes (known.c) */
+struct known_entry {
+	char *test;		/* glob */
+	enum verdict verdict;
+	char *reason;
+};
+
+struct known {
+	char platform[64];
+	struct known_entry *v;
+	size_t n;
 };
 
 struct options {
@@ -97,6 +112,8 @@ struct options {
 	const char **patterns;	/* names to run (globs), empty: all */
 	const char **excludes;	/* names not to run (globs) */
 	const char **tags;	/* NAME or NAME=VALUE, any of them */
+	const char *known_path;	/* --known FILE */
+	const struct known *known;	/* loaded from it, or NULL */
 };
 
 struct test_list {
@@ -152,6 +169,12 @@ int test_spawn(struct test *t);
 /* path in its own process group, stdout to out, stderr to err (-1: null) */
 int spawn_process(const char *path, char *const argv[], int out, int err,
 		  pid_t *pid);
+
+/* known.c */
+void known_platform(char *buf, size_t len);
+int known_load(struct known *k, const char *path, char *why, size_t whylen);
+void known_apply(const struct known *k, struct test *t);
+void known_free(struct known *k);
 
 /* verdict.c */
 void test_judge(struct test *t, const struct options *opt);

@@ -114,4 +114,5 @@ void test_judge(struct test *t, const struct options *opt)
 	}
 	if (t->verdict == V_CONF && opt->strict && opt->kvm_present)
 		t->strict_skip = 1;
+	known_apply(opt->known, t);
 }

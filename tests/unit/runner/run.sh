@@ -423,6 +423,39 @@ fi
 run 2 --json "$tmp/no/such/dir/r.json" --dir "$tmp/t"
 has "^kvmkit-run: --json $tmp/no/such/dir/r.json: No such file or directory$"
 
+# ---- --known: expected non-passes of a platform ----------------------------
+rm -rf "$tmp/t"
+mk k_fail 'echo "TFAIL: CR0 bit 63 accepted"; exit 1'
+mk k_brok 'echo "TBROK: stuck"; exit 2'
+mk k_pass 'exit 0'
+mk k_other 'echo "TFAIL: new"; exit 1'
+cat > "$tmp/known" <<'EOK'
+# comment
+plat-a k_fail FAIL CR0 upper bits dropped
+plat-a k_br* BROK stuck in VMCALL
+plat-a k_pass FAIL fixed since
+plat-b k_other FAIL only on plat-b
+EOK
+KVMKIT_PLATFORM=plat-a run 1 --known "$tmp/known" --dir "$tmp/t"
+has '^FAIL k_fail .*\[known on plat-a: CR0 upper bits dropped\]$'
+has '^    TFAIL: CR0 bit 63 accepted$'
+has '^BROK k_brok .*\[known on plat-a: stuck in VMCALL\]$'
+has '^PASS k_pass .*\[listed as known on plat-a but passed: update the --known list\]$'
+has '^FAIL k_other \([0-9.]+ s\): exit status 1 \(TFAIL\)$'
+has ', 2 of them known on plat-a in .*: FAILED$'
+rm "$tmp/t/k_other"
+KVMKIT_PLATFORM=plat-a run 0 --known "$tmp/known" --dir "$tmp/t"
+has 'Summary: 3 tests, 1 passed, 1 failed, 1 broken, .*2 of them known on plat-a .*: OK$'
+KVMKIT_PLATFORM=plat-b run 1 --known "$tmp/known" --dir "$tmp/t"
+hasnt 'known on'
+KVMKIT_PLATFORM=plat-a run 0 --tap --known "$tmp/known" --dir "$tmp/t"
+has '^not ok [0-9]+ - k_fail # TODO known: CR0 upper bits dropped$'
+printf 'plat-a k_fail MAYBE why\n' > "$tmp/known.bad"
+run 2 --known "$tmp/known.bad" --dir "$tmp/t"
+has "^kvmkit-run: --known $tmp/known.bad:1: want PLATFORM TEST FAIL\|BROK\|CONF REASON$"
+run 2 --known "$tmp/no-such-list" --dir "$tmp/t"
+has "^kvmkit-run: --known $tmp/no-such-list: No such file or directory$"
+
 # ---- SIGINT kills the running tests ---------------------------------------
 rm -rf "$tmp/t"
 mk hang "echo \$\$ > $tmp/hang.pid; sleep 60"
