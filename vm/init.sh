@@ -89,6 +89,9 @@ mount -t proc proc /newroot/proc &&
 	mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp &&
 	mount -t tmpfs -o mode=0755 tmpfs /newroot/run ||
 	fail 120 "cannot mount /proc, /sys, /dev, /tmp or /run in the new root"
+# A work tree under /tmp or /run lies in the tmpfs just mounted there:
+# give it its mount point (elsewhere the host's directory is the point).
+mkdir -p "/newroot$KVMKIT_VM_WORK" 2>/dev/null
 [ -d "/newroot$KVMKIT_VM_WORK" ] ||
 	fail 120 "the work tree $KVMKIT_VM_WORK is not in the host's root"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=mmap \

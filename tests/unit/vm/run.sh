@@ -82,7 +82,9 @@ expect_line '^to stderr$' "stderr is streamed"
 # 3. A real KVM test inside, and a second run at the same time.
 "$VM" -- "$O/tests/kvm/kvm_hello" > "$tmp/out" 2>&1 &
 p1=$!
-"$VM" -- sh -c 'echo second run' > "$tmp/out2" 2>&1 &
+# ... from a work tree under /tmp, which the VM's tmpfs /tmp covers
+tmpwt=$(mktemp -d "${TMPDIR:-/tmp}/kvmkit-vm-wt.XXXXXX")
+(cd "$tmpwt" && "$VM" -- sh -c 'echo second run in $(pwd); echo made > here') > "$tmp/out2" 2>&1 &
 p2=$!
 wait $p1; rc=$?
 expect_rc 0 "kvm_hello in the VM"
@@ -90,7 +92,9 @@ expect_line 'TPASS: Hello, world!' "kvm_hello passes in the VM"
 wait $p2; rc=$?
 cp "$tmp/out2" "$tmp/out"
 expect_rc 0 "a second run at the same time"
-expect_line '^second run$' "the second run's output"
+expect_line "^second run in $tmpwt\$" "the second run's output, in its work tree"
+[ "$(cat "$tmpwt/here" 2>/dev/null)" = made ] && ok || bad "a work tree under /tmp is the host's"
+rm -rf "$tmpwt"
 
 # 4. A kernel given by path (the cached default one, as a user's build).
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/kvmkit
