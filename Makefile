@@ -7,6 +7,7 @@ include mk/host.mk
 include mk/guest.mk
 include mk/tests.mk
 include mk/check.mk
+include mk/install.mk
 
 .PHONY: all clean
 .DEFAULT_GOAL := all

@@ -2,7 +2,7 @@
 # Install what a fresh Debian 12 machine lacks to build and test kvmkit.
 # Runs apt-get only when something is missing; uses sudo when not root.
 set -eu
-pkgs="make gcc clang binutils libc6-dev linux-libc-dev"
+pkgs="make gcc clang binutils libc6-dev linux-libc-dev pkg-config"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

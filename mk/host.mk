@@ -26,9 +26,13 @@ $(LIBKVMKIT): $(HOST_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# libkvmkit.so.0 with the link name libkvmkit.so next to it
+KVMKIT_SONAME := libkvmkit.so.0
 $(LIBKVMKIT_SO): $(HOST_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared $(HOST_LDFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(CC) -shared -Wl,-soname,$(KVMKIT_SONAME) $(HOST_LDFLAGS) \
+		-o $(@D)/$(KVMKIT_SONAME) $(HOST_OBJS) $(HOST_LDLIBS)
+	ln -sf $(KVMKIT_SONAME) $@
 
 $(LIBKVMKIT_LTP): $(LTP_OBJS)
 	@mkdir -p $(@D)
