@@ -114,6 +114,13 @@ static void meta_clear(struct meta *m)
 		free(m->tags[i].value);
 	}
 	free(m->tags);
+	for (i = 0; i < m->needs.ncpu_features; i++)
+		free(m->needs.cpu_features[i]);
+	free(m->needs.cpu_features);
+	for (i = 0; i < m->needs.nkvm_caps; i++)
+		free(m->needs.kvm_caps[i]);
+	free(m->needs.kvm_caps);
+	free(m->tconf);
 	free(m->name);
 	free(m->desc);
 	free(m->json);

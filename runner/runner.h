@@ -44,6 +44,16 @@ struct tag {
 	char *value;		/* may be NULL */
 };
 
+/* What a test needs to run (--meta "needs"; --info compares it with the host) */
+struct needs {
+	unsigned long vcpus, mem_mb, min_cpus, min_mem_avail_mb;
+	int nested, root;
+	char **cpu_features;	/* "vmx", "la57": /proc/cpuinfo names */
+	size_t ncpu_features;
+	char **kvm_caps;	/* "KVM_CAP_NESTED_STATE" */
+	size_t nkvm_caps;
+};
+
 /* What a test says about itself (--meta); known = 0 when it cannot tell */
 struct meta {
 	int known;
@@ -51,6 +61,8 @@ struct meta {
 	char *desc;		/* may be NULL */
 	struct tag *tags;
 	size_t ntags;
+	struct needs needs;
+	char *tconf;		/* always skipped, and why (may be NULL) */
 	char *json;		/* the line as the test printed it */
 };
 
@@ -91,6 +103,9 @@ struct options {
 	int dirs;		/* --dir options given */
 	int list;		/* --list: describe the selection, run nothing */
 	int list_json;		/* --list --json */
+	int info;		/* --info: this host, and which tests skip */
+	int vm;			/* --vm: the run inside kvmkit-vm */
+	const char *vm_kernel;	/* --kernel FILE for kvmkit-vm */
 	unsigned int repeat;	/* runs of each test, >= 1 */
 	int fail_fast;		/* start nothing after a failure */
 	/* selection: NULL-terminated lists, argv strings */
@@ -134,6 +149,14 @@ void json_put_bytes(FILE *f, const char *buf, size_t len);
 /* json_report.c: --json FILE, written at the end and closed */
 int json_write(FILE *f, const struct test_list *l, double elapsed,
 	       const struct options *opt);
+
+/* info.c: --info; returns the exit status */
+int info_print(FILE *f, const struct test_list *l, const char *dev);
+/* The folder this kvmkit-run really is in (symlinks resolved), or NULL */
+char *self_dir(void);
+
+/* vm.c: --vm, re-executes inside kvmkit-vm; returns only on error */
+int vm_reexec(int argc, char **argv, const struct options *opt);
 
 /* list.c: --list as a table or JSON */
 void list_tests(FILE *f, const struct test_list *l, int json);
