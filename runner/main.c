@@ -18,7 +18,7 @@
 #define USAGE "usage: kvmkit-run [-j N] [-t SEC] [-v] [--unit] [--strict] " \
 	"[--tap|--ktap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
 	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--info] " \
-	"[--vm [--kernel FILE]] [--dir DIR]... [BINARY|PATTERN...]"
+	"[--vm [--kernel FILE]] [--trace DIR] [--dir DIR]... [BINARY|PATTERN...]"
 
 static const char help[] =
 	USAGE "\n\n"
@@ -55,6 +55,8 @@ static const char help[] =
 	"      --vm          run the same selection inside a throwaway VM\n"
 	"                    (kvmkit-vm, found next to kvmkit-run), booted once\n"
 	"      --kernel FILE with --vm: the kernel kvmkit-vm boots\n"
+	"      --trace DIR   each test writes its VM exits, one per line, to\n"
+	"                    DIR/NAME.trace (KVMKIT_TRACE=FILE for the LTP face)\n"
 	"  -d, --dir DIR     run every executable regular file in DIR\n\n"
 	"Exit status: 0 all passed (skips and warnings allowed), 1 something\n"
 	"failed or broke, 2 usage error, 3 no test matched, 130 interrupted.\n";
@@ -113,7 +115,7 @@ static int push(const char ***v, const char *s)
 
 enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_KTAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
        OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST, OPT_INFO, OPT_VM,
-       OPT_KERNEL };
+       OPT_KERNEL, OPT_TRACE };
 
 static struct option longopts[] = {
 	{ "jobs",      required_argument, NULL, 'j' },
@@ -135,6 +137,7 @@ static struct option longopts[] = {
 	{ "info",      no_argument,       NULL, OPT_INFO },
 	{ "vm",        no_argument,       NULL, OPT_VM },
 	{ "kernel",    required_argument, NULL, OPT_KERNEL },
+	{ "trace",     required_argument, NULL, OPT_TRACE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -169,6 +172,14 @@ static int parse_option(int c, struct options *opt)
 	case OPT_INFO: opt->info = 1; return 0;
 	case OPT_VM: opt->vm = 1; return 0;
 	case OPT_KERNEL: opt->vm_kernel = optarg; return 0;
+	case OPT_TRACE:
+		if (trace_dir_check(optarg)) {
+			fprintf(stderr, "kvmkit-run: --trace %s: %s\n", optarg,
+				strerror(-trace_dir_check(optarg)));
+			return RUN_USAGE;
+		}
+		opt->trace_dir = optarg;
+		return 0;
 	case OPT_JSON:
 		if (opt->list)
 			opt->list_json = 1;

@@ -86,7 +86,7 @@ static int ask(const char *path, char *buf, size_t max, size_t *len)
 
 	if (pipe2(fd, O_CLOEXEC))
 		return -errno;
-	ret = spawn_process(path, argv, fd[1], -1, &pid);
+	ret = spawn_process(path, argv, fd[1], -1, NULL, &pid);
 	close(fd[1]);
 	if (ret) {
 		close(fd[0]);

@@ -106,6 +106,7 @@ struct options {
 	int info;		/* --info: this host, and which tests skip */
 	int vm;			/* --vm: the run inside kvmkit-vm */
 	const char *vm_kernel;	/* --kernel FILE for kvmkit-vm */
+	const char *trace_dir;	/* --trace DIR: KVMKIT_TRACE per test */
 	unsigned int repeat;	/* runs of each test, >= 1 */
 	int fail_fast;		/* start nothing after a failure */
 	/* selection: NULL-terminated lists, argv strings */
@@ -171,10 +172,19 @@ int output_empty(const struct output *o);
 void output_free(struct output *o);
 
 /* spawn.c */
-int test_spawn(struct test *t);
-/* path in its own process group, stdout to out, stderr to err (-1: null) */
+int test_spawn(struct test *t, const struct options *opt);
+/* path in its own process group, stdout to out, stderr to err (-1: null),
+ * environment env (NULL: ours) */
 int spawn_process(const char *path, char *const argv[], int out, int err,
-		  pid_t *pid);
+		  char *const env[], pid_t *pid);
+
+/* trace.c: --trace DIR */
+int trace_dir_check(const char *dir);
+int trace_path(const struct test *t, const struct options *opt, char *buf,
+	       size_t len);
+char **trace_env(const struct test *t, const struct options *opt);
+void trace_env_free(char **env);
+void trace_report(FILE *f, const struct test *t, const struct options *opt);
 
 /* verdict.c */
 void test_judge(struct test *t, const struct options *opt);

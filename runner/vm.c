@@ -18,7 +18,7 @@ static int takes_arg(const char *a, const struct options *opt)
 {
 	static const char *const with_arg[] = {
 		"-j", "--jobs", "-t", "--timeout", "-d", "--dir", "--junit",
-		"--tag", "--exclude", "--repeat", "--kernel", NULL,
+		"--tag", "--exclude", "--repeat", "--kernel", "--trace", NULL,
 	};
 	const char *const *w;
 

@@ -529,5 +529,35 @@ mk v_fail 'echo "TFAIL: in vm"; exit 1' vmdir
 [ "$(wc -l < "$tmp/out")" -eq 1 ] && ok || bad "--vm without kvmkit-vm: not one line"
 has '^kvmkit-run: --vm: kvmkit-vm not found next to kvmkit-run'
 
+# ---- --trace DIR ------------------------------------------------------------
+# each test gets KVMKIT_TRACE=DIR/NAME.trace (emptied first), whatever the
+# runner's own environment says; the report names a non-passing test's trace
+mk tr_fail 'echo "one exit" >> "$KVMKIT_TRACE"; echo "two exits" >> "$KVMKIT_TRACE"; echo "TFAIL: x"; exit 1' trdir
+mk tr_pass 'echo "one exit" >> "$KVMKIT_TRACE"; exit 0' trdir
+echo stale > "$tmp/trout-stale"
+mkdir -p "$tmp/trout"
+echo "stale" > "$tmp/trout/tr_fail.trace"
+KVMKIT_TRACE=$tmp/trout-stale run 1 --trace "$tmp/trout" --dir "$tmp/trdir"
+has "^    exit trace: $tmp/trout/tr_fail.trace \\(2 exits\\)\$"
+hasnt 'exit trace: .*tr_pass'
+[ "$(cat "$tmp/trout/tr_pass.trace" 2>/dev/null)" = "one exit" ] && ok || bad "--trace: tr_pass.trace"
+[ "$(wc -l < "$tmp/trout/tr_fail.trace")" -eq 2 ] && ok || bad "--trace: the old trace was not emptied"
+[ "$(cat "$tmp/trout-stale")" = stale ] && ok || bad "--trace: the runner's own KVMKIT_TRACE was used"
+run 2 --trace "$tmp/trnew/sub" --dir "$tmp/trdir"
+has "^kvmkit-run: --trace $tmp/trnew/sub: No such file or directory\$"
+run 1 --trace "$tmp/trnew" --repeat 2 --dir "$tmp/trdir"
+[ -s "$tmp/trnew/tr_pass.1.trace" ] && [ -s "$tmp/trnew/tr_pass.2.trace" ] && ok ||
+	bad "--trace --repeat 2: no NAME.1.trace and NAME.2.trace"
+run 2 --trace "$tmp/trout-stale" --dir "$tmp/trdir"
+has "^kvmkit-run: --trace $tmp/trout-stale: Not a directory\$"
+"$tmp/vmi/bin/kvmkit-run" --vm --trace "$tmp/trout" --dir "$tmp/trdir" tr_pass > "$tmp/out" 2>&1
+has "^kvmkit-vm args: -- $tmp/vmi/bin/kvmkit-run --trace $tmp/trout --dir $tmp/trdir tr_pass\$"
+# a real test through kvmkit's LTP face writes one line per exit
+if [ -x "$O/tests/kvm/kvm_hello" ] && [ -w /dev/kvm ]; then
+	run 0 --trace "$tmp/trkvm" "$O/tests/kvm/kvm_hello"
+	grep -Eq '^[0-9]+\.[0-9]{6} pid [0-9]+ IO_OUT port 0x9e .* rip=0x[0-9a-f]+' "$tmp/trkvm/kvm_hello.trace" &&
+		ok || { cp "$tmp/trkvm/kvm_hello.trace" "$tmp/out"; bad "kvm_hello.trace has no exit line"; }
+fi
+
 echo "runner tests: $pass passed, $fail failed"
 [ $fail = 0 ]
