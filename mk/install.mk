@@ -40,9 +40,9 @@ $(KVMKIT_CC_CONF): mk/config.mk mk/install.mk
 	  echo "host_cflags='$(strip $(HOST_CC_CFLAGS))'"; \
 	  echo "host_ldlibs='$(strip $(HOST_LDLIBS))'"; } > $@.tmp && mv $@.tmp $@
 
-# Built with the guest runtime, so that a payload build never finds one
-# without the other (check-harness only waits for the libraries)
-$(GUEST_LIB): | $(KVMKIT_CC_CONF)
+# Built with the libraries, so that a build against them never finds them
+# without it (check-harness only waits for the libraries)
+$(GUEST_LIB) $(LIBKVMKIT_LTP): | $(KVMKIT_CC_CONF)
 all: $(KVMKIT_CC_CONF)
 
 INSTALL_VM := $(wildcard bin/kvmkit-vm)
