@@ -107,8 +107,8 @@ static const struct feature features[] = {
 
 /* The vendor modules, and the parameters worth seeing first */
 static const char *const vendor_modules[][2] = {
-	{ "kvm_intel", "VMX (Intel VT-x)" },
-	{ "kvm_amd", "SVM (AMD-V)" },
+	{ "kvm_intel", "VMX, Intel VT-x" },
+	{ "kvm_amd", "SVM, AMD-V" },
 	{ "kvm_pvm", "PVM: KVM in software, no VMX/SVM for guests" },
 };
 static const char *const key_params[] = {
@@ -124,7 +124,7 @@ struct host {
 	struct kvm_cpuid2 *cpuid;
 	long cap[NCAPS];	/* -1: KVM_CHECK_EXTENSION failed */
 	int nested;		/* a vendor module with nested=Y or 1 */
-	char nested_module[32];
+	char nested_module[320];	/* "kvm_amd nested=1" */
 	long cpus;
 	long mem_avail_mb;	/* -1: unknown */
 };
@@ -199,7 +199,8 @@ static void put_params(FILE *f, struct host *h, const char *module)
 			if (!strcmp(name, "nested") && (!strcmp(val, "Y") || !strcmp(val, "1")) &&
 			    strcmp(module, "kvm")) {
 				h->nested = 1;
-				snprintf(h->nested_module, sizeof(h->nested_module), "%s", module);
+				snprintf(h->nested_module, sizeof(h->nested_module),
+					 "%s nested=%s", module, val);
 			}
 		}
 	}
@@ -505,7 +506,7 @@ int info_print(FILE *f, const struct test_list *l, const char *dev)
 			h.nested = 0;
 	}
 	if (h.nested)
-		fprintf(f, "Nested:   yes (%s nested=Y, VMX/SVM offered to guests)\n",
+		fprintf(f, "Nested:   yes (%s, VMX/SVM offered to guests)\n",
 			h.nested_module);
 	else
 		fputs("Nested:   no (needs kvm_intel or kvm_amd with nested=Y and "
