@@ -102,7 +102,7 @@ use() {
 	ok
 	# shellcheck disable=SC2086
 	check "$what: cc vmm.c \$(pkg-config --cflags --libs kvmkit)" \
-		cc -Wall -Werror "$tmp/src/vmm.c" -o "$out/vmm" $flags
+		${CC:-cc} -Wall -Werror "$tmp/src/vmm.c" -o "$out/vmm" $flags
 	check "$what: vmm needs libkvmkit.so.0" sh -c \
 		"readelf -d '$out/vmm' | grep -q 'NEEDED.*\\[libkvmkit.so.0\\]'"
 	LD_LIBRARY_PATH="$pre/lib" runs 0 77 "$out/vmm"
