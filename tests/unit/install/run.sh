@@ -34,9 +34,9 @@ fail() {
 }
 # check DESCRIPTION COMMAND...: COMMAND succeeds (its output in $tmp/out)
 check() {
-	what=$1
+	desc=$1
 	shift
-	if "$@" > "$tmp/out" 2>&1; then ok; else fail "$what"; fi
+	if "$@" > "$tmp/out" 2>&1; then ok; else fail "$desc"; fi
 }
 
 # Whether the KVM tests can really run here: then they must pass, else skip
