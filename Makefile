@@ -8,6 +8,7 @@ include mk/guest.mk
 include mk/tests.mk
 include mk/check.mk
 include mk/fuzz.mk
+include mk/install.mk
 
 .PHONY: all clean
 .DEFAULT_GOAL := all

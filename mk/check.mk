@@ -11,7 +11,7 @@
 # KVMKIT_VM=0 turns that off: the KVM parts then skip, saying how many.
 .PHONY: suite check check-units check-examples check-runner check-harness check-runtime check-hostile \
 	check-asan check-clang check-vm check-build check-kvm run-kvm \
-	run-units run-examples run-runtime run-hostile run-soak check-soak check-ltp bench
+	run-units run-examples run-runtime run-hostile run-soak check-soak check-ltp check-install bench
 
 RUN := $(RUNNER)
 # The suite gates on every test: a skip on a KVM host fails it (--strict)
@@ -66,7 +66,7 @@ suite: all
 	$(call VM_SAYS,the suite runs)
 	$(KVMKIT_VM_CMD) -- $(SUITE_RUN)
 
-check: check-runner check-harness fuzz-smoke check-vm check-kvm check-ltp
+check: check-runner check-harness check-install fuzz-smoke check-vm check-kvm check-ltp
 
 # Everything the VM will run, compiled here first: gcc, ASan+UBSan, clang.
 check-build: all
@@ -86,7 +86,7 @@ else
 suite: all
 	$(SUITE_RUN)
 
-check: check-units check-examples check-runner check-harness check-runtime check-hostile check-soak check-asan check-clang fuzz-smoke check-vm check-ltp
+check: check-units check-examples check-runner check-harness check-runtime check-hostile check-soak check-install check-asan check-clang fuzz-smoke check-vm check-ltp
 
 endif
 
@@ -116,6 +116,11 @@ check-asan:
 
 check-clang:
 	$(CLANG_MAKE) check-units check-examples check-runner check-runtime
+
+# make install into $(O)/stage, then build and run against it (and against
+# a DESTDIR staging moved elsewhere) with only the installed tools
+check-install: all
+	O=$(O) MAKE="$(MAKE)" sh tests/unit/install/run.sh
 
 # LTP's own KVM tests, built unchanged by kvmkit-cc and run (inside
 # kvmkit-vm when there is no /dev/kvm), whenever an LTP tree is at hand.

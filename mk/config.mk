@@ -6,10 +6,17 @@ HOST_LDLIBS := -lpthread -lrt
 
 # The payload is a freestanding 64-bit kernel linked at KVMKIT_PAYLOAD_BASE:
 # no red zone (exceptions arrive on the same stack), no SSE (the runtime
-# does not save it), no stack protector, no PIE.
-GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -m64 -ffreestanding -fno-pic -fno-pie \
+# does not save it), no stack protector, no PIE.  GUEST_CC_CFLAGS and
+# GUEST_CC_LDFLAGS are the one definition: the build uses them for the
+# runtime, and bin/kvmkit-cc reads them from the kvmkit-cc.conf generated
+# from them (mk/install.mk) for every payload.
+GUEST_CC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -m64 -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mno-mmx -mno-sse -mno-sse2 -mno-avx -mcmodel=small \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-fno-builtin -fno-common -DKVMKIT_GUEST -DCOMPILE_PAYLOAD \
+	-fno-builtin -fno-common -DKVMKIT_GUEST -DCOMPILE_PAYLOAD
+GUEST_CC_LDFLAGS := -m elf_x86_64 -static -nostdlib --no-dynamic-linker -z noexecstack
+# The host side of a single-source test, and what every host link needs
+HOST_CC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -D_GNU_SOURCE
+GUEST_CFLAGS := $(GUEST_CC_CFLAGS) -Werror \
 	-Ilib/guest/include -Iinclude -Ilib/ltp/include -Ilib/common -MMD -MP
 LD ?= ld

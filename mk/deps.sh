@@ -6,7 +6,7 @@
 #   kvmkit-vm:  QEMU, a static busybox for the VM's initramfs, kmod
 #               (depmod, and modprobe inside the VM), xz to unpack kernels
 set -eu
-pkgs="make gcc clang libclang-rt-14-dev binutils libc6-dev linux-libc-dev"
+pkgs="make gcc clang libclang-rt-14-dev binutils libc6-dev linux-libc-dev pkg-config"
 vm_pkgs="qemu-system-x86 busybox-static kmod xz-utils"
 missing() {
 	for p in "$@"; do

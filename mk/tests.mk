@@ -23,7 +23,7 @@ KVMKIT_CC_ENV := CC="$(CC)" KVMKIT_BUILD="$(abspath $(O))" KVMKIT_WERROR=1 \
 # kvmkit-cc does not emit dependency files: a single-source test is rebuilt
 # when any header it could include changes.
 SINGLE_SOURCE_BINS := $(SUITE_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(EXAMPLE_BINS) $(SOAK_BINS)
-SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS) \
+SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(O)/kvmkit-cc.conf $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS) \
 	$(wildcard include/kvmkit/*.h lib/guest/include/*.h lib/ltp/include/*.h \
 		   tests/kvm/*.h tests/unit/guest/*.h tests/unit/hostile/*.h)
 

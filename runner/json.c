@@ -256,8 +256,115 @@ static int tags(struct jp *p, struct meta *m)
 	return 0;
 }
 
+static int boolean(struct jp *p, int *v)
+{
+	ws(p);
+	if (p->end - p->s >= 4 && !memcmp(p->s, "true", 4)) {
+		p->s += 4;
+		*v = 1;
+		return 0;
+	}
+	if (p->end - p->s >= 5 && !memcmp(p->s, "false", 5)) {
+		p->s += 5;
+		*v = 0;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* A non-negative integer (what the needs hold) */
+static int number(struct jp *p, unsigned long *v)
+{
+	unsigned long n = 0;
+	const char *start;
+
+	ws(p);
+	start = p->s;
+	while (p->s < p->end && *p->s >= '0' && *p->s <= '9') {
+		if (n > ((unsigned long)-1 - 9) / 10)
+			return -EINVAL;
+		n = n * 10 + (*p->s++ - '0');
+	}
+	if (p->s == start)
+		return -EINVAL;
+	*v = n;
+	return 0;
+}
+
+static int strings(struct jp *p, char ***v, size_t *n)
+{
+	int first = 1, ret;
+
+	if (*v || !eat(p, '['))
+		return -EINVAL;
+	while (!eat(p, ']')) {
+		char **nv;
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		nv = realloc(*v, (*n + 1) * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		ret = string(p, &nv[*n]);
+		if (ret)
+			return ret;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int need(struct jp *p, struct needs *n, const char *key)
+{
+	if (!strcmp(key, "vcpus"))
+		return number(p, &n->vcpus);
+	if (!strcmp(key, "mem_mb"))
+		return number(p, &n->mem_mb);
+	if (!strcmp(key, "min_cpus"))
+		return number(p, &n->min_cpus);
+	if (!strcmp(key, "min_mem_avail_mb"))
+		return number(p, &n->min_mem_avail_mb);
+	if (!strcmp(key, "nested"))
+		return boolean(p, &n->nested);
+	if (!strcmp(key, "root"))
+		return boolean(p, &n->root);
+	if (!strcmp(key, "cpu_features"))
+		return strings(p, &n->cpu_features, &n->ncpu_features);
+	if (!strcmp(key, "kvm_caps"))
+		return strings(p, &n->kvm_caps, &n->nkvm_caps);
+	return skip_value(p, 2);
+}
+
+static int needs(struct jp *p, struct needs *n)
+{
+	int first = 1, ret;
+
+	if (!eat(p, '{'))
+		return -EINVAL;
+	while (!eat(p, '}')) {
+		char *key;
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = string(p, &key);
+		if (ret)
+			return ret;
+		ret = eat(p, ':') ? need(p, n, key) : -EINVAL;
+		free(key);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int member(struct jp *p, struct meta *m, const char *key)
 {
+	if (!strcmp(key, "needs"))
+		return needs(p, &m->needs);
+	if (!strcmp(key, "tconf") && !m->tconf)
+		return string_or_null(p, &m->tconf);
 	if (!strcmp(key, "name") && !m->name)
 		return string(p, &m->name);
 	if (!strcmp(key, "description") && !m->desc)

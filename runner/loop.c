@@ -68,7 +68,7 @@ static void start_more(struct loop *lp)
 	       lp->running < (size_t)lp->opt->jobs &&
 	       lp->next < lp->l->n) {
 		struct test *t = &lp->l->v[lp->next++];
-		int ret = test_spawn(t);
+		int ret = test_spawn(t, lp->opt);
 
 		if (ret) {
 			t->spawn_errno = -ret;

@@ -17,8 +17,8 @@
 
 #define USAGE "usage: kvmkit-run [-j N] [-t SEC] [-v] [--unit] [--strict] " \
 	"[--tap|--ktap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
-	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--known FILE] [--dir DIR]... " \
-	"[BINARY|PATTERN...]"
+	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--known FILE] [--info] " \
+	"[--vm [--kernel FILE]] [--trace DIR] [--dir DIR]... [BINARY|PATTERN...]"
 
 static const char help[] =
 	USAGE "\n\n"
@@ -50,6 +50,16 @@ static const char help[] =
 	"      --known FILE  expected non-passes per KVM platform (lines\n"
 	"                    'PLATFORM TEST FAIL|BROK|CONF REASON'): reported\n"
 	"                    with their reason, they do not fail the run\n"
+	"      --info        print what this host offers KVM tests (kernel, KVM\n"
+	"                    module and parameters, capabilities, guest CPU\n"
+	"                    features) and which selected tests will skip here\n"
+	"                    and why; runs nothing (default selection: the\n"
+	"                    suite next to kvmkit-run)\n"
+	"      --vm          run the same selection inside a throwaway VM\n"
+	"                    (kvmkit-vm, found next to kvmkit-run), booted once\n"
+	"      --kernel FILE with --vm: the kernel kvmkit-vm boots\n"
+	"      --trace DIR   each test writes its VM exits, one per line, to\n"
+	"                    DIR/NAME.trace (KVMKIT_TRACE=FILE for the LTP face)\n"
 	"  -d, --dir DIR     run every executable regular file in DIR\n\n"
 	"Exit status: 0 all passed (skips and warnings allowed), 1 something\n"
 	"failed or broke, 2 usage error, 3 no test matched, 130 interrupted.\n";
@@ -107,7 +117,8 @@ static int push(const char ***v, const char *s)
 }
 
 enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_KTAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
-       OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST, OPT_KNOWN };
+       OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST, OPT_KNOWN, OPT_INFO, OPT_VM,
+       OPT_KERNEL, OPT_TRACE };
 
 static struct option longopts[] = {
 	{ "jobs",      required_argument, NULL, 'j' },
@@ -127,6 +138,10 @@ static struct option longopts[] = {
 	{ "repeat",    required_argument, NULL, OPT_REPEAT },
 	{ "fail-fast", no_argument,       NULL, OPT_FAIL_FAST },
 	{ "known",     required_argument, NULL, OPT_KNOWN },
+	{ "info",      no_argument,       NULL, OPT_INFO },
+	{ "vm",        no_argument,       NULL, OPT_VM },
+	{ "kernel",    required_argument, NULL, OPT_KERNEL },
+	{ "trace",     required_argument, NULL, OPT_TRACE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -159,6 +174,17 @@ static int parse_option(int c, struct options *opt)
 	case OPT_LIST: opt->list = 1; return 0;
 	case OPT_FAIL_FAST: opt->fail_fast = 1; return 0;
 	case OPT_KNOWN: opt->known_path = optarg; return 0;
+	case OPT_INFO: opt->info = 1; return 0;
+	case OPT_VM: opt->vm = 1; return 0;
+	case OPT_KERNEL: opt->vm_kernel = optarg; return 0;
+	case OPT_TRACE:
+		if (trace_dir_check(optarg)) {
+			fprintf(stderr, "kvmkit-run: --trace %s: %s\n", optarg,
+				strerror(-trace_dir_check(optarg)));
+			return RUN_USAGE;
+		}
+		opt->trace_dir = optarg;
+		return 0;
 	case OPT_JSON:
 		if (opt->list)
 			opt->list_json = 1;
@@ -234,6 +260,8 @@ static int parse_args(int argc, char **argv, struct options *opt,
 	}
 	if (opt->tap && opt->ktap)
 		return usage_error("%s", "--tap and --ktap are two formats of one stream: pick one");
+	if (opt->vm_kernel && !opt->vm)
+		return usage_error("%s", "--kernel is for --vm: the kernel the VM boots");
 	for (; optind < argc; optind++) {
 		ret = positional(argv[optind], opt, l);
 		if (ret)
@@ -283,19 +311,24 @@ static void free_options(struct options *opt)
 	free(opt->tags);
 }
 
+static const char *kvm_device(void)
+{
+	const char *dev = getenv("KVMKIT_RUN_KVM_DEVICE");
+
+	return dev && *dev ? dev : "/dev/kvm";
+}
+
 /* Runs the selection and writes the reports; returns the exit status */
 static int run(struct test_list *l, const struct options *opt, FILE *junit,
 	       FILE *json)
 {
-	const char *dev = getenv("KVMKIT_RUN_KVM_DEVICE");
+	const char *dev = kvm_device();
 	struct options o = *opt;
 	FILE *human = stdout, *tap = NULL;
 	struct timespec start, end;
 	double elapsed;
 	int ret, err;
 
-	if (!dev || !*dev)
-		dev = "/dev/kvm";
 	o.kvm_present = !access(dev, F_OK);
 	if (o.tap || o.ktap) {
 		tap = stdout;
@@ -340,6 +373,25 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 	return ret;
 }
 
+/* --info without tests: the suite installed or built next to kvmkit-run */
+static int default_suite(struct test_list *l)
+{
+	static const char *const where[] = { "../libexec/kvmkit/tests", "../tests/kvm" };
+	char *self = self_dir(), path[4096];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; self && i < sizeof(where) / sizeof(where[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", self, where[i]);
+		if (!access(path, F_OK)) {
+			ret = tests_add_dir(l, path);
+			break;
+		}
+	}
+	free(self);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct known known = { 0 };
@@ -349,12 +401,22 @@ int main(int argc, char **argv)
 	int ret;
 
 	ret = parse_args(argc, argv, &opt, &l);
+	if (!ret && opt.vm) {
+		ret = vm_reexec(argc, argv, &opt);
+		goto out;
+	}
+	if (!ret && opt.info && !l.npaths && !opt.dirs && !l.not_tests)
+		ret = default_suite(&l) ? RUN_FAILED : 0;
 	if (!ret) {
 		ret = tests_select(&l, &opt);
 		if (ret) {
 			fprintf(stderr, "kvmkit-run: %s\n", strerror(-ret));
 			ret = RUN_FAILED;
 		}
+	}
+	if (!ret && opt.info) {
+		ret = info_print(stdout, &l, kvm_device());
+		goto out;
 	}
 	if (!ret && opt.known_path) {
 		char why[256];

@@ -86,7 +86,7 @@ static int ask(const char *path, char *buf, size_t max, size_t *len)
 
 	if (pipe2(fd, O_CLOEXEC))
 		return -errno;
-	ret = spawn_process(path, argv, fd[1], -1, &pid);
+	ret = spawn_process(path, argv, fd[1], -1, NULL, &pid);
 	close(fd[1]);
 	if (ret) {
 		close(fd[0]);
@@ -114,6 +114,13 @@ static void meta_clear(struct meta *m)
 		free(m->tags[i].value);
 	}
 	free(m->tags);
+	for (i = 0; i < m->needs.ncpu_features; i++)
+		free(m->needs.cpu_features[i]);
+	free(m->needs.cpu_features);
+	for (i = 0; i < m->needs.nkvm_caps; i++)
+		free(m->needs.kvm_caps[i]);
+	free(m->needs.kvm_caps);
+	free(m->tconf);
 	free(m->name);
 	free(m->desc);
 	free(m->json);

@@ -47,6 +47,7 @@ void report_test(FILE *f, const struct test *t, const struct options *opt)
 	output_foreach(&t->out, put_indented, &ic);
 	if (!ic.bol)
 		fputc('\n', f);
+	trace_report(f, t, opt);
 }
 
 /* Did the run fail: anything failed or broke, or a --strict skip */

@@ -44,6 +44,16 @@ struct tag {
 	char *value;		/* may be NULL */
 };
 
+/* What a test needs to run (--meta "needs"; --info compares it with the host) */
+struct needs {
+	unsigned long vcpus, mem_mb, min_cpus, min_mem_avail_mb;
+	int nested, root;
+	char **cpu_features;	/* "vmx", "la57": /proc/cpuinfo names */
+	size_t ncpu_features;
+	char **kvm_caps;	/* "KVM_CAP_NESTED_STATE" */
+	size_t nkvm_caps;
+};
+
 /* What a test says about itself (--meta); known = 0 when it cannot tell */
 struct meta {
 	int known;
@@ -51,6 +61,8 @@ struct meta {
 	char *desc;		/* may be NULL */
 	struct tag *tags;
 	size_t ntags;
+	struct needs needs;
+	char *tconf;		/* always skipped, and why (may be NULL) */
 	char *json;		/* the line as the test printed it */
 };
 
@@ -106,6 +118,10 @@ struct options {
 	int dirs;		/* --dir options given */
 	int list;		/* --list: describe the selection, run nothing */
 	int list_json;		/* --list --json */
+	int info;		/* --info: this host, and which tests skip */
+	int vm;			/* --vm: the run inside kvmkit-vm */
+	const char *vm_kernel;	/* --kernel FILE for kvmkit-vm */
+	const char *trace_dir;	/* --trace DIR: KVMKIT_TRACE per test */
 	unsigned int repeat;	/* runs of each test, >= 1 */
 	int fail_fast;		/* start nothing after a failure */
 	/* selection: NULL-terminated lists, argv strings */
@@ -152,6 +168,14 @@ void json_put_bytes(FILE *f, const char *buf, size_t len);
 int json_write(FILE *f, const struct test_list *l, double elapsed,
 	       const struct options *opt);
 
+/* info.c: --info; returns the exit status */
+int info_print(FILE *f, const struct test_list *l, const char *dev);
+/* The folder this kvmkit-run really is in (symlinks resolved), or NULL */
+char *self_dir(void);
+
+/* vm.c: --vm, re-executes inside kvmkit-vm; returns only on error */
+int vm_reexec(int argc, char **argv, const struct options *opt);
+
 /* list.c: --list as a table or JSON */
 void list_tests(FILE *f, const struct test_list *l, int json);
 
@@ -165,10 +189,19 @@ int output_empty(const struct output *o);
 void output_free(struct output *o);
 
 /* spawn.c */
-int test_spawn(struct test *t);
-/* path in its own process group, stdout to out, stderr to err (-1: null) */
+int test_spawn(struct test *t, const struct options *opt);
+/* path in its own process group, stdout to out, stderr to err (-1: null),
+ * environment env (NULL: ours) */
 int spawn_process(const char *path, char *const argv[], int out, int err,
-		  pid_t *pid);
+		  char *const env[], pid_t *pid);
+
+/* trace.c: --trace DIR */
+int trace_dir_check(const char *dir);
+int trace_path(const struct test *t, const struct options *opt, char *buf,
+	       size_t len);
+char **trace_env(const struct test *t, const struct options *opt);
+void trace_env_free(char **env);
+void trace_report(FILE *f, const struct test *t, const struct options *opt);
 
 /* known.c */
 void known_platform(char *buf, size_t len);

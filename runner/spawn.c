@@ -59,7 +59,7 @@ static int spawn_actions(posix_spawn_file_actions_t *fa, int out, int err)
 }
 
 int spawn_process(const char *path, char *const argv[], int out, int err,
-		  pid_t *pid)
+		  char *const env[], pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -74,7 +74,7 @@ int spawn_process(const char *path, char *const argv[], int out, int err,
 		return -ret;
 	ret = spawn_actions(&fa, out, err);
 	if (!ret) {
-		ret = posix_spawn(pid, path, &fa, &attr, argv, environ);
+		ret = posix_spawn(pid, path, &fa, &attr, argv, env ? env : environ);
 		posix_spawn_file_actions_destroy(&fa);
 	}
 	posix_spawnattr_destroy(&attr);
@@ -86,16 +86,26 @@ int spawn_process(const char *path, char *const argv[], int out, int err,
  * end of its output; returns -errno otherwise (glibc's posix_spawn reports
  * exec failures such as ENOENT or EACCES synchronously).
  */
-int test_spawn(struct test *t)
+int test_spawn(struct test *t, const struct options *opt)
 {
 	char *argv[] = { (char *)t->path, NULL };
+	char **env = NULL;
 	int pipefd[2], ret;
 	pid_t pid;
 
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
+	if (opt->trace_dir) {
+		env = trace_env(t, opt);
+		if (!env)
+			return errno ? -errno : -ENOMEM;
+	}
+	if (pipe2(pipefd, O_CLOEXEC)) {
+		ret = -errno;
+		trace_env_free(env);
+		return ret;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t->start);
-	ret = spawn_process(t->path, argv, pipefd[1], pipefd[1], &pid);
+	ret = spawn_process(t->path, argv, pipefd[1], pipefd[1], env, &pid);
+	trace_env_free(env);
 	close(pipefd[1]);
 	if (ret) {
 		close(pipefd[0]);

@@ -22,4 +22,7 @@ void tst_kvm_print_report(const struct kvmkit_report *rep);
 int tst_kvm_guest_line(uint64_t rip, char *file, size_t len,
 		       unsigned int *line);
 
+/* KVMKIT_TRACE=FILE: one line per exit appended to FILE (kvm_trace.c) */
+void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
+
 #endif /* KVMKIT_LTP_KVM_PRIVATE_H */

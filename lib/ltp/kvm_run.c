@@ -281,6 +281,7 @@ int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
 	}
 	while (step == RESUME) {
 		kvmkit_vcpu_run(c->vcpu, &e);
+		tst_kvm_trace_exit(c->vcpu, &e);
 		step = dispatch(c, &e);
 	}
 	disarm(c);

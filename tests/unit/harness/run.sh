@@ -14,12 +14,14 @@ O=${O:-build}
 case $O in /*) build=$O ;; *) build=$root/$O ;; esac
 CC=${CC:-gcc}
 
-for lib in libkvmkit_ltp.a libkvmkit.a; do
-	if ! [ -r "$build/lib/$lib" ]; then
-		echo "harness: $build/lib/$lib missing: run make first" >&2
+for f in lib/libkvmkit_ltp.a lib/libkvmkit.a kvmkit-cc.conf; do
+	if ! [ -r "$build/$f" ]; then
+		echo "harness: $build/$f missing: run make first" >&2
 		exit 1
 	fi
 done
+# host_cflags: what kvmkit-cc compiles a test's host side with (mk/config.mk)
+. "$build/kvmkit-cc.conf"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmkit-harness.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -33,11 +35,12 @@ fail() {
 
 # build NAME: compile tests/unit/harness/NAME.c into $tmp/NAME
 build() {
-	if ! $CC -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	# shellcheck disable=SC2086
+	if ! $CC $host_cflags -Werror \
 		-I"$root/lib/ltp/include" -I"$root/include" ${SAN_CFLAGS:-} \
 		"$here/$1.c" -o "$tmp/$1" \
 		"$build/lib/libkvmkit_ltp.a" "$build/lib/libkvmkit.a" \
-		-lpthread -lrt >"$tmp/cc.log" 2>&1; then
+		$host_ldlibs >"$tmp/cc.log" 2>&1; then
 		name=$1
 		cp "$tmp/cc.log" "$tmp/out"
 		fail "does not build"

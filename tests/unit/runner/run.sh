@@ -472,5 +472,127 @@ has 'interrupted: FAILED$'
 sleep 0.2
 if alive "$(cat "$tmp/hang.pid")"; then bad "test survived SIGINT"; else ok; fi
 
+# ---- --info ----------------------------------------------------------------
+# mkneeds NAME NEEDS_JSON [EXTRA_JSON]: a fake test that answers --meta with needs
+mkneeds() {
+	mkdir -p "$tmp/info"
+	{
+		printf '#!/bin/sh\n# kvmkit-meta-1\n'
+		printf 'if [ "${1:-}" = --meta ]; then\n'
+		printf "\tprintf '%%s\\\\n' '%s'\n" \
+			"{\"format\":\"kvmkit-meta-1\",\"name\":\"$1\",\"description\":\"d\",\"tags\":[],\"needs\":$2${3:-}}"
+		printf '\texit 0\nfi\nexit 0\n'
+	} > "$tmp/info/$1"
+	chmod +x "$tmp/info/$1"
+}
+mkneeds i_plain '{"vcpus":1,"mem_mb":0,"nested":false,"cpu_features":[],"kvm_caps":[],"root":false,"min_cpus":0,"min_mem_avail_mb":0}'
+mkneeds i_cpus '{"vcpus":1,"min_cpus":100000}'
+mkneeds i_tconf '{"vcpus":1}' ',"tconf":"never here"'
+mkneeds i_unknown '{"cpu_features":["no_such_feature"],"kvm_caps":["KVM_CAP_NO_SUCH_CAP"]}'
+mkneeds i_mem '{"mem_mb":999999999}'
+mkneeds i_vcpus '{"vcpus":1000000000}'
+mk i_script 'exit 0' info
+
+run 0 --info --dir "$tmp/info"
+has "^Kernel: +Linux $(uname -r) "
+has '^Module: '
+has '^Nested: +(yes|no) '
+has '^  i_cpus: will skip: needs 100000 online CPUs$'
+has '^  i_tconf: will skip: always: never here'
+has '^  i_unknown: not checked: cpu feature no_such_feature unknown to kvmkit-run; KVM_CAP_NO_SUCH_CAP unknown to kvmkit-run$'
+has '^  i_mem: will skip: .*needs 999999999 MiB available$'
+has '^  i_script: cannot tell \(does not answer --meta\)$'
+has '^  will run: .*i_plain'
+hasnt 'i_plain: will skip'
+if [ -e /dev/kvm ]; then
+	has '^Summary: +7 tests, 2 will run, 4 will skip, 1 cannot tell$'
+	has '^KVM: +/dev/kvm, API version 12$'
+	has '^  KVM_CAP_MAX_VCPUS +[0-9]+ '
+	has '^  KVM_CAP_IRQCHIP +(yes|no) '
+	has '^  yes: '
+	has '^  i_vcpus: will skip: needs 1000000000 vCPUs'
+	# a test needing a feature KVM does not offer here skips, and says so
+	nofeat=$(sed -n 's/^  no: *\([a-z0-9_]*\).*/\1/p' "$tmp/out")
+	if [ -n "$nofeat" ]; then
+		mkneeds i_feat "{\"cpu_features\":[\"$nofeat\"]}"
+		run 0 --info "$tmp/info/i_feat"
+		has "^  i_feat: will skip: KVM offers no $nofeat\$"
+		rm "$tmp/info/i_feat"
+	fi
+fi
+# without /dev/kvm: one line says so, the kernel part is still there
+KVMKIT_RUN_KVM_DEVICE=$tmp/no-kvm run 0 --info --dir "$tmp/info"
+has "^KVM: +$tmp/no-kvm: No such file or directory: no KVM here, every KVM test will skip$"
+has "^Kernel: +Linux "
+hasnt '^Capabilities'
+has "^  i_plain: will skip: no $tmp/no-kvm\$"
+has '^Summary: +7 tests, 0 will run, 6 will skip, 1 cannot tell$'
+# with no tests given, the suite next to kvmkit-run (here: none or $O/tests/kvm)
+run 0 --info
+has '^(Tests \([0-9]+\):|Tests: +none found)'
+run 2 --kernel x --dir "$tmp/info"
+has 'kvmkit-run: --kernel is for --vm'
+
+# ---- --vm -------------------------------------------------------------------
+# kvmkit-vm is found next to kvmkit-run's real location: PREFIX/bin
+# (installed) or ../../bin from BUILD/bin (the tree); a fake one shows
+# the command it was given and runs it
+mkdir -p "$tmp/vmi/bin" "$tmp/vmt/build/bin" "$tmp/vmt/bin" "$tmp/vmn/bin"
+for d in vmi/bin vmt/build/bin vmn/bin; do cp "$RUN" "$tmp/$d/kvmkit-run"; done
+printf '#!/bin/sh\necho "kvmkit-vm args: $*"\nwhile [ "$1" != -- ]; do shift; done\nshift\nexec "$@"\n' \
+	> "$tmp/vmi/bin/kvmkit-vm"
+chmod +x "$tmp/vmi/bin/kvmkit-vm"
+cp "$tmp/vmi/bin/kvmkit-vm" "$tmp/vmt/bin/kvmkit-vm"
+mk v_pass 'echo "TPASS: in vm"; exit 0' vmdir
+"$tmp/vmi/bin/kvmkit-run" --vm --kernel /boot/vmlinuz -j 1 --dir "$tmp/vmdir" v_pass > "$tmp/out" 2>&1
+[ $? = 0 ] && ok || bad "--vm with an installed kvmkit-vm failed"
+has "^kvmkit-vm args: --kernel /boot/vmlinuz -- $tmp/vmi/bin/kvmkit-run -j 1 --dir $tmp/vmdir v_pass\$"
+has '^PASS v_pass '
+ln -s "$tmp/vmt/build/bin/kvmkit-run" "$tmp/vmlink"
+"$tmp/vmlink" --tap --vm --dir "$tmp/vmdir" > "$tmp/out" 2>&1
+[ $? = 0 ] && ok || bad "--vm through a symlink into a tree failed"
+has "^kvmkit-vm args: -- $tmp/vmt/build/bin/kvmkit-run --tap --dir $tmp/vmdir\$"
+has '^ok 1 - v_pass'
+# its exit status is the run's
+mk v_fail 'echo "TFAIL: in vm"; exit 1' vmdir
+"$tmp/vmi/bin/kvmkit-run" --vm --dir "$tmp/vmdir" > "$tmp/out" 2>&1
+[ $? = 1 ] && ok || bad "--vm: a failing run in the VM did not exit 1"
+"$tmp/vmn/bin/kvmkit-run" --vm --dir "$tmp/vmdir" > "$tmp/out" 2>&1
+[ $? = 2 ] && ok || bad "--vm without kvmkit-vm: expected exit 2"
+[ "$(wc -l < "$tmp/out")" -eq 1 ] && ok || bad "--vm without kvmkit-vm: not one line"
+has '^kvmkit-run: --vm: kvmkit-vm not found next to kvmkit-run'
+
+# ---- --trace DIR ------------------------------------------------------------
+# each test gets KVMKIT_TRACE=DIR/NAME.trace (emptied first), whatever the
+# runner's own environment says; the report names a non-passing test's trace
+mk tr_fail 'echo "one exit" >> "$KVMKIT_TRACE"; echo "two exits" >> "$KVMKIT_TRACE"; echo "TFAIL: x"; exit 1' trdir
+mk tr_pass 'echo "one exit" >> "$KVMKIT_TRACE"; exit 0' trdir
+echo stale > "$tmp/trout-stale"
+mkdir -p "$tmp/trout"
+echo "stale" > "$tmp/trout/tr_fail.trace"
+KVMKIT_TRACE=$tmp/trout-stale run 1 --trace "$tmp/trout" --dir "$tmp/trdir"
+has "^    exit trace: $tmp/trout/tr_fail.trace \\(2 exits\\)\$"
+hasnt 'exit trace: .*tr_pass'
+[ "$(cat "$tmp/trout/tr_pass.trace" 2>/dev/null)" = "one exit" ] && ok || bad "--trace: tr_pass.trace"
+[ "$(wc -l < "$tmp/trout/tr_fail.trace")" -eq 2 ] && ok || bad "--trace: the old trace was not emptied"
+[ "$(cat "$tmp/trout-stale")" = stale ] && ok || bad "--trace: the runner's own KVMKIT_TRACE was used"
+run 2 --trace "$tmp/trnew/sub" --dir "$tmp/trdir"
+has "^kvmkit-run: --trace $tmp/trnew/sub: No such file or directory\$"
+run 1 --trace "$tmp/trnew" --repeat 2 --dir "$tmp/trdir"
+[ -s "$tmp/trnew/tr_pass.1.trace" ] && [ -s "$tmp/trnew/tr_pass.2.trace" ] && ok ||
+	bad "--trace --repeat 2: no NAME.1.trace and NAME.2.trace"
+run 2 --trace "$tmp/trout-stale" --dir "$tmp/trdir"
+has "^kvmkit-run: --trace $tmp/trout-stale: Not a directory\$"
+"$tmp/vmi/bin/kvmkit-run" --vm --trace "$tmp/trout" --dir "$tmp/trdir" tr_pass > "$tmp/out" 2>&1
+has "^kvmkit-vm args: -- $tmp/vmi/bin/kvmkit-run --trace $tmp/trout --dir $tmp/trdir tr_pass\$"
+# a real test through kvmkit's LTP face writes one line per exit (when
+# built, and built since KVMKIT_TRACE: check-runner does not wait for it)
+if [ -x "$O/tests/kvm/kvm_hello" ] && [ -w /dev/kvm ] &&
+   grep -q KVMKIT_TRACE "$O/tests/kvm/kvm_hello"; then
+	run 0 --trace "$tmp/trkvm" "$O/tests/kvm/kvm_hello"
+	grep -Eq '^[0-9]+\.[0-9]{6} pid [0-9]+ IO_OUT port 0x9e .* rip=0x[0-9a-f]+' "$tmp/trkvm/kvm_hello.trace" &&
+		ok || { cp "$tmp/trkvm/kvm_hello.trace" "$tmp/out"; bad "kvm_hello.trace has no exit line"; }
+fi
+
 echo "runner tests: $pass passed, $fail failed"
 [ $fail = 0 ]

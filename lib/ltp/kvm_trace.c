@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * KVMKIT_TRACE=FILE: every exit the run loop sees, one line each, appended
+ * to FILE: seconds since the first traced exit, the process, the exit as
+ * kvmkit describes it, the guest's RIP and, when the payload's line table
+ * has it, the test's own file:line.  Off (one getenv) unless asked for;
+ * kvmkit-run --trace DIR sets it per test.  Each line is one write() to an
+ * O_APPEND file, so forked tests and threads interleave whole lines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TST_NO_DEFAULT_MAIN
+#include "kvm_private.h"
+
+static pthread_once_t trace_once = PTHREAD_ONCE_INIT;
+static int trace_fd = -1;
+static struct timespec trace_start;
+
+static void trace_open(void)
+{
+	const char *path = getenv("KVMKIT_TRACE");
+
+	if (!path || !*path)
+		return;
+	trace_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (trace_fd < 0)
+		tst_res(TINFO | TERRNO, "KVMKIT_TRACE=%s: cannot open it, no exit trace", path);
+	clock_gettime(CLOCK_MONOTONIC, &trace_start);
+}
+
+void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e)
+{
+	char desc[256], at[160] = "", line[512];
+	struct kvm_regs regs;
+	struct timespec now;
+	unsigned int lineno;
+	char file[128];
+	int n, saved = errno;
+
+	pthread_once(&trace_once, trace_open);
+	if (trace_fd < 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	kvmkit_exit_describe(e, desc, sizeof(desc));
+	if (!kvmkit_vcpu_exit_regs(vcpu, &regs)) {
+		n = snprintf(at, sizeof(at), " rip=0x%llx", (unsigned long long)regs.rip);
+		if (!tst_kvm_guest_line(regs.rip, file, sizeof(file), &lineno))
+			snprintf(at + n, sizeof(at) - n, " (%s:%u)", file, lineno);
+	}
+	n = snprintf(line, sizeof(line), "%.6f pid %d %s%s\n",
+		     (now.tv_sec - trace_start.tv_sec) +
+		     (now.tv_nsec - trace_start.tv_nsec) / 1e9,
+		     (int)getpid(), desc, at);
+	if (n > (int)sizeof(line) - 1)
+		n = sizeof(line) - 1;
+	/* a full disk costs the trace, not the test */
+	(void)!write(trace_fd, line, n);
+	errno = saved;
+}
