@@ -80,6 +80,7 @@ install: all
 	  $(foreach t,$(notdir $(SUITE_BINS)),echo '$(t) $(PREFIX)/libexec/kvmkit/tests/$(t)';) \
 	} > '$(I_SHARE)/runtest/kvmkit'
 	$(if $(INSTALL_VM_INIT),install -d '$(I_SHARE)/vm' && install -m 755 $(INSTALL_VM_INIT) '$(I_SHARE)/vm')
+	$(if $(wildcard tests/kvm/known-failures),install -m 644 tests/kvm/known-failures '$(I_SHARE)/known-failures')
 
 # Removes what install put there (every name kvmkit owns), then the
 # folders that are kvmkit's alone

@@ -106,9 +106,11 @@ use() {
 	check "$what: vmm needs libkvmkit.so.0" sh -c \
 		"readelf -d '$out/vmm' | grep -q 'NEEDED.*\\[libkvmkit.so.0\\]'"
 	LD_LIBRARY_PATH="$pre/lib" runs 0 77 "$out/vmm"
-	# the installed runner runs the installed suite
-	"$pre/bin/kvmkit-run" --dir "$pre/libexec/kvmkit/tests" > "$tmp/out" 2>&1 &&
-		ok || fail "$what: kvmkit-run --dir PREFIX/libexec/kvmkit/tests"
+	# the installed runner runs the installed suite, with the installed
+	# list of each platform's known KVM findings (as make suite does)
+	"$pre/bin/kvmkit-run" --strict --known "$pre/share/kvmkit/known-failures" \
+		--dir "$pre/libexec/kvmkit/tests" > "$tmp/out" 2>&1 &&
+		ok || fail "$what: kvmkit-run --known ... --dir PREFIX/libexec/kvmkit/tests"
 }
 
 # ---- make install PREFIX=$O/stage/usr ------------------------------------
@@ -141,7 +143,9 @@ while read -r name path rest; do
 	[ -z "$rest" ] && [ "$(basename "$path")" = "$name" ] && [ -x "$path" ] ||
 		{ echo "$name $path $rest" > "$tmp/out"; fail "runtest line for $name"; }
 	# as runltp/kirk run it: the command line as written, LTP exit codes
-	[ -x "$path" ] && runs 0 32 "$path"
+	# (kvm_hello must pass; the others may hold a platform's KVM findings,
+	# which the runner check above judges against the known list)
+	[ "$name" = kvm_hello ] && runs 0 32 "$path"
 done < "$p/share/kvmkit/runtest/kvmkit"
 [ "$n" -eq "$(ls "$root"/tests/kvm/*.c | wc -l)" ] && ok ||
 	{ cp "$p/share/kvmkit/runtest/kvmkit" "$tmp/out"; fail "runtest: $n lines, not one per tests/kvm/*.c"; }
