@@ -5,8 +5,8 @@
  *
  *	PLATFORM TEST VERDICT REASON...
  *
- * (PLATFORM and TEST are globs, VERDICT is FAIL, BROK or CONF; # starts a
- * comment).  A listed test that ends with that verdict on this platform
+ * (PLATFORM and TEST are globs, VERDICT is FAIL, BROK or CONF, with a '?'
+ * when it comes and goes; # starts a comment).  A listed test that ends with that verdict on this platform
  * is reported as such, with the reason, and does not fail the run; one
  * that passes is reported as passing again, so the list gets pruned.
  * Nothing is hidden: both show in every report.
@@ -60,6 +60,15 @@ void known_platform(char *buf, size_t len)
 
 static enum verdict parse_verdict(const char *s, int *ok)
 {
+	char v[8];
+	size_t n = strlen(s);
+
+	/* "FAIL?": intermittent, so passing is no news */
+	if (n && n < sizeof(v) && s[n - 1] == '?') {
+		memcpy(v, s, n - 1);
+		v[n - 1] = 0;
+		s = v;
+	}
 	*ok = 1;
 	if (!strcmp(s, "FAIL"))
 		return V_FAIL;
@@ -99,7 +108,7 @@ int known_load(struct known *k, const char *path, char *why, size_t whylen)
 			reason += strspn(reason, " \t");
 		if (!reason || !*reason || (parse_verdict(verd, &ok), !ok)) {
 			snprintf(why, whylen,
-				 "--known %s:%u: want PLATFORM TEST FAIL|BROK|CONF REASON",
+				 "--known %s:%u: want PLATFORM TEST FAIL|BROK|CONF[?] REASON",
 				 path, lineno);
 			fclose(f);
 			return -1;
@@ -117,6 +126,7 @@ int known_load(struct known *k, const char *path, char *why, size_t whylen)
 		e->test = strdup(test);
 		e->reason = strdup(reason);
 		e->verdict = parse_verdict(verd, &ok);
+		e->intermittent = verd[strlen(verd) - 1] == '?';
 		if (!e->test || !e->reason) {
 			snprintf(why, whylen, "--known: out of memory");
 			fclose(f);
@@ -157,7 +167,7 @@ void known_apply(const struct known *k, struct test *t)
 		if (t->verdict == e->verdict) {
 			t->known = e->reason;
 			t->strict_skip = 0;
-		} else if (t->verdict == V_PASS) {
+		} else if (t->verdict == V_PASS && !e->intermittent) {
 			t->known_passed = 1;
 		}
 		return;

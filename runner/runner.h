@@ -95,6 +95,7 @@ struct test {
 struct known_entry {
 	char *test;		/* glob */
 	enum verdict verdict;
+	int intermittent;	/* "FAIL?": a pass is not worth a note */
 	char *reason;
 };
 

@@ -27,17 +27,6 @@ void main(void)
 	if (kvm_read_cr4() & CR4_PCIDE)
 		tst_brk(TBROK, "CR4.PCIDE is set at start");
 
-	/* Bits 63:61 have meanings with LAM; stay below them */
-	for (bit = maxphy; bit < 61 && bit < maxphy + 3; bit++) {
-		snprintf(what, sizeof(what), "CR3 bit %u set (MAXPHYADDR %u)",
-			 bit, maxphy);
-		if (write_cr3_safe(cr3 | 1UL << bit) == NO_EXCEPTION)
-			kvm_set_cr3(cr3);
-		now = kvm_read_cr3();
-		if (suite_expect(what, INTR_GPF, 0, SUITE_FAULT) && now != cr3)
-			tst_res(TFAIL, "%s: CR3 0x%lx after the #GP", what, now);
-	}
-
 	write_cr3_safe(cr3 | 0x18);
 	now = kvm_read_cr3();
 	kvm_set_cr3(cr3);
@@ -49,6 +38,21 @@ void main(void)
 	if (suite_expect_none("CR3 reloaded with its own value") &&
 	    kvm_read_cr3() != cr3)
 		tst_res(TFAIL, "CR3 reads 0x%lx, wrote 0x%lx", kvm_read_cr3(), cr3);
+
+	/*
+	 * Last: a host may not survive these (QEMU 7.2 TCG under kvm_amd
+	 * answers with #VMEXIT(SVM_EXIT_ERR), which KVM reports as a failed
+	 * entry).  Bits 63:61 have meanings with LAM; stay below them.
+	 */
+	for (bit = maxphy; bit < 61 && bit < maxphy + 3; bit++) {
+		snprintf(what, sizeof(what), "CR3 bit %u set (MAXPHYADDR %u)",
+			 bit, maxphy);
+		if (write_cr3_safe(cr3 | 1UL << bit) == NO_EXCEPTION)
+			kvm_set_cr3(cr3);
+		now = kvm_read_cr3();
+		if (suite_expect(what, INTR_GPF, 0, SUITE_FAULT) && now != cr3)
+			tst_res(TFAIL, "%s: CR3 0x%lx after the #GP", what, now);
+	}
 	suite_finish();
 }
 

@@ -36,6 +36,8 @@ asm(".pushsection .text\n"
     ".popsection");
 
 #define FMASK	(X86_EFLAGS_DF | X86_EFLAGS_AC | (1UL << 7) /* SF */)
+/* CF PF AF ZF SF OF */
+#define ARITH_FLAGS	0x8d5ULL
 
 void main(void)
 {
@@ -94,9 +96,14 @@ void main(void)
 		bad = 1;
 	}
 	if (sc_rflags != (rflags_before & ~FMASK & ~X86_EFLAGS_RF)) {
-		tst_res(TFAIL, "SYSCALL: RFLAGS at the target 0x%llx, expected 0x%llx",
+		uint64_t want = rflags_before & ~FMASK & ~X86_EFLAGS_RF;
+		uint64_t lost = want & ~sc_rflags & ARITH_FLAGS;
+
+		tst_res(TFAIL, "SYSCALL: RFLAGS at the target 0x%llx, expected 0x%llx%s",
 			(unsigned long long)sc_rflags,
-			(unsigned long long)(rflags_before & ~FMASK));
+			(unsigned long long)want,
+			lost && (sc_rflags | lost) == want ?
+			" (status flags that IA32_FMASK does not mask were cleared)" : "");
 		bad = 1;
 	}
 	if (sc_cs != KVMKIT_SEL_CODE64 || sc_ss != KVMKIT_SEL_CODE64 + 8) {

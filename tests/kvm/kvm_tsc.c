@@ -41,16 +41,24 @@ static void monotonic(void)
 static void write_tsc(void)
 {
 	static const uint64_t vals[] = { 0x123456789ULL, 1ULL << 50, 1000 };
+	uint64_t before;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(vals); i++) {
 		uint64_t got, t2;
 
+		before = rdtsc();
 		kvm_wrmsr(MSR_IA32_TSC, vals[i]);
 		got = rdtsc();
 		t2 = kvm_rdmsr(MSR_IA32_TSC);
 		/* A few ms at most have passed: 2^36 cycles is ~20 s at 3 GHz */
-		if (got < vals[i] || got - vals[i] > (1ULL << 36) || t2 < got)
+		if ((got < vals[i] || got - vals[i] > (1ULL << 36)) &&
+		    got >= before && got - before <= (1ULL << 36))
+			tst_res(TFAIL, "IA32_TSC = 0x%llx: RDTSC 0x%llx, then RDMSR 0x%llx: the count went on from 0x%llx: the write was lost",
+				(unsigned long long)vals[i],
+				(unsigned long long)got, (unsigned long long)t2,
+				(unsigned long long)before);
+		else if (got < vals[i] || got - vals[i] > (1ULL << 36) || t2 < got)
 			tst_res(TFAIL, "IA32_TSC = 0x%llx: RDTSC 0x%llx, then RDMSR 0x%llx",
 				(unsigned long long)vals[i],
 				(unsigned long long)got, (unsigned long long)t2);

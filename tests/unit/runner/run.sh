@@ -429,12 +429,14 @@ mk k_fail 'echo "TFAIL: CR0 bit 63 accepted"; exit 1'
 mk k_brok 'echo "TBROK: stuck"; exit 2'
 mk k_pass 'exit 0'
 mk k_other 'echo "TFAIL: new"; exit 1'
+mk k_flaky 'exit 0'
 cat > "$tmp/known" <<'EOK'
 # comment
 plat-a k_fail FAIL CR0 upper bits dropped
 plat-a k_br* BROK stuck in VMCALL
 plat-a k_pass FAIL fixed since
 plat-b k_other FAIL only on plat-b
+plat-a k_flaky FAIL? comes and goes
 EOK
 KVMKIT_PLATFORM=plat-a run 1 --known "$tmp/known" --dir "$tmp/t"
 has '^FAIL k_fail .*\[known on plat-a: CR0 upper bits dropped\]$'
@@ -442,17 +444,18 @@ has '^    TFAIL: CR0 bit 63 accepted$'
 has '^BROK k_brok .*\[known on plat-a: stuck in VMCALL\]$'
 has '^PASS k_pass .*\[listed as known on plat-a but passed: update the --known list\]$'
 has '^FAIL k_other \([0-9.]+ s\): exit status 1 \(TFAIL\)$'
+has '^PASS k_flaky \([0-9.]+ s\)$'
 has ', 2 of them known on plat-a in .*: FAILED$'
 rm "$tmp/t/k_other"
 KVMKIT_PLATFORM=plat-a run 0 --known "$tmp/known" --dir "$tmp/t"
-has 'Summary: 3 tests, 1 passed, 1 failed, 1 broken, .*2 of them known on plat-a .*: OK$'
+has 'Summary: 4 tests, 2 passed, 1 failed, 1 broken, .*2 of them known on plat-a .*: OK$'
 KVMKIT_PLATFORM=plat-b run 1 --known "$tmp/known" --dir "$tmp/t"
 hasnt 'known on'
 KVMKIT_PLATFORM=plat-a run 0 --tap --known "$tmp/known" --dir "$tmp/t"
 has '^not ok [0-9]+ - k_fail # TODO known: CR0 upper bits dropped$'
 printf 'plat-a k_fail MAYBE why\n' > "$tmp/known.bad"
 run 2 --known "$tmp/known.bad" --dir "$tmp/t"
-has "^kvmkit-run: --known $tmp/known.bad:1: want PLATFORM TEST FAIL\|BROK\|CONF REASON$"
+has "^kvmkit-run: --known $tmp/known.bad:1: want PLATFORM TEST FAIL\\|BROK\\|CONF\\[\\?\\] REASON$"
 run 2 --known "$tmp/no-such-list" --dir "$tmp/t"
 has "^kvmkit-run: --known $tmp/no-such-list: No such file or directory$"
 
