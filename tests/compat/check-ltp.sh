@@ -207,5 +207,9 @@ elif [ "$run" = 1 ]; then
 	run_all
 fi
 
-echo "check-ltp: $compiled compiled, $cfail failed to compile; $ran run, $rok with an LTP verdict, $rbad unexpected"
+if [ "$run" = 1 ] && [ "$in_vm" = 1 ]; then
+	echo "check-ltp: $compiled compiled, $cfail failed to compile; run inside kvmkit-vm: $([ "$rbad" -eq 0 ] && echo "every one with an LTP verdict" || echo "some unexpected, see above")"
+else
+	echo "check-ltp: $compiled compiled, $cfail failed to compile; $ran run, $rok with an LTP verdict, $rbad unexpected"
+fi
 [ "$cfail" -eq 0 ] && [ "$rbad" -eq 0 ]
