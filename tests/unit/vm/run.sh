@@ -151,5 +151,16 @@ if [ -n "$kdir" ]; then
 	expect_line '^kvmkit-vm: cannot mount the run share' "a mount failure says which"
 fi
 
+# 6. Nothing outlives a run: a descriptor kvmkit-vm inherits (make's
+# jobserver pipe, say) is closed by every process once it returns, so a
+# reader of that pipe sees EOF at once (a watchdog's orphaned sleep once
+# held it for an hour, and make waited).
+t0=$(date +%s)
+timeout 120 sh -c '{ "$1" -- true 9>&1 > /dev/null 2>&1; } | cat > /dev/null' sh "$VM"
+rc=$?
+t1=$(date +%s)
+expect_rc 0 "a pipe kvmkit-vm inherited reaches EOF"
+[ $((t1 - t0)) -lt 60 ] && ok || bad "a process outlived kvmkit-vm holding an inherited pipe ($((t1 - t0)) s)"
+
 echo "kvmkit-vm checks: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
