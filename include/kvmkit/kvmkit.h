@@ -329,10 +329,10 @@ typedef int (*kvmkit_io_fn)(struct kvmkit_vcpu *vcpu,
  * with fn(vcpu, io, opaque) during kvmkit_vcpu_run_loop() of any vCPU of
  * vm.  A port access goes to the range holding its port, whatever its
  * width (a port decodes the width, as in kvmtool and bhyve); an MMIO
- * access only when all its bytes lie in one range.  The
- * table belongs to the VM (no process-wide state); changing it while a
- * vCPU of the VM runs a loop in another thread is a race, while a handler
- * may add or remove handlers (itself too) of its own vCPU's VM.
+ * access only when all its bytes lie in one range.  The table belongs to
+ * the VM (no process-wide state); changing it while a vCPU of the VM
+ * runs a loop in another thread is a race, while a handler may add or
+ * remove handlers (itself too) of its own vCPU's VM.
  *   -EINVAL  count or len 0, a range past port 0xffff or wrapping around
  *            the address space, or fn NULL
  *   -EEXIST  the range overlaps one already added
@@ -402,8 +402,9 @@ struct kvmkit_run_ops {
  * for an exit no handler took (HLT, shutdown, timeout, an unserved port,
  * ...), or -errno (a handler's, or fetching the registers failed; message
  * in kvmkit_vcpu_error(): it clears the vCPU's message before a handler
- * runs, so the message is the handler's own or names the exit).  Apart from the handlers and a KVM_GET_REGS
- * when KVM does not sync registers, pure: testable on fabricated exits.
+ * runs, so the message is the handler's own or names the exit).  Apart
+ * from the handlers and a KVM_GET_REGS when KVM does not sync registers,
+ * pure: testable on fabricated exits.
  */
 int kvmkit_vcpu_dispatch(struct kvmkit_vcpu *vcpu,
 			 const struct kvmkit_run_ops *ops,
