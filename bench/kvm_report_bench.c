@@ -7,10 +7,12 @@
  * KVMKIT_BENCH_MODE selects the host path:
  *   ltp       tst_kvm_run_instance(): what every test pays (run with
  *             stdout and stderr to /dev/null: printing is part of it)
- *   native    kvmkit_vcpu_run() + kvmkit_report_read() (result-page
- *             reports) or kvmkit_vcpu_exit_regs() +
- *             kvmkit_report_from_regs() (KVMKIT_HC_PRINTF), nothing printed
- *   run-only  kvmkit_vcpu_run() alone: the library's cost over KVM_RUN
+ *   native    kvmkit_vcpu_run_loop() with a hypercall callback that
+ *             decodes each report (kvmkit_report_from_hypercall(): the
+ *             result page, or the registers for KVMKIT_HC_PRINTF),
+ *             nothing printed
+ *   run-only  the same run loop, the callback only counting: the
+ *             library's cost over KVM_RUN
  * KVMKIT_BENCH_GUEST selects the guest path:
  *   tst_res   tst_res(TINFO, "...") (default): what every test pays
  *   doorbell  the result page's fields stored by hand and one OUT, no
@@ -83,6 +85,7 @@ void main(void)
 
 #else /* COMPILE_PAYLOAD */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,44 +94,51 @@ void main(void)
 
 static struct tst_kvm_instance inst;
 
-/* The whole guest run on the native API; returns the reports seen */
+struct native {
+	struct kvmkit_report *rep;
+	int read_reports;
+	long reports;
+};
+
+static int on_hypercall(struct kvmkit_vcpu *vcpu,
+			const struct kvmkit_hypercall *hc, void *opaque)
+{
+	struct native *n = opaque;
+
+	if (hc->nr == KVMKIT_HC_EXIT)
+		return KVMKIT_STOP;
+	if (hc->nr != KVMKIT_HC_REPORT && hc->nr != KVMKIT_HC_PRINTF)
+		return KVMKIT_UNHANDLED;
+	/* tst_res() by registers or the result page, as the library knows */
+	if (n->read_reports && kvmkit_report_from_hypercall(vcpu, hc, n->rep))
+		return -EIO;
+	n->reports++;
+	return KVMKIT_RESUME;
+}
+
+/* The whole guest run on the native run loop; returns the reports seen */
 static long run_native(int read_reports)
 {
 	struct kvmkit_vcpu *vcpu = inst.kvmkit_vcpu;
-	struct kvmkit_report *rep = malloc(sizeof(*rep));
+	struct native n = {
+		.rep = malloc(sizeof(*n.rep)), .read_reports = read_reports,
+	};
+	const struct kvmkit_run_ops ops = {
+		.hypercall = on_hypercall, .opaque = &n,
+	};
 	struct kvmkit_exit ex;
-	struct kvm_regs regs;
-	long reports = 0;
-	uint32_t hc;
+	int ret;
 
-	if (!rep)
+	if (!n.rep)
 		tst_brk(TBROK, "malloc");
-	for (;;) {
-		if (kvmkit_vcpu_run(vcpu, &ex))
-			tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
-		if (ex.type != KVMKIT_EXIT_IO_OUT ||
-		    ex.io.port != KVMKIT_HC_PORT || ex.io.size != 4)
-			tst_brk(TBROK, "unexpected exit %s",
-				kvmkit_exit_type_name(ex.type));
-		memcpy(&hc, ex.io.data, sizeof(hc));
-		if (hc == KVMKIT_HC_EXIT)
-			break;
-		if (hc == KVMKIT_HC_REPORT) {
-			if (read_reports && kvmkit_report_read(vcpu, rep))
-				tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
-		} else if (hc == KVMKIT_HC_PRINTF) {
-			/* tst_res() by registers, formatted here */
-			if (read_reports &&
-			    (kvmkit_vcpu_exit_regs(vcpu, &regs) ||
-			     kvmkit_report_from_regs(vcpu, &regs, rep)))
-				tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
-		} else {
-			tst_brk(TBROK, "unexpected hypercall %u", hc);
-		}
-		reports++;
-	}
-	free(rep);
-	return reports;
+	ret = kvmkit_vcpu_run_loop(vcpu, &ops, &ex);
+	if (ret < 0)
+		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
+	if (ret != KVMKIT_STOP)
+		tst_brk(TBROK, "unexpected exit %s",
+			kvmkit_exit_type_name(ex.type));
+	free(n.rep);
+	return n.reports;
 }
 
 static const char *env_or(const char *name, const char *def)

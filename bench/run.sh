@@ -8,10 +8,10 @@
 #  2. report round trip: one guest tst_res() report through
 #     tst_kvm_run_instance() (output to /dev/null), vs a bare KVM_RUN
 #     port-I/O exit (bench/raw_roundtrip.c).  Target: ratio <= 1.10.
-#     kvmkit's native path (kvmkit_vcpu_run + kvmkit_report_read) too.
+#     kvmkit's native path (kvmkit_vcpu_run_loop + the report decoded) too.
 #  3. report host path: the same, but both guests only store the report's
 #     fields and OUT (no guest formatting), so the ratio isolates kvmkit's
-#     host side (tst_kvm_run_instance, native, kvmkit_vcpu_run alone).
+#     host side (tst_kvm_run_instance, native, the run loop alone).
 #
 # The machine is noisy: commands alternate, medians are compared, N and
 # quartiles are printed.  A missed target prints MISSED but the exit
@@ -85,11 +85,12 @@ K="$B/kvm_report_bench"
 	echo "report-host-path: MISSED (a command failed)"
 cat <<'EOT'
     kvmkit: guest tst_res(TINFO) + tst_kvm_run_instance, output to /dev/null;
-    kvmkit-native: the same guest, kvmkit_vcpu_run + the report decoded
-    (kvmkit_vcpu_exit_regs + kvmkit_report_from_regs), nothing printed.
+    kvmkit-native: the same guest, kvmkit_vcpu_run_loop + the report decoded
+    (kvmkit_report_from_hypercall), nothing printed.
     report-host-path: both guests only store the result page's fields and
     do one OUT, instruction for instruction the same, so the ratio is the
-    host side's cost alone; run-only: kvmkit_vcpu_run without decoding.
+    host side's cost alone; run-only: kvmkit_vcpu_run_loop without
+    reading the reports.
     Where KVM emulates guest supervisor code (kvm_pvm: about 1 us per
     instruction), raw vs raw-doorbell shows what each guest instruction of
     a report costs.

@@ -2,7 +2,8 @@
 /*
  * The native API without the LTP face: a single-source file whose host
  * side drives the VM with kvmkit_* calls only, for people writing their
- * own VMM or runner on top of kvmkit.  Build and run:
+ * own VMM or runner on top of kvmkit.  The library's run loop decodes the
+ * guest's hypercalls and hands them to a callback.  Build and run:
  *
  *	bin/kvmkit-cc examples/native_hello.c -o native_hello && ./native_hello
  *
@@ -35,42 +36,58 @@ static int fail(const char *what, const char *why)
 	return 1;
 }
 
+struct hello {
+	struct kvmkit_report rep;	/* 4 KiB: static, not on the stack */
+	int reports;
+};
+
+/*
+ * The guest's hypercalls, decoded by the library: its reports (formatted
+ * on the host from its registers) and its end.  Anything else is left to
+ * the caller of the run loop.
+ */
+static int on_hypercall(struct kvmkit_vcpu *vcpu,
+			const struct kvmkit_hypercall *hc, void *opaque)
+{
+	struct hello *h = opaque;
+	int ret;
+
+	if (hc->nr == KVMKIT_HC_EXIT)
+		return KVMKIT_STOP;
+	if (hc->nr != KVMKIT_HC_PRINTF)
+		return KVMKIT_UNHANDLED;
+	ret = kvmkit_report_from_hypercall(vcpu, hc, &h->rep);
+	if (ret)
+		return ret;
+	printf("%s:%d: result %d: %s\n", h->rep.file, h->rep.lineno,
+	       h->rep.result, h->rep.message);
+	h->reports++;
+	return KVMKIT_RESUME;
+}
+
 /* Run until the guest ends; returns 0 if its one report was right */
 static int run(struct kvmkit_vcpu *vcpu)
 {
-	static struct kvmkit_report rep;	/* 4 KiB: not on the stack */
+	static struct hello h;
+	const struct kvmkit_run_ops ops = {
+		.hypercall = on_hypercall, .opaque = &h,
+	};
 	struct kvmkit_exit e;
-	struct kvm_regs regs;
-	uint32_t nr;
-	int reports = 0;
+	char desc[256];
+	int ret;
 
 	if (kvmkit_vcpu_set_timeout(vcpu, 5000000000ULL))
 		return fail("timeout", kvmkit_vcpu_error(vcpu));
-	for (;;) {
-		if (kvmkit_vcpu_run(vcpu, &e))
-			return fail("KVM_RUN", kvmkit_vcpu_error(vcpu));
-		if (e.type != KVMKIT_EXIT_IO_OUT || e.io.port != KVMKIT_HC_PORT ||
-		    e.io.size != 4) {
-			char desc[256];
-
-			kvmkit_exit_describe(&e, desc, sizeof(desc));
-			return fail("unexpected exit", desc);
-		}
-		memcpy(&nr, e.io.data, sizeof(nr));
-		if (nr == KVMKIT_HC_EXIT)
-			break;
-		if (nr != KVMKIT_HC_PRINTF)
-			return fail("unexpected hypercall", "not a report");
-		if (kvmkit_vcpu_exit_regs(vcpu, &regs) ||
-		    kvmkit_report_from_regs(vcpu, &regs, &rep))
-			return fail("report", kvmkit_vcpu_error(vcpu));
-		printf("%s:%d: result %d: %s\n", rep.file, rep.lineno,
-		       rep.result, rep.message);
-		reports++;
-	}
+	ret = kvmkit_vcpu_run_loop(vcpu, &ops, &e);
 	kvmkit_vcpu_set_timeout(vcpu, 0);
-	if (reports != 1 || rep.result != 0 || rep.format_error ||
-	    strcmp(rep.message, "hello from a 64-bit guest, formatted on the host"))
+	if (ret < 0)
+		return fail("run", kvmkit_vcpu_error(vcpu));
+	if (ret != KVMKIT_STOP) {
+		kvmkit_exit_describe(&e, desc, sizeof(desc));
+		return fail("unexpected exit", desc);
+	}
+	if (h.reports != 1 || h.rep.result != 0 || h.rep.format_error ||
+	    strcmp(h.rep.message, "hello from a 64-bit guest, formatted on the host"))
 		return fail("report", "not what the guest sent");
 	return 0;
 }

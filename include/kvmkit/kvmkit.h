@@ -17,9 +17,11 @@
  *                       kvmkit_vm_add_memory(), kvmkit_vm_add_memory_at(),
  *                       kvmkit_vm_remove_memory(), kvmkit_payload_load(),
  *                       kvmkit_payload_load_flags(), kvmkit_vcpu_create()
- *                       (the vCPU does not exist yet)
+ *                       (the vCPU does not exist yet), and the
+ *                       kvmkit_vm_{add,remove}_{pio,mmio}_handler() calls
  *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call, and
  *                       kvmkit_payload_boot(), kvmkit_report_read(),
+ *                       kvmkit_report_from_hypercall(),
  *                       kvmkit_report_from_regs() (which returns 0 even
  *                       when reading the guest's CRs failed: its text says
  *                       what could not be read, the vCPU's message why)
@@ -28,7 +30,8 @@
  *                       kvmkit_vm_read_string() (-EFAULT, -EINVAL),
  *                       kvmkit_gpa_to_hva() (NULL), kvmkit_vm_find_slot()
  *                       (-1), kvmkit_x86_walk(), kvmkit_cpuid_find(),
- *                       kvmkit_exit_decode(), kvmkit_lines_lookup()
+ *                       kvmkit_exit_decode(), kvmkit_hypercall_decode(),
+ *                       kvmkit_lines_lookup()
  * A VM's message is shared by all users of the VM: threads that call
  * VM-level functions on one VM concurrently may overwrite each other's.
  * vCPU messages are per vCPU, so one thread per vCPU is safe.
@@ -284,6 +287,141 @@ int kvmkit_vcpu_exit_regs(struct kvmkit_vcpu *vcpu, struct kvm_regs *regs);
 int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
 			    const struct kvm_regs *regs,
 			    struct kvmkit_report *rep);
+
+/* ---- Port I/O and MMIO handlers, kvmkit hypercalls, the run loop ------ */
+
+/*
+ * What every handler returns (or a negative errno, which stops the run
+ * loop with that error):
+ *   KVMKIT_RESUME     handled: enter the guest again
+ *   KVMKIT_STOP       handled: kvmkit_vcpu_run_loop() returns KVMKIT_STOP
+ *                     with the exit just handled
+ *   KVMKIT_UNHANDLED  not this handler's (a size it does not serve, an
+ *                     unknown hypercall): the run loop returns the exit
+ *                     to its caller as if nothing were registered
+ */
+enum kvmkit_handled {
+	KVMKIT_RESUME = 0,
+	KVMKIT_STOP = 1,
+	KVMKIT_UNHANDLED = 2,
+};
+
+/*
+ * One port-I/O or MMIO access, from the decoded exit (data points into
+ * kvm_run, bounds-checked by kvmkit_exit_decode()).  A write's bytes are
+ * in data; a read (IN, MMIO read) puts the guest's value there.
+ */
+struct kvmkit_io {
+	uint64_t addr;		/* the port, or the guest-physical address */
+	uint64_t offset;	/* addr - the base the handler was added at */
+	uint32_t size;		/* bytes per access: 1, 2 or 4 (ports), 1..8 (MMIO) */
+	uint32_t count;		/* accesses, > 1 for string I/O (INS/OUTS, one
+				 * port); always 1 for MMIO */
+	uint8_t *data;		/* size * count bytes */
+	int is_write;		/* OUT or MMIO write */
+};
+
+typedef int (*kvmkit_io_fn)(struct kvmkit_vcpu *vcpu,
+			    const struct kvmkit_io *io, void *opaque);
+
+/*
+ * Serve ports [port, port + count), or guest-physical [gpa, gpa + len),
+ * with fn(vcpu, io, opaque) during kvmkit_vcpu_run_loop() of any vCPU of
+ * vm.  A port access goes to the range holding its port, whatever its
+ * width (a port decodes the width, as in kvmtool and bhyve); an MMIO
+ * access only when all its bytes lie in one range.  The table belongs to
+ * the VM (no process-wide state); changing it while a vCPU of the VM
+ * runs a loop in another thread is a race, while a handler may add or
+ * remove handlers (itself too) of its own vCPU's VM.
+ *   -EINVAL  count or len 0, a range past port 0xffff or wrapping around
+ *            the address space, or fn NULL
+ *   -EEXIST  the range overlaps one already added
+ *   -EBUSY   (MMIO) the range overlaps a memory slot: those accesses never
+ *            exit to user space
+ *   -ENOMEM
+ * Removal takes the base given when adding; -ENOENT if none starts there.
+ * Messages: kvmkit_vm_error().
+ */
+int kvmkit_vm_add_pio_handler(struct kvmkit_vm *vm, uint16_t port,
+			      uint32_t count, kvmkit_io_fn fn, void *opaque);
+int kvmkit_vm_remove_pio_handler(struct kvmkit_vm *vm, uint16_t port);
+int kvmkit_vm_add_mmio_handler(struct kvmkit_vm *vm, uint64_t gpa,
+			       uint64_t len, kvmkit_io_fn fn, void *opaque);
+int kvmkit_vm_remove_mmio_handler(struct kvmkit_vm *vm, uint64_t gpa);
+
+/*
+ * A kvmkit hypercall: the guest's 32-bit OUT of nr (KVMKIT_HC_*) to
+ * KVMKIT_HC_PORT (abi.h).  The calls that pass arguments in registers
+ * (KVMKIT_HC_PRINTF, KVMKIT_HC_PRINTF_EXIT) come with the guest's
+ * registers as of the OUT; has_regs says regs is filled.
+ */
+struct kvmkit_hypercall {
+	uint32_t nr;
+	uint32_t has_regs;
+	struct kvm_regs regs;
+};
+
+typedef int (*kvmkit_hypercall_fn)(struct kvmkit_vcpu *vcpu,
+				   const struct kvmkit_hypercall *hc,
+				   void *opaque);
+
+/*
+ * Whether exit is a kvmkit hypercall, and which (pure; regs are not
+ * filled): 0, -ENOENT when it is no OUT to KVMKIT_HC_PORT, -EPROTO when it
+ * is one of another size or a string OUT.
+ */
+int kvmkit_hypercall_decode(const struct kvmkit_exit *exit,
+			    struct kvmkit_hypercall *hc);
+/* The same, with the registers fetched when the call carries arguments */
+int kvmkit_vcpu_hypercall(struct kvmkit_vcpu *vcpu,
+			  const struct kvmkit_exit *exit,
+			  struct kvmkit_hypercall *hc);
+/*
+ * The report a hypercall carries: formatted from hc's registers for the
+ * calls that pass them (kvmkit_report_from_regs()), else read from the
+ * result page (kvmkit_report_read(); also when hc is NULL).
+ */
+int kvmkit_report_from_hypercall(struct kvmkit_vcpu *vcpu,
+				 const struct kvmkit_hypercall *hc,
+				 struct kvmkit_report *rep);
+
+/* What kvmkit_vcpu_run_loop() does besides the VM's I/O handlers */
+struct kvmkit_run_ops {
+	/* kvmkit hypercalls; NULL: the doorbell is a port like any other */
+	kvmkit_hypercall_fn hypercall;
+	/* every exit as decoded, before it is dispatched (tracing); or NULL */
+	void (*observe)(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *exit,
+			void *opaque);
+	void *opaque;		/* handed to both */
+};
+
+/*
+ * One decoded exit through the handlers, as the run loop does after each
+ * KVM_RUN: a kvmkit hypercall to ops->hypercall (when given), port I/O and
+ * MMIO to the VM's handlers.  Returns the handler's answer, KVMKIT_UNHANDLED
+ * for an exit no handler took (HLT, shutdown, timeout, an unserved port,
+ * ...), or -errno (a handler's, or fetching the registers failed; message
+ * in kvmkit_vcpu_error(): it clears the vCPU's message before a handler
+ * runs, so the message is the handler's own or names the exit).  Apart
+ * from the handlers and a KVM_GET_REGS when KVM does not sync registers,
+ * pure: testable on fabricated exits.
+ */
+int kvmkit_vcpu_dispatch(struct kvmkit_vcpu *vcpu,
+			 const struct kvmkit_run_ops *ops,
+			 const struct kvmkit_exit *exit);
+
+/*
+ * kvmkit_vcpu_run() and kvmkit_vcpu_dispatch() until an exit is not
+ * resumed.  Returns KVMKIT_STOP (a handler stopped at *exit),
+ * KVMKIT_UNHANDLED (*exit is the caller's: HLT, shutdown, timeout,
+ * interrupted, unknown exits, an unserved port or address, a hypercall
+ * without ops->hypercall), or -errno: KVM_RUN failed (exit->type
+ * KVMKIT_EXIT_ERROR, as kvmkit_vcpu_run()) or a handler failed at *exit.
+ * ops may be NULL.
+ */
+int kvmkit_vcpu_run_loop(struct kvmkit_vcpu *vcpu,
+			 const struct kvmkit_run_ops *ops,
+			 struct kvmkit_exit *exit);
 
 #pragma GCC visibility pop
 

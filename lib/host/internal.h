@@ -21,10 +21,28 @@ struct kvmkit_memslot {
 	size_t alloc_size;
 };
 
+/* One handler's range, [base, base + len), len >= 1 */
+struct kvmkit_io_range {
+	uint64_t base, len;
+	kvmkit_io_fn fn;
+	void *opaque;
+};
+
+/*
+ * A VM's port or MMIO handlers: sorted by base and disjoint, so an exit
+ * finds its handler by binary search.  A VMM has a handful of devices;
+ * an array beats a tree at that size and is trivially freed.
+ */
+struct kvmkit_io_table {
+	struct kvmkit_io_range *ranges;
+	size_t n, cap;
+};
+
 struct kvmkit_vm {
 	int fd;
 	struct kvmkit_kvm *kvm;
 	struct kvmkit_memslot slots[KVMKIT_MAX_MEMSLOTS];
+	struct kvmkit_io_table pio, mmio;
 	struct kvmkit_vcpu *vcpus[KVMKIT_MAX_VCPUS];
 	char err[KVMKIT_ERR_MAX];
 };
@@ -50,6 +68,14 @@ struct kvmkit_vcpu {
  */
 int kvmkit_set_error(char *buf, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Free a VM's handler tables (io_handlers.c); kvmkit_vm_destroy() calls it */
+void kvmkit_io_tables_release(struct kvmkit_vm *vm);
+/*
+ * An I/O or MMIO exit to the handler of the VM's range holding it: the
+ * handler's answer, or KVMKIT_UNHANDLED (run_loop.c's dispatch uses it)
+ */
+int kvmkit_io_dispatch(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
 
 #define KVMKIT_VM_ERR(vm, e, ...) kvmkit_set_error((vm)->err, (e), __VA_ARGS__)
 /* Record "<what>: <strerror> (vcpu N)" on the vCPU and return -err */

@@ -55,6 +55,7 @@ void kvmkit_vm_destroy(struct kvmkit_vm *vm)
 	for (i = 0; i < KVMKIT_MAX_MEMSLOTS; i++)
 		if (vm->slots[i].alloc)
 			munmap(vm->slots[i].alloc, vm->slots[i].alloc_size);
+	kvmkit_io_tables_release(vm);
 	free(vm);
 	errno = saved;
 }

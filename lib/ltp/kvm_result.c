@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What the guest reports: validation and printing */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,30 +90,18 @@ void tst_kvm_print_report(const struct kvmkit_report *rep)
 	warn_bad_format(rep, file, "above");
 }
 
-/* The hypercall of the vCPU's last exit if it was a doorbell, else 0 */
-static uint32_t last_hypercall(const struct tst_kvm_instance *inst)
-{
-	struct kvmkit_exit e;
-	uint32_t nr = 0;
-
-	if (kvmkit_exit_decode(inst->vcpu_info, inst->vcpu_info_size, 0, 0, &e) ||
-	    e.type != KVMKIT_EXIT_IO_OUT || e.io.port != KVMKIT_HC_PORT ||
-	    e.io.size != 4 || e.io.count != 1)
-		return 0;
-	memcpy(&nr, e.io.data, sizeof(nr));
-	return nr;
-}
-
 /*
  * LTP's tests call this after a doorbell exit in their own run loops: the
  * report is in the registers for tst_res_()/tst_brk_() (KVMKIT_HC_PRINTF)
- * and in the result page otherwise.
+ * and in the result page otherwise; the library tells which.  Such a loop
+ * may have run KVM_RUN on vcpu_fd itself, so the exit is decoded from
+ * kvm_run here rather than taken from the library's last run.
  */
 void tst_kvm_print_result(const struct tst_kvm_instance *inst)
 {
+	struct kvmkit_hypercall hc;
 	struct kvmkit_report *rep;
-	struct kvm_regs regs;
-	uint32_t nr;
+	struct kvmkit_exit e;
 	int ret;
 
 	if (!inst->kvmkit_vcpu) {
@@ -120,13 +109,11 @@ void tst_kvm_print_result(const struct tst_kvm_instance *inst)
 		return;
 	}
 	rep = SAFE_MALLOC(sizeof(*rep));	/* 4 KiB: off the stack */
-	nr = last_hypercall(inst);
-	if (nr == KVMKIT_HC_PRINTF || nr == KVMKIT_HC_PRINTF_EXIT)
-		ret = kvmkit_vcpu_exit_regs(inst->kvmkit_vcpu, &regs) ||
-		      kvmkit_report_from_regs(inst->kvmkit_vcpu, &regs, rep);
-	else
-		ret = kvmkit_report_read(inst->kvmkit_vcpu, rep);
-	if (ret)
+	/* not a call at all: the result page, as LTP's own tests expect */
+	ret = kvmkit_exit_decode(inst->vcpu_info, inst->vcpu_info_size, 0, 0, &e) ?
+	      -ENOENT : kvmkit_vcpu_hypercall(inst->kvmkit_vcpu, &e, &hc);
+	if ((ret && ret != -ENOENT && ret != -EPROTO) ||
+	    kvmkit_report_from_hypercall(inst->kvmkit_vcpu, ret ? NULL : &hc, rep))
 		tst_brk(TBROK, "Cannot read the guest's report: %s",
 			kvmkit_vcpu_error(inst->kvmkit_vcpu));
 	else

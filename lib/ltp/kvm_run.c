@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * The run loop: every exit of the test vCPU is decoded once by kvmkit and
- * dispatched here.  A guest report costs its one port-I/O exit; anything
- * the test did not ask for ends the test with TBROK and enough state
- * (registers, the guest's source line when the line table has it) to
- * debug it from the log alone.
+ * The LTP face's run loop: kvmkit_vcpu_run_loop() with a hypercall
+ * callback, so the library decodes every exit once and recognises the
+ * doorbell; what it hands back here is what the test did not ask for.
+ * A guest report costs its one port-I/O exit; anything unexpected ends
+ * the test with TBROK and enough state (registers, the guest's source
+ * line when the line table has it) to debug it from the log alone.
  */
 #include <stdio.h>
 #include <kvmkit/x86.h>
@@ -18,6 +19,7 @@ struct run_ctx {
 	struct tst_kvm_instance *inst;
 	struct kvmkit_vcpu *vcpu;
 	int exp_errno;
+	enum step step;		/* what the last hypercall decided */
 	struct kvmkit_report rep;
 };
 
@@ -76,9 +78,9 @@ guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
 	tst_brk_(__FILE__, lineno, TBROK, "%s%s\n%s", msg, at, regs);
 }
 
-static enum step on_report(struct run_ctx *c)
+static enum step on_report(struct run_ctx *c, const struct kvmkit_hypercall *hc)
 {
-	if (kvmkit_report_read(c->vcpu, &c->rep)) {
+	if (kvmkit_report_from_hypercall(c->vcpu, hc, &c->rep)) {
 		guest_broke(c, __LINE__, "Cannot read the result page: %s",
 			    kvmkit_vcpu_error(c->vcpu));
 		return DONE;
@@ -97,12 +99,10 @@ static enum step on_report(struct run_ctx *c)
  * the iteration; the result page then reads KVM_TEXIT as after
  * kvm_exit(), for tst_kvm_wait_guest() in another thread.
  */
-static enum step on_printf(struct run_ctx *c, int then_exit)
+static enum step on_printf(struct run_ctx *c, const struct kvmkit_hypercall *hc,
+			   int then_exit)
 {
-	struct kvm_regs regs;
-
-	if (kvmkit_vcpu_exit_regs(c->vcpu, &regs) ||
-	    kvmkit_report_from_regs(c->vcpu, &regs, &c->rep)) {
+	if (kvmkit_report_from_hypercall(c->vcpu, hc, &c->rep)) {
 		guest_broke(c, __LINE__, "Cannot read the guest's report: %s",
 			    kvmkit_vcpu_error(c->vcpu));
 		return DONE;
@@ -116,7 +116,8 @@ static enum step on_printf(struct run_ctx *c, int then_exit)
 	return then_exit ? DONE : RESUME;
 }
 
-static enum step on_exception(struct run_ctx *c)
+static enum step on_exception(struct run_ctx *c,
+			      const struct kvmkit_hypercall *hc)
 {
 	struct kvmkit_exception_frame frame;
 	char text[2048], file[128], badfile[64];
@@ -125,7 +126,7 @@ static enum step on_exception(struct run_ctx *c)
 	size_t len;
 
 	disarm(c);
-	if (kvmkit_report_read(c->vcpu, &c->rep)) {
+	if (kvmkit_report_from_hypercall(c->vcpu, hc, &c->rep)) {
 		guest_broke(c, __LINE__, "Cannot read the result page: %s",
 			    kvmkit_vcpu_error(c->vcpu));
 		return DONE;
@@ -172,44 +173,57 @@ static enum step on_guest_exit(struct run_ctx *c)
 	return DONE;
 }
 
-static enum step on_port_out(struct run_ctx *c, const struct kvmkit_exit *e)
+static enum step on_call(struct run_ctx *c, const struct kvmkit_hypercall *hc)
 {
-	uint32_t nr = 0;
-
-	if (e->io.port == KVMKIT_HC_PORT && e->io.size == 4 &&
-	    e->io.count == 1) {
-		memcpy(&nr, e->io.data, sizeof(nr));
-		switch (nr) {
-		case KVMKIT_HC_PRINTF:
-			return on_printf(c, 0);
-		case KVMKIT_HC_PRINTF_EXIT:
-			return on_printf(c, 1);
-		case KVMKIT_HC_REPORT:
-			return on_report(c);
-		case KVMKIT_HC_EXIT:
-			return on_guest_exit(c);
-		case KVMKIT_HC_EXCEPTION:
-			return on_exception(c);
-		}
-		guest_broke(c, __LINE__, "unexpected port I/O: unknown hypercall 0x%x (%u) on port 0x%x",
-			    nr, nr, e->io.port);
-		return DONE;
+	switch (hc->nr) {
+	case KVMKIT_HC_PRINTF:
+		return on_printf(c, hc, 0);
+	case KVMKIT_HC_PRINTF_EXIT:
+		return on_printf(c, hc, 1);
+	case KVMKIT_HC_REPORT:
+		return on_report(c, hc);
+	case KVMKIT_HC_EXIT:
+		return on_guest_exit(c);
+	case KVMKIT_HC_EXCEPTION:
+		return on_exception(c, hc);
 	}
-	if (e->io.size <= 4)
-		memcpy(&nr, e->io.data, e->io.size);
-	guest_broke(c, __LINE__, "unexpected port I/O: OUT of 0x%x to port 0x%x (%u), size %u, count %u",
-		    nr, e->io.port, e->io.port, e->io.size, e->io.count);
+	guest_broke(c, __LINE__, "unexpected port I/O: unknown hypercall 0x%x (%u) on the doorbell",
+		    hc->nr, hc->nr);
 	return DONE;
+}
+
+/* kvmkit_vcpu_run_loop()'s hypercall callback */
+static int on_hypercall(struct kvmkit_vcpu *vcpu,
+			const struct kvmkit_hypercall *hc, void *opaque)
+{
+	struct run_ctx *c = opaque;
+
+	(void)vcpu;
+	c->step = on_call(c, hc);
+	return c->step == RESUME ? KVMKIT_RESUME : KVMKIT_STOP;
+}
+
+static void on_exit_seen(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
+			 void *opaque)
+{
+	(void)opaque;
+	tst_kvm_trace_exit(vcpu, e);
 }
 
 static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 {
 	struct kvm_run *run = c->inst->vcpu_info;
+	uint32_t value = 0;
 	char desc[256];
 
 	switch (e->type) {
 	case KVMKIT_EXIT_IO_OUT:
-		return on_port_out(c, e);
+		/* a port the test serves never gets here: the library ran it */
+		if (e->io.size <= 4)
+			memcpy(&value, e->io.data, e->io.size);
+		guest_broke(c, __LINE__, "unexpected port I/O: OUT of 0x%x to port 0x%x (%u), size %u, count %u",
+			    value, e->io.port, e->io.port, e->io.size, e->io.count);
+		return DONE;
 	case KVMKIT_EXIT_IO_IN:
 		guest_broke(c, __LINE__, "unexpected port I/O: IN from port 0x%x (%u), size %u, count %u",
 			    e->io.port, e->io.port, e->io.size, e->io.count);
@@ -259,9 +273,13 @@ static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 
 int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
 {
+	struct kvmkit_run_ops ops = {
+		.hypercall = on_hypercall, .observe = on_exit_seen,
+	};
 	struct run_ctx *c;
 	struct kvmkit_exit e;
 	enum step step = RESUME;
+	int ret;
 
 	if (!inst->kvmkit_vcpu || !inst->result) {
 		tst_brk(TBROK, "KVM instance was not created by tst_kvm_create_instance()");
@@ -271,6 +289,7 @@ int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
 	c->inst = inst;
 	c->vcpu = inst->kvmkit_vcpu;
 	c->exp_errno = exp_errno;
+	ops.opaque = c;
 
 	/* armed in this thread: the timer interrupts the thread that runs */
 	if (kvmkit_vcpu_set_timeout(c->vcpu, tst_kvmkit_guest_timeout_ns())) {
@@ -280,9 +299,17 @@ int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
 		return -1;
 	}
 	while (step == RESUME) {
-		kvmkit_vcpu_run(c->vcpu, &e);
-		tst_kvm_trace_exit(c->vcpu, &e);
-		step = dispatch(c, &e);
+		ret = kvmkit_vcpu_run_loop(c->vcpu, &ops, &e);
+		if (ret == KVMKIT_STOP) {
+			step = c->step;
+		} else if (ret < 0 && e.type != KVMKIT_EXIT_ERROR) {
+			/* the registers of a report could not be read */
+			guest_broke(c, __LINE__, "Cannot read the guest's report: %s",
+				    kvmkit_vcpu_error(c->vcpu));
+			step = DONE;
+		} else {
+			step = dispatch(c, &e);
+		}
 	}
 	disarm(c);
 	free(c);

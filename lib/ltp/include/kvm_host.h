@@ -119,6 +119,13 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size);
  */
 int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno);
 
+/*
+ * kvmkit: the per-run guest timeout tst_kvm_run_instance() arms (-T,
+ * KVMKIT_TIMEOUT; 5 s by default), for tests that run their own loop
+ * with kvmkit_vcpu_set_timeout() and kvmkit_vcpu_run_loop().
+ */
+uint64_t tst_kvmkit_guest_timeout_ns(void);
+
 /* Destroy the VM; memory from tst_kvm_alloc_memory() stays allocated */
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst);
 

@@ -9,9 +9,10 @@
  * owns interrupt injection).  It arrives right after the OUT, before the
  * next instruction, with interrupts enabled.
  *
- * The controller's run loop is the test's own, over the LTP instance's
- * vcpu_fd and vcpu_info; it hands reports to tst_kvm_print_result() and
- * turns everything it does not expect into TBROK.  With
+ * The controller is kvmkit's run loop with INJECT_PORT registered as a
+ * port handler of the VM and the guest's hypercalls to a callback that
+ * hands reports to tst_kvm_print_result(); the harness's guest timeout
+ * applies, and everything the loop returns unhandled is a TBROK.  With
  * INJECT_TCONF_SOFT_INT, an emulation failure on an INT/INT3/INT1
  * instruction is a TCONF naming the host's limitation instead.
  */
@@ -37,6 +38,7 @@ static inline uintptr_t inject_interrupt(unsigned int v)
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <kvmkit/kvmkit.h>
 #include <kvmkit/x86.h>
 
 #define INJECT_TCONF_SOFT_INT	1
@@ -52,70 +54,87 @@ static void inject_exception(struct tst_kvm_instance *vm)
 }
 
 /* Did emulation stop on a software interrupt instruction? */
-static int inject_soft_int_failure(struct tst_kvm_instance *vm)
+static int inject_soft_int_failure(struct tst_kvm_instance *vm,
+				   const struct kvmkit_exit *e)
 {
-	struct kvm_run *run = vm->vcpu_info;
 	struct kvm_regs regs;
 	const uint8_t *insn;
 
-	if (run->internal.suberror != KVM_INTERNAL_ERROR_EMULATION ||
-	    ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs))
+	if (e->type != KVMKIT_EXIT_INTERNAL_ERROR ||
+	    e->internal.suberror != KVM_INTERNAL_ERROR_EMULATION ||
+	    kvmkit_vcpu_get_regs(vm->kvmkit_vcpu, &regs))
 		return 0;
 	insn = tst_kvm_get_memptr(vm, regs.rip);
 	return insn && (insn[0] == 0xcd || insn[0] == 0xcc || insn[0] == 0xf1);
 }
 
+/* INJECT_PORT's handler, registered with the VM: one byte, one vector */
+static int inject_on_port(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
+			  void *opaque)
+{
+	struct kvm_interrupt irq = { .irq = io->data[0] };
+
+	(void)opaque;
+	if (!io->is_write || io->size != 1 || io->count != 1)
+		return KVMKIT_UNHANDLED;
+	/* no kvmkit call for it: userspace owns injection without an irqchip */
+	if (ioctl(kvmkit_vcpu_fd(vcpu), KVM_INTERRUPT, &irq))
+		tst_brk(TBROK | TERRNO, "KVM_INTERRUPT(%u)", irq.irq);
+	return KVMKIT_RESUME;
+}
+
+/* The guest runtime's hypercalls, decoded by the library */
+static int inject_on_hypercall(struct kvmkit_vcpu *vcpu,
+			       const struct kvmkit_hypercall *hc, void *opaque)
+{
+	struct tst_kvm_instance *vm = opaque;
+
+	(void)vcpu;
+	switch (hc->nr) {
+	case KVMKIT_HC_REPORT:
+	case KVMKIT_HC_PRINTF:
+		tst_kvm_print_result(vm);
+		return KVMKIT_RESUME;
+	case KVMKIT_HC_PRINTF_EXIT:
+		tst_kvm_print_result(vm);
+		return KVMKIT_STOP;
+	case KVMKIT_HC_EXIT:
+		return KVMKIT_STOP;
+	case KVMKIT_HC_EXCEPTION:
+		inject_exception(vm);
+		return KVMKIT_STOP;
+	}
+	tst_brk(TBROK, "unknown hypercall 0x%x", hc->nr);
+	return KVMKIT_STOP;
+}
+
 static void inject_run(struct tst_kvm_instance *vm, int flags)
 {
-	struct kvm_run *run = vm->vcpu_info;
+	const struct kvmkit_run_ops ops = {
+		.hypercall = inject_on_hypercall, .opaque = vm,
+	};
+	struct kvmkit_vcpu *vcpu = vm->kvmkit_vcpu;
+	struct kvmkit_exit e;
+	char desc[256];
+	int ret;
 
-	for (;;) {
-		const uint8_t *data;
-		uint32_t nr = 0;
-
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0)) {
-			if (errno == EINTR)
-				continue;
-			tst_brk(TBROK | TERRNO, "ioctl(KVM_RUN)");
-		}
-		if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR &&
-		    (flags & INJECT_TCONF_SOFT_INT) &&
-		    inject_soft_int_failure(vm))
-			tst_brk(TCONF, "this KVM cannot emulate INT n/INT3 in 64-bit mode (an emulating host such as kvm_pvm)");
-		if (run->exit_reason != KVM_EXIT_IO ||
-		    run->io.direction != KVM_EXIT_IO_OUT || run->io.count != 1)
-			tst_brk(TBROK, "unexpected VM exit, reason %u",
-				run->exit_reason);
-		data = (const uint8_t *)run + run->io.data_offset;
-
-		if (run->io.port == INJECT_PORT && run->io.size == 1) {
-			struct kvm_interrupt irq = { .irq = data[0] };
-
-			if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &irq))
-				tst_brk(TBROK | TERRNO, "KVM_INTERRUPT(%u)",
-					irq.irq);
-			continue;
-		}
-		if (run->io.port != KVMKIT_HC_PORT || run->io.size != 4)
-			tst_brk(TBROK, "unexpected OUT to port 0x%x", run->io.port);
-		memcpy(&nr, data, sizeof(nr));
-		switch (nr) {
-		case KVMKIT_HC_REPORT:
-		case KVMKIT_HC_PRINTF:
-			tst_kvm_print_result(vm);
-			continue;
-		case KVMKIT_HC_PRINTF_EXIT:
-			tst_kvm_print_result(vm);
-			return;
-		case KVMKIT_HC_EXIT:
-			return;
-		case KVMKIT_HC_EXCEPTION:
-			inject_exception(vm);
-			return;
-		default:
-			tst_brk(TBROK, "unknown hypercall 0x%x", nr);
-		}
-	}
+	if (kvmkit_vm_add_pio_handler(vm->kvmkit_vm, INJECT_PORT, 1,
+				      inject_on_port, NULL))
+		tst_brk(TBROK, "%s", kvmkit_vm_error(vm->kvmkit_vm));
+	if (kvmkit_vcpu_set_timeout(vcpu, tst_kvmkit_guest_timeout_ns()))
+		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
+	do {
+		ret = kvmkit_vcpu_run_loop(vcpu, &ops, &e);
+	} while (ret == KVMKIT_UNHANDLED && e.type == KVMKIT_EXIT_INTERRUPTED);
+	kvmkit_vcpu_set_timeout(vcpu, 0);
+	if (ret == KVMKIT_STOP)
+		return;
+	if (ret < 0)
+		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
+	if ((flags & INJECT_TCONF_SOFT_INT) && inject_soft_int_failure(vm, &e))
+		tst_brk(TCONF, "this KVM cannot emulate INT n/INT3 in 64-bit mode (an emulating host such as kvm_pvm)");
+	kvmkit_exit_describe(&e, desc, sizeof(desc));
+	tst_brk(TBROK, "unexpected VM exit: %s", desc);
 }
 
 /*

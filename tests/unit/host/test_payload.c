@@ -320,10 +320,10 @@ static void guest_destroy(struct guest *g)
 static int boot_and_run(struct guest *g, const struct kvm_cpuid2 *cpuid,
 			const char *what, uint64_t *boot_ns)
 {
+	struct kvmkit_hypercall hc = { 0 };
 	struct kvmkit_exit exit;
 	struct timespec t0, t1;
 	struct kvm_sregs sregs;
-	uint32_t value = 0;
 	int r;
 
 	make_image();
@@ -339,11 +339,8 @@ static int boot_and_run(struct guest *g, const struct kvm_cpuid2 *cpuid,
 	kvmkit_vcpu_set_timeout(g->vcpu, 5000000000ULL);
 	r = kvmkit_vcpu_run(g->vcpu, &exit);
 	kvmkit_vcpu_set_timeout(g->vcpu, 0);
-	if (exit.type == KVMKIT_EXIT_IO_OUT && exit.io.size == 4)
-		memcpy(&value, exit.io.data, 4);
-	if (!CHECK(!r && exit.type == KVMKIT_EXIT_IO_OUT &&
-		   exit.io.port == KVMKIT_HC_PORT && exit.io.size == 4 &&
-		   value == KVMKIT_HC_REPORT, "%s: guest reached its doorbell OUT",
+	if (!CHECK(!r && !kvmkit_hypercall_decode(&exit, &hc) &&
+		   hc.nr == KVMKIT_HC_REPORT, "%s: guest reached its doorbell OUT",
 		   what)) {
 		char buf[2048];
 

@@ -546,14 +546,12 @@ static void make_guest_image(uint8_t *image)
 
 static int run_to_doorbell(struct kvmkit_vcpu *v)
 {
+	struct kvmkit_hypercall hc;
 	struct kvmkit_exit exit;
-	uint32_t value = 0;
 
-	if (kvmkit_vcpu_run(v, &exit) || exit.type != KVMKIT_EXIT_IO_OUT ||
-	    exit.io.port != KVMKIT_HC_PORT || exit.io.size != 4)
+	if (kvmkit_vcpu_run(v, &exit) || kvmkit_hypercall_decode(&exit, &hc))
 		return -1;
-	memcpy(&value, exit.io.data, 4);
-	return value == KVMKIT_HC_PRINTF ? 0 : -1;
+	return hc.nr == KVMKIT_HC_PRINTF ? 0 : -1;
 }
 
 /* n round trips, with or without the report */

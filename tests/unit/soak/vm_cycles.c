@@ -54,26 +54,36 @@ static double now_s(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* The first hypercall stops the run loop; its number lands in opaque */
+static int first_call(struct kvmkit_vcpu *vcpu,
+		      const struct kvmkit_hypercall *hc, void *opaque)
+{
+	(void)vcpu;
+	*(uint32_t *)opaque = hc->nr;
+	return KVMKIT_STOP;
+}
+
 /* Run to the first report: 0 when it is the guest's TPASS */
 static int run_to_report(struct kvmkit_vcpu *vcpu, char *why, size_t len)
 {
+	uint32_t nr = 0;
+	const struct kvmkit_run_ops ops = { .hypercall = first_call, .opaque = &nr };
 	struct kvmkit_exit e;
-	uint32_t nr;
+	int ret;
 
 	if (kvmkit_vcpu_set_timeout(vcpu, 5000000000ULL)) {
 		snprintf(why, len, "timeout: %s", kvmkit_vcpu_error(vcpu));
 		return -1;
 	}
-	if (kvmkit_vcpu_run(vcpu, &e)) {
-		snprintf(why, len, "KVM_RUN: %s", kvmkit_vcpu_error(vcpu));
+	ret = kvmkit_vcpu_run_loop(vcpu, &ops, &e);
+	if (ret < 0) {
+		snprintf(why, len, "run: %s", kvmkit_vcpu_error(vcpu));
 		return -1;
 	}
-	if (e.type != KVMKIT_EXIT_IO_OUT || e.io.port != KVMKIT_HC_PORT ||
-	    e.io.size != 4) {
+	if (ret != KVMKIT_STOP) {
 		kvmkit_exit_describe(&e, why, len);
 		return -1;
 	}
-	memcpy(&nr, e.io.data, sizeof(nr));
 	if (nr != KVMKIT_HC_PRINTF) {
 		snprintf(why, len, "hypercall %u instead of a report", nr);
 		return -1;
