@@ -270,4 +270,60 @@ void kvm_set_cr4(unsigned long val);
 uint64_t kvm_rdmsr(unsigned int msr);
 void kvm_wrmsr(unsigned int msr, uint64_t value);
 
+
+/* ---- kvmkit extensions: expected faults ------------------------------- */
+
+/*
+ * In an extended asm statement: add the instruction at label `insn` to
+ * the fix-up table, so that an exception (vector 0-31) it raises resumes
+ * at label `fixup` with the vector in %eax instead of reaching callbacks
+ * or the default handler, as kvm-unit-tests' .data.ex does.  The code
+ * after a completed instruction must leave its own value in %eax (0):
+ *
+ *	asm volatile("1: rdmsr\n\txor %%eax, %%eax\n2:\n"
+ *		     KVM_ASM_FIXUP("1b", "2b") : "=a"(vec), ...);
+ */
+#define KVM_ASM_FIXUP(insn, fixup)					\
+	".pushsection .kvmkit_fixup, \"a\"\n\t"			\
+	".balign 8\n\t"						\
+	".quad " insn ", " fixup "\n\t"				\
+	".popsection\n\t"
+
+/* Each returns 0 when the instruction completed, else the vector (13: #GP) */
+int kvm_rdmsr_safe(unsigned int msr, uint64_t *value);	/* *value 0 on a fault */
+int kvm_wrmsr_safe(unsigned int msr, uint64_t value);
+int kvm_set_cr0_safe(unsigned long val);
+int kvm_set_cr3_safe(unsigned long val);
+int kvm_set_cr4_safe(unsigned long val);
+int kvm_xsetbv_safe(uint32_t index, uint64_t value);
+int kvm_xgetbv_safe(uint32_t index, uint64_t *value);	/* *value 0 on a fault */
+
+/* The first exception a kvm_call_safe() or kvm_call_user() function raised */
+struct kvm_fault {
+	int vector;
+	uint32_t error_code;	/* 0 for vectors without one */
+	uint64_t cr2;		/* CR2 when it was raised (meaningful for #PF) */
+	uintptr_t ip;		/* RIP saved in its frame */
+};
+
+/*
+ * Run fn(arg) at CPL 0 on the current stack.  Returns 0 when fn returned;
+ * when fn raised an exception (vector 0-31), the call ends there: the
+ * vector is returned, *fault (may be NULL) is filled, and the caller's
+ * callee-saved registers, stack and RFLAGS are restored.  Calls nest;
+ * interrupt callbacks do not see exceptions raised inside, external
+ * interrupts (32-255) still reach theirs.  Whatever fn left half done
+ * (locks, partial writes) stays so.  One vCPU at a time.
+ */
+int kvm_call_safe(void (*fn)(void *arg), void *arg, struct kvm_fault *fault);
+
+/*
+ * tst_set_interrupt_callback() that hands back the previous callback and
+ * its userdata (either pointer may be NULL), so helpers can nest and
+ * restore what they found.
+ */
+void kvm_swap_interrupt_callback(unsigned int vector,
+	tst_interrupt_callback func, void *userdata,
+	tst_interrupt_callback *old_func, void **old_userdata);
+
 #endif /* KVM_X86_H_ */
