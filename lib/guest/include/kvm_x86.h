@@ -326,4 +326,51 @@ void kvm_swap_interrupt_callback(unsigned int vector,
 	tst_interrupt_callback func, void *userdata,
 	tst_interrupt_callback *old_func, void **old_userdata);
 
+/* ---- kvmkit extensions: page tables ------------------------------------ */
+
+/* Flags of kvm_map_page() and kvm_set_page_flags() (not the PTE's bits) */
+#define KVM_PAGE_WRITE	(1U << 0)
+#define KVM_PAGE_USER	(1U << 1)
+#define KVM_PAGE_NX	(1U << 2)	/* needs EFER.NXE, else a reserved bit */
+#define KVM_PAGE_GLOBAL	(1U << 3)	/* honoured with CR4.PGE */
+#define KVM_PAGE_PWT	(1U << 4)
+#define KVM_PAGE_PCD	(1U << 5)
+#define KVM_PAGE_LARGE	(1U << 6)	/* a 2 MiB page (map), see below */
+
+/*
+ * Edit the current 4-level page tables (CR3); each call invalidates what
+ * it changed (INVLPG, or a full flush after a split).  They return 0, or
+ * -1 for a misaligned or non-canonical address (and, for unmap and set,
+ * an address that is not mapped).  New tables come from the guest heap,
+ * with P|W|U above the leaf, so the leaf's flags decide.
+ *
+ * kvm_map_page(): va -> pa, present, with flags; KVM_PAGE_LARGE maps a
+ * 2 MiB page (va and pa 2 MiB-aligned).  A 2 MiB or 1 GiB page around a
+ * 4 KiB va is split first, keeping its other translations.
+ * kvm_unmap_page(): the 4 KiB page at va is made not present (splitting
+ * likewise).  kvm_set_page_flags(): set, then clear, flags of the 4 KiB
+ * page at va (splitting likewise); with KVM_PAGE_LARGE in set or clear,
+ * of the whole 2 MiB/1 GiB page around va instead (-1 if it is 4 KiB).
+ * KVM_PAGE_USER in set also sets the U bit on the path above the leaf.
+ */
+int kvm_map_page(uintptr_t va, uint64_t pa, unsigned int flags);
+int kvm_unmap_page(uintptr_t va);
+int kvm_set_page_flags(uintptr_t va, unsigned int set, unsigned int clear);
+/* The leaf entry mapping va (0 if none) and its level (1: 4 KiB, 2, 3) */
+uint64_t kvm_get_page_entry(uintptr_t va, int *level);
+
+void kvm_invlpg(uintptr_t va);
+/*
+ * INVPCID type (0: address, 1: PCID, 2: all incl. global, 3: all but
+ * global) for pcid/va: 0, or the vector (#UD where CPUID says the CPU has
+ * no INVPCID, #GP for a bad type or PCID).
+ */
+int kvm_invpcid(unsigned long type, unsigned long pcid, uintptr_t va);
+
+/* PCIDs: CPUID.1:ECX.PCID; enable/disable CR4.PCIDE; switch CR3's PCID */
+int kvm_pcid_supported(void);
+int kvm_pcid_enable(void);	/* 0 or the vector (#GP if unsupported) */
+int kvm_pcid_disable(void);	/* back to PCID 0, then CR4.PCIDE = 0 */
+int kvm_switch_pcid(unsigned int pcid, int noflush);	/* MOV to CR3 */
+
 #endif /* KVM_X86_H_ */
