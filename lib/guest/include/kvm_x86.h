@@ -373,4 +373,22 @@ int kvm_pcid_enable(void);	/* 0 or the vector (#GP if unsupported) */
 int kvm_pcid_disable(void);	/* back to PCID 0, then CR4.PCIDE = 0 */
 int kvm_switch_pcid(unsigned int pcid, int noflush);	/* MOV to CR3 */
 
+/* ---- kvmkit extensions: CPL 3 ------------------------------------------ */
+
+/*
+ * Run fn(arg) at CPL 3 on its own 16 KiB user stack and return 0 when it
+ * returns, or, like kvm_call_safe(), the vector of the first exception it
+ * raised with *fault (may be NULL) filled, back at CPL 0.  The first call
+ * allocates two GDT slots (64-bit user code and data, DPL 3) and the
+ * stack, and sets the U bit on the page-table paths to the payload image
+ * and the stack; other
+ * memory fn touches needs kvm_set_page_flags(va, KVM_PAGE_USER, 0).  So
+ * the image is user memory from then on: with CR4.SMEP/SMAP set, CPL 0
+ * faults on it.  During the call TSS.RSP0 is kvmkit's (restored on
+ * return), and fn's return is a #UD at kvmkit's trampoline that no
+ * callback sees.  fn cannot report (OUT and the result page are CPL 0's):
+ * it should store what it saw for the caller.
+ */
+int kvm_call_user(void (*fn)(void *arg), void *arg, struct kvm_fault *fault);
+
 #endif /* KVM_X86_H_ */

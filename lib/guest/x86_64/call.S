@@ -67,9 +67,7 @@ kvmkit_call_resume:
 kvmkit_call_user:
 	sub $CTX_SIZE + 8, %rsp
 	save_ctx 1
-	mov kvm_tss + 4(%rip), %rax		/* TSS.RSP0 */
-	mov %rax, CTX_SAVED_RSP0(%rsp)
-	mov %rsp, kvm_tss + 4(%rip)
+	mov %rsp, kvm_tss + 4(%rip)		/* TSS.RSP0; user.c restores it */
 	mov %rsp, kvmkit_call_top(%rip)
 
 	push %r9				/* SS */
@@ -100,30 +98,16 @@ kvmkit_call_user:
 	.size kvmkit_call_user, . - kvmkit_call_user
 
 /*
- * Where fn returns to, at CPL 3: SYSCALL back to kvmkit_syscall_entry.
- * Without EFER.SCE the SYSCALL raises #UD here, which the dispatcher also
- * takes as fn's return.
+ * Where fn returns to, at CPL 3: a #UD here, from CPL 3, is the way home
+ * (safe.c takes it as fn's return).  Not SYSCALL: on kvm_pvm a SYSCALL
+ * from CPL 3 lands at IA32_LSTAR still at CPL 3 (CS 0x33), so the way
+ * back would depend on the host; exception delivery through the IDT and
+ * TSS.RSP0 works on both.
  */
 	.globl kvmkit_user_trampoline
 	.type kvmkit_user_trampoline, @function
 kvmkit_user_trampoline:
-	syscall
 	ud2
 	.size kvmkit_user_trampoline, . - kvmkit_user_trampoline
-
-/*
- * IA32_LSTAR during kvm_call_user(): CPL 0 with the user's RSP, RFLAGS
- * masked by IA32_FMASK (IF, TF, DF, AC clear).  Any SYSCALL from fn ends
- * the call as if fn had returned.
- */
-	.globl kvmkit_syscall_entry
-	.type kvmkit_syscall_entry, @function
-kvmkit_syscall_entry:
-	mov kvmkit_call_top(%rip), %rsp
-	pushq CTX_RFLAGS(%rsp)
-	popf
-	xor %eax, %eax
-	jmp kvmkit_call_resume
-	.size kvmkit_syscall_entry, . - kvmkit_syscall_entry
 
 	.section .note.GNU-stack, "", @progbits

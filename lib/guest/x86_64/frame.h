@@ -19,7 +19,7 @@
 #define CTX_FAULT	64
 #define CTX_PREV	72
 #define CTX_USER	80
-#define CTX_SAVED_RSP0	88
+#define CTX_PAD		88
 #define CTX_SIZE	96
 
 #ifndef __ASSEMBLER__
@@ -47,7 +47,7 @@ struct kvmkit_call_ctx {
 	struct kvm_fault *fault;
 	struct kvmkit_call_ctx *prev;
 	uint64_t user;		/* CPL 3 call: 1 */
-	uint64_t saved_rsp0;	/* CPL 3 call: TSS.RSP0 before it */
+	uint64_t pad;		/* to 16 bytes: RSP0 may point here */
 };
 
 _Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,
@@ -55,8 +55,7 @@ _Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,
 _Static_assert(sizeof(struct kvmkit_call_ctx) == CTX_SIZE &&
 	       offsetof(struct kvmkit_call_ctx, rsp) == CTX_RSP &&
 	       offsetof(struct kvmkit_call_ctx, fault) == CTX_FAULT &&
-	       offsetof(struct kvmkit_call_ctx, user) == CTX_USER &&
-	       offsetof(struct kvmkit_call_ctx, saved_rsp0) == CTX_SAVED_RSP0,
+	       offsetof(struct kvmkit_call_ctx, user) == CTX_USER,
 	       "call.S's offsets");
 
 extern struct kvmkit_call_ctx *kvmkit_call_top;

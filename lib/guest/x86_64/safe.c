@@ -39,10 +39,7 @@ int kvmkit_x86_call_fault(struct kvmkit_x86_frame *frame)
 
 	if (!ctx)
 		return 0;
-	/*
-	 * Inside kvm_call_user(), a #UD at the trampoline is fn's return
-	 * when SYSCALL is not enabled: the call completed.
-	 */
+	/* Inside kvm_call_user(), a #UD at the trampoline is fn's return */
 	if (ctx->user && frame->vector == INTR_BAD_OPCODE &&
 	    (frame->ifrm.cs & 3) == 3 &&
 	    frame->ifrm.rip == (uintptr_t)kvmkit_user_trampoline) {
