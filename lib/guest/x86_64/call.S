@@ -26,6 +26,10 @@
 	mov kvmkit_call_top(%rip), %rax
 	mov %rax, CTX_PREV(%rsp)
 	movq $\user, CTX_USER(%rsp)
+	mov %cs, %eax
+	mov %eax, CTX_CS(%rsp)
+	mov %ss, %eax
+	mov %eax, CTX_SS(%rsp)
 .endm
 
 /* int kvm_call_safe(void (*fn)(void *), void *arg, struct kvm_fault *) */

@@ -19,7 +19,8 @@
 #define CTX_FAULT	64
 #define CTX_PREV	72
 #define CTX_USER	80
-#define CTX_PAD		88
+#define CTX_CS		88
+#define CTX_SS		92
 #define CTX_SIZE	96
 
 #ifndef __ASSEMBLER__
@@ -47,7 +48,7 @@ struct kvmkit_call_ctx {
 	struct kvm_fault *fault;
 	struct kvmkit_call_ctx *prev;
 	uint64_t user;		/* CPL 3 call: 1 */
-	uint64_t pad;		/* to 16 bytes: RSP0 may point here */
+	uint32_t cs, ss;	/* the caller's: kvm_call_safe() may run at CPL 3 */
 };
 
 _Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,

@@ -54,10 +54,10 @@ int kvmkit_x86_call_fault(struct kvmkit_x86_frame *frame)
 		}
 		frame->rax = frame->vector;
 	}
-	/* Back to the caller of kvm_call_*(), at CPL 0 */
+	/* Back to the caller of kvm_call_*(), at its CPL */
 	frame->ifrm.rip = (uintptr_t)kvmkit_call_resume;
-	frame->ifrm.cs = KVMKIT_SEL_CODE64;
-	frame->ifrm.ss = KVMKIT_SEL_DATA;
+	frame->ifrm.cs = ctx->cs;
+	frame->ifrm.ss = ctx->ss;
 	frame->ifrm.rsp = (uintptr_t)ctx;
 	frame->ifrm.rflags = ctx->rflags;
 	return 1;
