@@ -275,9 +275,9 @@ void kvm_wrmsr(unsigned int msr, uint64_t value);
 
 /*
  * In an extended asm statement: add the instruction at label `insn` to
- * the fix-up table, so that an exception (vector 0-31) it raises resumes
- * at label `fixup` with the vector in %eax instead of reaching callbacks
- * or the default handler, as kvm-unit-tests' .data.ex does.  The code
+ * the fix-up table, so that an exception (0-31 but NMI, #MC) it raises
+ * resumes at label `fixup` with the vector in %eax instead of reaching
+ * callbacks or the default handler, as kvm-unit-tests' .data.ex does.  The code
  * after a completed instruction must leave its own value in %eax (0):
  *
  *	asm volatile("1: rdmsr\n\txor %%eax, %%eax\n2:\n"
@@ -307,10 +307,10 @@ struct kvm_fault {
 };
 
 /*
- * Run fn(arg) on the current stack, at the caller's CPL.  Returns 0 when
- * fn returned; when fn raised an exception (vector 0-31), the call ends
- * there: the vector is returned, *fault (may be NULL) is filled, and the
- * caller's callee-saved registers, stack, RFLAGS, CS and SS are restored.
+ * Run fn(arg) on the current stack, at the caller's CPL.  Returns 0
+ * when fn returned; when fn raised an exception (0-31 but NMI, #MC), the
+ * call ends there: the vector is returned, *fault (may be NULL) is
+ * filled, and the caller's callee-saved registers, stack, RFLAGS, CS and SS are restored.
  * Calls nest; interrupt callbacks do not see exceptions raised inside,
  * external interrupts (32-255) still reach theirs.  Whatever fn left half
  * done (locks, partial writes) stays so.  One vCPU at a time.  Called at

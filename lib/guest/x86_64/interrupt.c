@@ -8,8 +8,8 @@
  * whole state to the host in one EXCEPTION hypercall; the host formats
  * it, so the fault path in the guest stays tiny and needs no formatting.
  *
- * Expected faults come first: an exception (vector 0-31) at an
- * instruction of the fix-up table (.kvmkit_fixup, see KVM_ASM_FIXUP())
+ * Expected faults come first: an exception (0-31 but NMI and #MC) at
+ * an instruction of the fix-up table (.kvmkit_fixup, KVM_ASM_FIXUP())
  * resumes at its fix-up with the vector in RAX, and one raised inside
  * kvm_call_safe() or kvm_call_user() ends that call.  Callbacks only see
  * what neither expected.
@@ -122,7 +122,12 @@ void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
 	tst_interrupt_callback func;
 	void *userdata;
 
-	if (frame->vector < INTERRUPT_COUNT &&
+	/*
+	 * NMI and #MC are asynchronous: one that arrives at a listed
+	 * instruction or inside kvm_call_*() is not its fault.
+	 */
+	if (frame->vector < INTERRUPT_COUNT && frame->vector != INTR_NMI &&
+	    frame->vector != INTR_MACHINE_CHECK &&
 	    (kvmkit_x86_fixup(frame) || kvmkit_x86_call_fault(frame)))
 		return;
 
