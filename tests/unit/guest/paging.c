@@ -119,6 +119,19 @@ static void alias_2m(void)
 	else
 		tst_res(TFAIL, "kvm_map_page(KVM_PAGE_LARGE): %d, level %d", ret,
 			level);
+	/* KVM_PAGE_LARGE in clear: the whole 2 MiB page, not split */
+	ret = kvm_set_page_flags((uintptr_t)alias + 0x10000, 0,
+				 KVM_PAGE_WRITE | KVM_PAGE_LARGE);
+	kvm_get_page_entry((uintptr_t)alias + 0x10000, &level);
+	if (ret || level != 2)
+		tst_res(TFAIL, "kvm_set_page_flags(KVM_PAGE_LARGE): %d, level %d",
+			ret, level);
+	expect_pf("write to the 2 MiB alias made read-only as a whole",
+		  (uintptr_t)alias + 0x1ff000, write_target, PF_P | PF_W);
+	kvm_set_page_flags((uintptr_t)alias, KVM_PAGE_WRITE | KVM_PAGE_LARGE, 0);
+	expect_ok("write after KVM_PAGE_WRITE | KVM_PAGE_LARGE is set again",
+		  (uintptr_t)alias + 0x1ff000, write_target);
+
 	kvm_unmap_page((uintptr_t)alias + 0x3000);
 	expect_pf("read of a 4 KiB page unmapped inside the 2 MiB alias",
 		  (uintptr_t)alias + 0x3000, read_target, 0);
@@ -128,6 +141,7 @@ static void alias_2m(void)
 static void split_flags(void)
 {
 	uintptr_t ro = chunk + 0x3000;
+	uint64_t pte;
 	int level = 0;
 
 	kvm_get_page_entry(ro, &level);
@@ -148,6 +162,17 @@ static void split_flags(void)
 		  write_target);
 	kvm_set_page_flags(ro, KVM_PAGE_WRITE, 0);
 	expect_ok("write after KVM_PAGE_WRITE is set again", ro, write_target);
+
+	/* The other flags land on their PTE bits: G 8, PWT 3, PCD 4 */
+	kvm_set_page_flags(ro, KVM_PAGE_GLOBAL | KVM_PAGE_PWT | KVM_PAGE_PCD, 0);
+	pte = kvm_get_page_entry(ro, &level);
+	kvm_set_page_flags(ro, 0, KVM_PAGE_GLOBAL | KVM_PAGE_PWT | KVM_PAGE_PCD);
+	if ((pte & 0x118) == 0x118 && !(kvm_get_page_entry(ro, NULL) & 0x118))
+		tst_res(TPASS, "KVM_PAGE_GLOBAL/PWT/PCD set and clear PTE bits 8, 3, 4");
+	else
+		tst_res(TFAIL, "PTE 0x%llx with GLOBAL|PWT|PCD, 0x%llx without",
+			(unsigned long long)pte,
+			(unsigned long long)kvm_get_page_entry(ro, NULL));
 }
 
 static void nx(void)
