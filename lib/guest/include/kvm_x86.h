@@ -310,13 +310,11 @@ struct kvm_fault {
  * Run fn(arg) on the current stack, at the caller's CPL.  Returns 0
  * when fn returned; when fn raised an exception (0-31 but NMI, #MC), the
  * call ends there: the vector is returned, *fault (may be NULL) is
- * filled, and the caller's callee-saved registers, stack, RFLAGS, CS and SS are restored.
- * Calls nest; interrupt callbacks do not see exceptions raised inside,
+ * filled, and the caller's callee-saved registers, stack, RFLAGS and CPL
+ * are restored.  Calls nest; interrupt callbacks do not see exceptions raised inside,
  * external interrupts (32-255) still reach theirs.  Whatever fn left half
- * done (locks, partial writes) stays so.  One vCPU at a time.  Called at
- * CPL 3 (inside a kvm_call_user() function) it works on standard KVM, but
- * on kvm_pvm the next exception after such a resume to CPL 3 never
- * reaches CPL 0 (the guest loops), so no check runs it there.
+ * done (locks, partial writes) stays so.  One vCPU at a time.  It also
+ * works at CPL 3, inside a kvm_call_user() function.
  */
 int kvm_call_safe(void (*fn)(void *arg), void *arg, struct kvm_fault *fault);
 

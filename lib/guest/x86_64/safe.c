@@ -54,10 +54,17 @@ int kvmkit_x86_call_fault(struct kvmkit_x86_frame *frame)
 		}
 		frame->rax = frame->vector;
 	}
-	/* Back to the caller of kvm_call_*(), at its CPL */
+	/*
+	 * Back to the caller of kvm_call_*(), at its CPL.  A fault at that
+	 * CPL keeps the selectors the CPU pushed: at CPL 3, kvm_pvm reads
+	 * SS as 0x2b (the host's own user SS, it seems) whatever was loaded,
+	 * so the value kvm_call_safe() saved could not be loaded back.
+	 */
 	frame->ifrm.rip = (uintptr_t)kvmkit_call_resume;
-	frame->ifrm.cs = ctx->cs;
-	frame->ifrm.ss = ctx->ss;
+	if ((frame->ifrm.cs & 3) != (ctx->cs & 3)) {
+		frame->ifrm.cs = ctx->cs;
+		frame->ifrm.ss = ctx->ss;
+	}
 	frame->ifrm.rsp = (uintptr_t)ctx;
 	frame->ifrm.rflags = ctx->rflags;
 	return 1;

@@ -4,8 +4,9 @@
  * inside), passes its argument, comes back to CPL 0 when it returns, and
  * ends it at its first exception: HLT and MOV to CR3 are #GP(0) at the
  * instruction, a read of a page whose U bit kvm_set_page_flags() cleared
- * is #PF with P|U (5) and CR2 = the address.  Afterwards the CPU is back
- * as the test left it: CS, DS, TSS.RSP0 and IA32_LSTAR.
+ * is #PF with P|U (5) and CR2 = the address; kvm_call_safe() inside fn
+ * catches a #GP and leaves fn at CPL 3.  Afterwards the CPU is back as
+ * the test left it: CS, SS, DS, ES, FS, GS, TSS.RSP0 and IA32_LSTAR.
  *
  * Where it is written: Intel SDM Vol. 3A 5.9 "Privileged Instructions"
  * (#GP(0) at CPL > 0), 4.6 and 4.7 (a user-mode access to a supervisor
@@ -58,6 +59,21 @@ static void read_sup(void *arg)
 {
 	(void)arg;
 	seen_arg = *(volatile uint8_t *)sup_page;
+}
+
+static volatile int nested_vec = -1;
+static volatile uint64_t nested_cs;
+
+/* At CPL 3: an expected fault there, and still CPL 3 after it */
+static void safe_inside(void *arg)
+{
+	struct kvm_fault f;
+	uint16_t cs;
+
+	(void)arg;
+	nested_vec = kvm_call_safe(user_hlt, NULL, &f);
+	asm volatile("mov %%cs, %0" : "=r"(cs));
+	nested_cs = cs;
 }
 
 static void expect_gp(const char *what, void (*fn)(void *), uintptr_t at)
@@ -130,6 +146,14 @@ void main(void)
 	vec = kvm_call_user(read_sup, NULL, &f);
 	if (vec)
 		tst_res(TFAIL, "read after KVM_PAGE_USER is set again: vector %d", vec);
+
+	vec = kvm_call_user(safe_inside, NULL, &f);
+	if (!vec && nested_vec == INTR_GPF && (nested_cs & 3) == 3)
+		tst_res(TPASS, "kvm_call_safe inside a CPL 3 function: #GP caught, still at CPL 3 (CS 0x%llx)",
+			(unsigned long long)nested_cs);
+	else
+		tst_res(TFAIL, "kvm_call_safe at CPL 3: outer %d, inner %d, CS after 0x%llx",
+			vec, nested_vec, (unsigned long long)nested_cs);
 
 	/* kvm_call_safe() still runs fn at CPL 0 after all that */
 	vec = kvm_call_safe(whoami, NULL, &f);
