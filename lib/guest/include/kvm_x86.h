@@ -270,4 +270,126 @@ void kvm_set_cr4(unsigned long val);
 uint64_t kvm_rdmsr(unsigned int msr);
 void kvm_wrmsr(unsigned int msr, uint64_t value);
 
+
+/* ---- kvmkit extensions: expected faults ------------------------------- */
+
+/*
+ * In an extended asm statement: add the instruction at label `insn` to
+ * the fix-up table, so that an exception (0-31 but NMI, #MC) it raises
+ * resumes at label `fixup` with the vector in %eax instead of reaching
+ * callbacks or the default handler, as kvm-unit-tests' .data.ex does.  The code
+ * after a completed instruction must leave its own value in %eax (0):
+ *
+ *	asm volatile("1: rdmsr\n\txor %%eax, %%eax\n2:\n"
+ *		     KVM_ASM_FIXUP("1b", "2b") : "=a"(vec), ...);
+ */
+#define KVM_ASM_FIXUP(insn, fixup)					\
+	".pushsection .kvmkit_fixup, \"a\"\n\t"			\
+	".balign 8\n\t"						\
+	".quad " insn ", " fixup "\n\t"				\
+	".popsection\n\t"
+
+/* Each returns 0 when the instruction completed, else the vector (13: #GP) */
+int kvm_rdmsr_safe(unsigned int msr, uint64_t *value);	/* *value 0 on a fault */
+int kvm_wrmsr_safe(unsigned int msr, uint64_t value);
+int kvm_set_cr0_safe(unsigned long val);
+int kvm_set_cr3_safe(unsigned long val);
+int kvm_set_cr4_safe(unsigned long val);
+int kvm_xsetbv_safe(uint32_t index, uint64_t value);
+int kvm_xgetbv_safe(uint32_t index, uint64_t *value);	/* *value 0 on a fault */
+
+/* The first exception a kvm_call_safe() or kvm_call_user() function raised */
+struct kvm_fault {
+	int vector;
+	uint32_t error_code;	/* 0 for vectors without one */
+	uint64_t cr2;		/* CR2 when it was raised (meaningful for #PF) */
+	uintptr_t ip;		/* RIP saved in its frame */
+};
+
+/*
+ * Run fn(arg) on the current stack, at the caller's CPL.  Returns 0
+ * when fn returned; when fn raised an exception (0-31 but NMI, #MC), the
+ * call ends there: the vector is returned, *fault (may be NULL) is
+ * filled, and the caller's callee-saved registers, stack, RFLAGS and CPL
+ * are restored.  Calls nest; interrupt callbacks do not see exceptions raised inside,
+ * external interrupts (32-255) still reach theirs.  Whatever fn left half
+ * done (locks, partial writes) stays so.  One vCPU at a time.  It also
+ * works at CPL 3, inside a kvm_call_user() function.
+ */
+int kvm_call_safe(void (*fn)(void *arg), void *arg, struct kvm_fault *fault);
+
+/*
+ * tst_set_interrupt_callback() that hands back the previous callback and
+ * its userdata (either pointer may be NULL), so helpers can nest and
+ * restore what they found.
+ */
+void kvm_swap_interrupt_callback(unsigned int vector,
+	tst_interrupt_callback func, void *userdata,
+	tst_interrupt_callback *old_func, void **old_userdata);
+
+/* ---- kvmkit extensions: page tables ------------------------------------ */
+
+/* Flags of kvm_map_page() and kvm_set_page_flags() (not the PTE's bits) */
+#define KVM_PAGE_WRITE	(1U << 0)
+#define KVM_PAGE_USER	(1U << 1)
+#define KVM_PAGE_NX	(1U << 2)	/* needs EFER.NXE, else a reserved bit */
+#define KVM_PAGE_GLOBAL	(1U << 3)	/* honoured with CR4.PGE */
+#define KVM_PAGE_PWT	(1U << 4)
+#define KVM_PAGE_PCD	(1U << 5)
+#define KVM_PAGE_LARGE	(1U << 6)	/* a 2 MiB page (map), see below */
+
+/*
+ * Edit the current 4-level page tables (CR3); each call invalidates what
+ * it changed (INVLPG, or a full flush after a split).  They return 0, or
+ * -1 for a misaligned or non-canonical address (and, for unmap and set,
+ * an address that is not mapped).  New tables come from the guest heap,
+ * with P|W|U above the leaf, so the leaf's flags decide.
+ *
+ * kvm_map_page(): va -> pa, present, with flags; KVM_PAGE_LARGE maps a
+ * 2 MiB page (va and pa 2 MiB-aligned).  A 2 MiB or 1 GiB page around a
+ * 4 KiB va is split first, keeping its other translations.
+ * kvm_unmap_page(): the 4 KiB page at va is made not present (splitting
+ * likewise).  kvm_set_page_flags(): set, then clear, flags of the 4 KiB
+ * page at va (splitting likewise); with KVM_PAGE_LARGE in set or clear,
+ * of the whole 2 MiB/1 GiB page around va instead (-1 if it is 4 KiB).
+ * KVM_PAGE_USER in set also sets the U bit on the path above the leaf.
+ */
+int kvm_map_page(uintptr_t va, uint64_t pa, unsigned int flags);
+int kvm_unmap_page(uintptr_t va);
+int kvm_set_page_flags(uintptr_t va, unsigned int set, unsigned int clear);
+/* The leaf entry mapping va (0 if none) and its level (1: 4 KiB, 2, 3) */
+uint64_t kvm_get_page_entry(uintptr_t va, int *level);
+
+void kvm_invlpg(uintptr_t va);
+/*
+ * INVPCID type (0: address, 1: PCID, 2: all incl. global, 3: all but
+ * global) for pcid/va: 0, or the vector (#UD where CPUID says the CPU has
+ * no INVPCID, #GP for a bad type or PCID).
+ */
+int kvm_invpcid(unsigned long type, unsigned long pcid, uintptr_t va);
+
+/* PCIDs: CPUID.1:ECX.PCID; enable/disable CR4.PCIDE; switch CR3's PCID */
+int kvm_pcid_supported(void);
+int kvm_pcid_enable(void);	/* 0 or the vector (#GP if unsupported) */
+int kvm_pcid_disable(void);	/* back to PCID 0, then CR4.PCIDE = 0 */
+int kvm_switch_pcid(unsigned int pcid, int noflush);	/* MOV to CR3 */
+
+/* ---- kvmkit extensions: CPL 3 ------------------------------------------ */
+
+/*
+ * Run fn(arg) at CPL 3 on its own 16 KiB user stack and return 0 when it
+ * returns, or, like kvm_call_safe(), the vector of the first exception it
+ * raised with *fault (may be NULL) filled, back at CPL 0.  The first call
+ * allocates two GDT slots (64-bit user code and data, DPL 3) and the
+ * stack, and sets the U bit on the page-table paths to the payload image
+ * and the stack; other
+ * memory fn touches needs kvm_set_page_flags(va, KVM_PAGE_USER, 0).  So
+ * the image is user memory from then on: with CR4.SMEP/SMAP set, CPL 0
+ * faults on it.  During the call TSS.RSP0 is kvmkit's (restored on
+ * return), and fn's return is a #UD at kvmkit's trampoline that no
+ * callback sees.  fn cannot report (OUT and the result page are CPL 0's):
+ * it should store what it saw for the caller.
+ */
+int kvm_call_user(void (*fn)(void *arg), void *arg, struct kvm_fault *fault);
+
 #endif /* KVM_X86_H_ */

@@ -7,22 +7,14 @@
  * the callback may have changed.  Otherwise the default handler sends the
  * whole state to the host in one EXCEPTION hypercall; the host formats
  * it, so the fault path in the guest stays tiny and needs no formatting.
+ *
+ * Expected faults come first: an exception (0-31 but NMI and #MC) at
+ * an instruction of the fix-up table (.kvmkit_fixup, KVM_ASM_FIXUP())
+ * resumes at its fix-up with the vector in RAX, and one raised inside
+ * kvm_call_safe() or kvm_call_user() ends that call.  Callbacks only see
+ * what neither expected.
  */
-#include "../internal.h"
-#include "kvm_x86.h"
-
-/* The stack layout entry.S builds, lowest address first */
-struct kvmkit_x86_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error_code;	/* the stub's, the CPU's or a dummy 0 */
-	struct kvm_interrupt_frame ifrm;	/* pushed by the CPU */
-};
-
-_Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,
-	       "entry.S pushes 15 registers, vector and error code");
-
-void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame);
+#include "frame.h"
 
 #define EXCEPTION_NAME(vector, mnemonic, name, has_error_code) [vector] = name,
 const char *tst_interrupt_names[INTERRUPT_COUNT] = {
@@ -35,13 +27,18 @@ static struct {
 	void *userdata;
 } callbacks[X86_INTR_COUNT];
 
-void tst_set_interrupt_callback(unsigned int vector,
-	tst_interrupt_callback func, void *userdata)
+void kvm_swap_interrupt_callback(unsigned int vector,
+	tst_interrupt_callback func, void *userdata,
+	tst_interrupt_callback *old_func, void **old_userdata)
 {
 	if (vector >= X86_INTR_COUNT)
 		tst_brk(TBROK, "Set interrupt callback: vector %u out of range",
 			vector);
 
+	if (old_func)
+		*old_func = callbacks[vector].func;
+	if (old_userdata)
+		*old_userdata = callbacks[vector].userdata;
 	/*
 	 * Clear func first: an interrupt between the two stores then sees
 	 * the default handler rather than the new func with old userdata.
@@ -51,6 +48,12 @@ void tst_set_interrupt_callback(unsigned int vector,
 	callbacks[vector].userdata = userdata;
 	asm volatile("" : : : "memory");
 	callbacks[vector].func = func;
+}
+
+void tst_set_interrupt_callback(unsigned int vector,
+	tst_interrupt_callback func, void *userdata)
+{
+	kvm_swap_interrupt_callback(vector, func, userdata, NULL, NULL);
 }
 
 uintptr_t kvm_get_interrupt_ip(const struct kvm_interrupt_frame *ifrm)
@@ -118,6 +121,15 @@ void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
 {
 	tst_interrupt_callback func;
 	void *userdata;
+
+	/*
+	 * NMI and #MC are asynchronous: one that arrives at a listed
+	 * instruction or inside kvm_call_*() is not its fault.
+	 */
+	if (frame->vector < INTERRUPT_COUNT && frame->vector != INTR_NMI &&
+	    frame->vector != INTR_MACHINE_CHECK &&
+	    (kvmkit_x86_fixup(frame) || kvmkit_x86_call_fault(frame)))
+		return;
 
 	/* The stubs only push 0-255; anything else is a corrupted frame */
 	if (frame->vector < X86_INTR_COUNT) {
