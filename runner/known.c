@@ -5,8 +5,8 @@
  *
  *	PLATFORM TEST VERDICT REASON...
  *
- * (PLATFORM and TEST are globs, VERDICT is FAIL, BROK or CONF, with a '?'
- * when it comes and goes; # starts a comment).  A listed test that ends with that verdict on this platform
+ * (PLATFORM and TEST are globs, VERDICT is FAIL, BROK or CONF, or several
+ * joined by '|', with a '?' when it comes and goes; # starts a comment).  A listed test that ends with that verdict on this platform
  * is reported as such, with the reason, and does not fail the run; one
  * that passes is reported as passing again, so the list gets pruned.
  * Nothing is hidden: both show in every report.
@@ -58,32 +58,46 @@ void known_platform(char *buf, size_t len)
 	snprintf(buf, len, "%s%s", kvm, under_tcg() ? "+tcg" : "");
 }
 
-static enum verdict parse_verdict(const char *s, int *ok)
+/*
+ * "FAIL", "BROK", "CONF" or several joined by '|' (a deviation after which
+ * the guest runs astray may end either way); a trailing '?' marks one
+ * that comes and goes.  Returns the mask of verdicts, 0 when malformed.
+ */
+static unsigned int parse_verdicts(const char *s, int *intermittent)
 {
-	char v[8];
+	static const struct { const char *name; enum verdict v; } names[] = {
+		{ "FAIL", V_FAIL }, { "BROK", V_BROK }, { "CONF", V_CONF },
+	};
+	unsigned int mask = 0, i;
 	size_t n = strlen(s);
 
-	/* "FAIL?": intermittent, so passing is no news */
-	if (n && n < sizeof(v) && s[n - 1] == '?') {
-		memcpy(v, s, n - 1);
-		v[n - 1] = 0;
-		s = v;
+	*intermittent = n && s[n - 1] == '?';
+	n -= *intermittent;
+	while (n) {
+		size_t len = strcspn(s, "|?");
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (len == 4 && !strncmp(s, names[i].name, 4))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]) || len > n)
+			return 0;
+		mask |= 1u << names[i].v;
+		if (len == n)
+			break;
+		if (s[len] != '|')
+			return 0;
+		s += len + 1;
+		n -= len + 1;
+		if (!n)
+			return 0;
 	}
-	*ok = 1;
-	if (!strcmp(s, "FAIL"))
-		return V_FAIL;
-	if (!strcmp(s, "BROK"))
-		return V_BROK;
-	if (!strcmp(s, "CONF"))
-		return V_CONF;
-	*ok = 0;
-	return V_PASS;
+	return mask;
 }
 
 /* Keeps this platform's entries; a malformed line is a usage error */
 int known_load(struct known *k, const char *path, char *why, size_t whylen)
 {
-	char line[512], *plat, *test, *verd, *reason, *save;
+	char line[4096], *plat, *test, *verd, *reason, *save;
 	unsigned int lineno = 0;
 	FILE *f = fopen(path, "r");
 
@@ -106,7 +120,7 @@ int known_load(struct known *k, const char *path, char *why, size_t whylen)
 		reason = verd ? strtok_r(NULL, "", &save) : NULL;
 		if (reason)
 			reason += strspn(reason, " \t");
-		if (!reason || !*reason || (parse_verdict(verd, &ok), !ok)) {
+		if (!reason || !*reason || !parse_verdicts(verd, &ok)) {
 			snprintf(why, whylen,
 				 "--known %s:%u: want PLATFORM TEST FAIL|BROK|CONF[?] REASON",
 				 path, lineno);
@@ -125,8 +139,7 @@ int known_load(struct known *k, const char *path, char *why, size_t whylen)
 		e = &k->v[k->n++];
 		e->test = strdup(test);
 		e->reason = strdup(reason);
-		e->verdict = parse_verdict(verd, &ok);
-		e->intermittent = verd[strlen(verd) - 1] == '?';
+		e->verdicts = parse_verdicts(verd, &e->intermittent);
 		if (!e->test || !e->reason) {
 			snprintf(why, whylen, "--known: out of memory");
 			fclose(f);
@@ -164,7 +177,7 @@ void known_apply(const struct known *k, struct test *t)
 
 		if (fnmatch(e->test, t->name, 0))
 			continue;
-		if (t->verdict == e->verdict) {
+		if (e->verdicts & (1u << t->verdict)) {
 			t->known = e->reason;
 			t->strict_skip = 0;
 		} else if (t->verdict == V_PASS && !e->intermittent) {

@@ -94,7 +94,7 @@ struct test {
 /* --known FILE: this platform's expected non-passes (known.c) */
 struct known_entry {
 	char *test;		/* glob */
-	enum verdict verdict;
+	unsigned int verdicts;	/* mask of 1 << enum verdict */
 	int intermittent;	/* "FAIL?": a pass is not worth a note */
 	char *reason;
 };

@@ -13,7 +13,8 @@
 #ifndef KVMKIT_ABI_H
 #define KVMKIT_ABI_H
 
-#define KVMKIT_ABI_VERSION	3	/* 2: the host sets TSS IST1; 3: stack guard page */
+#define KVMKIT_ABI_VERSION	4	/* 2: the host sets TSS IST1; 3: stack guard page;
+				   4: header.exception_log */
 
 /* Memory map (LTP's, kept because LTP tests depend on it) */
 #define KVMKIT_PAYLOAD_BASE	0x1000
@@ -164,6 +165,21 @@ struct kvmkit_payload_header {
 	uint64_t vectors;	/* stub for vector v at vectors + v * STUB_SIZE */
 	uint64_t ram_size;	/* host: bytes of RAM at guest-physical 0 */
 	uint64_t host_flags;	/* host: KVMKIT_HOST_* */
+	uint64_t exception_log;	/* struct kvmkit_exception_log, in .bss */
+};
+
+/*
+ * The last exception the runtime's dispatcher saw, and how many it saw:
+ * what is still known when the guest's own state is lost (a triple
+ * fault after which SVM has reset the vCPU).  The guest writes it before
+ * anything else in the dispatcher; the host only reads it, bounded.
+ */
+struct kvmkit_exception_log {
+	uint64_t count;
+	uint64_t vector;
+	uint64_t error_code;
+	uint64_t rip;
+	uint64_t cr2;
 };
 
 #define KVMKIT_HOST_1G_PAGES	(1u << 0)	/* identity map uses 1 GiB pages */
@@ -192,7 +208,9 @@ struct kvmkit_exception_frame {
 };
 
 #define KVMKIT_ABI_ASSERT(expr) _Static_assert(expr, #expr)
-KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 88);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 96);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, exception_log) == 88);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_exception_log) == 40);
 KVMKIT_ABI_ASSERT(KVMKIT_IST1_SIZE % 16 == 0 && KVMKIT_STACK_SIZE % 16 == 0);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, entry) == 8);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, vectors) == 64);

@@ -8,6 +8,7 @@
  * line when the line table has it) to debug it from the log alone.
  */
 #include <stdio.h>
+#include <string.h>
 #include <kvmkit/x86.h>
 
 #define TST_NO_DEFAULT_MAIN
@@ -56,6 +57,58 @@ static int vcpu_was_reset(struct run_ctx *c)
 		return 0;
 	return regs.rip == 0xfff0 && sregs.cs.selector == 0xf000 &&
 	       !(sregs.cr0 & 1) && !(sregs.efer & (1u << 10));
+}
+
+static const char *exception_mnemonic(uint64_t vector)
+{
+#define MNEMONIC(v, mnemonic, name, has_error_code) case v: return mnemonic;
+	switch (vector) {
+	KVMKIT_X86_EXCEPTIONS(MNEMONIC)
+	}
+#undef MNEMONIC
+	return "interrupt";
+}
+
+/*
+ * What the runtime's dispatcher last saw (abi.h: kvmkit_exception_log),
+ * found through the payload header; both are guest memory, so every read
+ * is bounded and a wild pointer just means "not known".
+ */
+static void last_exception(struct run_ctx *c, char *buf, size_t len)
+{
+	const struct kvmkit_payload_header *hdr;
+	const struct kvmkit_exception_log *log = NULL;
+	struct kvmkit_exception_log copy;
+	char file[128], at[160] = "";
+	unsigned int line;
+
+	hdr = kvmkit_gpa_to_hva(c->inst->kvmkit_vm, KVMKIT_PAYLOAD_BASE, sizeof(*hdr));
+	if (hdr && hdr->header_size >= sizeof(*hdr))
+		log = kvmkit_gpa_to_hva(c->inst->kvmkit_vm, hdr->exception_log,
+					sizeof(*log));
+	if (!log) {
+		snprintf(buf, len, "the runtime's exception record is unreadable");
+		return;
+	}
+	memcpy(&copy, log, sizeof(copy));
+	if (!copy.count) {
+		snprintf(buf, len, "the runtime's dispatcher saw no exception before it");
+		return;
+	}
+	if (!tst_kvm_guest_line(copy.rip, file, sizeof(file), &line))
+		snprintf(at, sizeof(at), " (%s:%u)", file, line);
+	snprintf(buf, len,
+		 "the last exception the runtime's dispatcher saw (of %llu): %s (vector %llu), error code 0x%llx, RIP 0x%llx%s%s",
+		 (unsigned long long)copy.count, exception_mnemonic(copy.vector),
+		 (unsigned long long)copy.vector,
+		 (unsigned long long)copy.error_code,
+		 (unsigned long long)copy.rip, at,
+		 copy.vector == 14 ? ", CR2 " : "");
+	if (copy.vector == 14) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, "0x%llx", (unsigned long long)copy.cr2);
+	}
 }
 
 /* TBROK with the guest's registers; never returns unless in cleanup */
@@ -234,12 +287,18 @@ static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 			return RESUME;
 		guest_broke(c, __LINE__, "guest halted with interrupts disabled");
 		return DONE;
-	case KVMKIT_EXIT_SHUTDOWN:
+	case KVMKIT_EXIT_SHUTDOWN: {
+		char last[256];
+
+		last_exception(c, last, sizeof(last));
 		if (vcpu_was_reset(c))
-			guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN); this KVM reset the vCPU on the shutdown (SVM reinitialises the VMCB), so the guest's registers are lost: those below are the reset state, not the guest's");
+			guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN); %s; this KVM reset the vCPU on the shutdown (SVM reinitialises the VMCB), so the guest's registers are lost: those below are the reset state, not the guest's",
+				    last);
 		else
-			guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN)");
+			guest_broke(c, __LINE__, "guest triple fault (KVM_EXIT_SHUTDOWN); %s",
+				    last);
 		return DONE;
+	}
 	case KVMKIT_EXIT_TIMEOUT: {
 		uint64_t ns = tst_kvmkit_guest_timeout_ns();
 

@@ -31,6 +31,7 @@ kvmkit_header:
 	.quad kvmkit_vectors
 	.quad 0				/* ram_size, filled by the host */
 	.quad 0				/* host_flags, filled by the host */
+	.quad kvmkit_exception_log
 kvmkit_header_end:
 	.size kvmkit_header, . - kvmkit_header
 

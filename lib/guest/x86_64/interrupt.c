@@ -117,10 +117,19 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
 	kvmkit_arch_stop();
 }
 
+/* Read by the host after a triple fault (see abi.h); never by the guest */
+struct kvmkit_exception_log kvmkit_exception_log;
+
 void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
 {
 	tst_interrupt_callback func;
 	void *userdata;
+
+	kvmkit_exception_log.vector = frame->vector;
+	kvmkit_exception_log.error_code = frame->error_code;
+	kvmkit_exception_log.rip = frame->ifrm.rip;
+	kvmkit_exception_log.cr2 = frame->vector == 14 ? kvm_read_cr2() : 0;
+	kvmkit_exception_log.count++;
 
 	/*
 	 * NMI and #MC are asynchronous: one that arrives at a listed

@@ -16,7 +16,10 @@
 
 static void test_layouts(void)
 {
-	CHECK_EQ(sizeof(struct kvmkit_payload_header), 88, "payload header size");
+	CHECK_EQ(sizeof(struct kvmkit_payload_header), 96, "payload header size");
+	CHECK_EQ(offsetof(struct kvmkit_payload_header, exception_log), 88,
+		 "header.exception_log");
+	CHECK_EQ(sizeof(struct kvmkit_exception_log), 40, "exception log size");
 	CHECK_EQ(offsetof(struct kvmkit_payload_header, magic), 0, "header.magic");
 	CHECK_EQ(offsetof(struct kvmkit_payload_header, abi_version), 4, "header.abi_version");
 	CHECK_EQ(offsetof(struct kvmkit_payload_header, header_size), 6, "header.header_size");

@@ -1,5 +1,6 @@
 /* kvmkit-expect: exit=2 timeout=20 match=TBROK */
 /* kvmkit-expect: match=([Ss]hutdown|[Tt]riple) */
+/* kvmkit-expect: match=the runtime.s dispatcher saw no exception before it */
 // SPDX-License-Identifier: MIT
 /*
  * Hostile guest: with an IDT of limit 0, the #UD of ud2 cannot be
