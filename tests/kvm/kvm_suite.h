@@ -704,6 +704,7 @@ static inline SUITE_UNUSED void suite_user_setup(void)
 }
 
 
+#ifdef SUITE_DEVICE
 /* ---- The suite's device, guest side ------------------------------------ */
 
 static inline SUITE_UNUSED void suite_outl(uint16_t port, uint32_t v)
@@ -801,6 +802,8 @@ static SUITE_UNUSED int suite_dev_expect(const char *what,
 			(unsigned long long)suite_rec_value(&suite_dev_log[i]));
 	return 0;
 }
+
+#endif /* SUITE_DEVICE */
 
 #else /* COMPILE_PAYLOAD */
 
@@ -985,6 +988,7 @@ static void suite_broke(const struct kvmkit_exit *e)
 }
 
 
+#ifdef SUITE_DEVICE
 /* ---- The suite's device, host side -------------------------------------- */
 static SUITE_UNUSED uint8_t suite_dev_mem[SUITE_DEV_MMIO_LEN];
 static SUITE_UNUSED struct suite_io_rec suite_dev_recs[SUITE_DEV_MAX];
@@ -1094,6 +1098,7 @@ static SUITE_UNUSED int suite_dev_dispatch(const struct kvmkit_exit *e)
 			kvmkit_vcpu_error(suite_vm.kvmkit_vcpu));
 	return rc == KVMKIT_RESUME;
 }
+#endif /* SUITE_DEVICE */
 
 static inline SUITE_UNUSED void suite_kvm_run(void)
 {
