@@ -36,6 +36,50 @@
 
 #define SUITE_UNUSED __attribute__((unused))
 
+
+/* ---- The suite's device (a test that defines SUITE_DEVICE) -------------- */
+/*
+ * Host side (suite_kvm_run()), served through kvmkit's handler table:
+ * - SUITE_DEV_MMIO: 8 KiB of device memory at a guest-physical range no
+ *   memory slot backs, so every access exits to user space.  It reads and
+ *   writes like RAM; SUITE_DEV_CTL's reset fills it with
+ *   suite_dev_pattern(seed, offset).
+ * - SUITE_DEV_DATA (4 ports) and port 80H: IN returns the byte stream
+ *   suite_dev_in_byte(k), k counting bytes since the reset; OUT is kept.
+ * Every MMIO and data-port access the host serves is logged (address,
+ * size, count, direction, the bytes); OUT to SUITE_DEV_CTL resets the log
+ * (32 bits: the seed), IN from it gives the number of accesses since,
+ * IN from SUITE_DEV_BYTES the number of data-port bytes, and OUT to
+ * SUITE_DEV_DUMP copies the first SUITE_DEV_MAX records to that
+ * guest-physical address.  The control ports are not logged.
+ */
+#define SUITE_DEV_MMIO		0x20000000UL
+#define SUITE_DEV_MMIO_LEN	0x2000UL
+#define SUITE_DEV_CTL		0xe0
+#define SUITE_DEV_DUMP		0xe4
+#define SUITE_DEV_BYTES		0xe8
+#define SUITE_DEV_DATA		0xf0
+#define SUITE_DEV_MAX		64
+
+struct suite_io_rec {
+	uint64_t addr;		/* guest-physical address or port */
+	uint32_t size;		/* bytes per access */
+	uint32_t count;		/* accesses (string port I/O), else 1 */
+	uint32_t is_write;
+	uint32_t is_pio;
+	uint8_t data[64];	/* the first 64 bytes moved */
+};
+
+static inline SUITE_UNUSED uint8_t suite_dev_pattern(uint32_t seed, uint64_t off)
+{
+	return (uint8_t)(off * 3 + seed);
+}
+
+static inline SUITE_UNUSED uint8_t suite_dev_in_byte(uint64_t k)
+{
+	return (uint8_t)(0x10 + k * 5);
+}
+
 #ifdef COMPILE_PAYLOAD
 
 #include "kvm_x86.h"
@@ -659,6 +703,108 @@ static inline SUITE_UNUSED void suite_user_setup(void)
 	suite_user_active = 1;
 }
 
+
+#ifdef SUITE_DEVICE
+/* ---- The suite's device, guest side ------------------------------------ */
+
+static inline SUITE_UNUSED void suite_outl(uint16_t port, uint32_t v)
+{
+	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline SUITE_UNUSED uint32_t suite_inl(uint16_t port)
+{
+	uint32_t v;
+
+	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+	return v;
+}
+
+static inline SUITE_UNUSED void suite_dev_reset(uint32_t seed)
+{
+	suite_outl(SUITE_DEV_CTL, seed);
+}
+
+struct suite_io_rec suite_dev_log[SUITE_DEV_MAX] SUITE_UNUSED;
+
+/* Map the device's pages at their own address (uncached); returns it */
+static inline SUITE_UNUSED uintptr_t suite_dev_map(void)
+{
+	uintptr_t va;
+
+	for (va = SUITE_DEV_MMIO; va < SUITE_DEV_MMIO + SUITE_DEV_MMIO_LEN;
+	     va += KVMKIT_PAGE_SIZE)
+		if (kvm_map_page(va, va, KVM_PAGE_WRITE | KVM_PAGE_PCD))
+			tst_brk(TBROK, "cannot map the device page 0x%lx",
+				(unsigned long)va);
+	return SUITE_DEV_MMIO;
+}
+
+/* Fetch the log into suite_dev_log[]; returns the number of accesses */
+static inline SUITE_UNUSED unsigned int suite_dev_fetch(void)
+{
+	memset(suite_dev_log, 0, sizeof(suite_dev_log));
+	suite_outl(SUITE_DEV_DUMP, (uint32_t)(uintptr_t)suite_dev_log);
+	return suite_inl(SUITE_DEV_CTL);
+}
+
+static inline SUITE_UNUSED uint64_t suite_rec_value(const struct suite_io_rec *r)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, r->data, r->size < 8 ? r->size : 8);
+	return v;
+}
+
+/* One expected MMIO access */
+struct suite_mmio_want {
+	uint64_t addr;
+	uint32_t size;
+	uint32_t is_write;
+	uint64_t value;
+};
+
+/*
+ * One TPASS when the host served exactly the n MMIO accesses of want[], in
+ * that order, else one TFAIL listing what it served.
+ */
+static SUITE_UNUSED int suite_dev_expect(const char *what,
+	const struct suite_mmio_want *want, unsigned int n)
+{
+	unsigned int got = suite_dev_fetch(), i, bad = got != n;
+
+	for (i = 0; !bad && i < n; i++) {
+		const struct suite_io_rec *r = &suite_dev_log[i];
+
+		bad = r->is_pio || r->addr != want[i].addr ||
+		      r->size != want[i].size || r->count != 1 ||
+		      r->is_write != want[i].is_write ||
+		      suite_rec_value(r) != want[i].value;
+	}
+	if (!bad) {
+		tst_res(TPASS, "%s: the host served the %u expected MMIO access%s",
+			what, n, n == 1 ? "" : "es");
+		return 1;
+	}
+	tst_res(TFAIL, "%s: the host served %u MMIO access%s, expected %u:",
+		what, got, got == 1 ? "" : "es", n);
+	for (i = 0; i < n; i++)
+		tst_res(TINFO, "  expected %s 0x%llx size %u value 0x%llx",
+			want[i].is_write ? "write" : "read",
+			(unsigned long long)want[i].addr, want[i].size,
+			(unsigned long long)want[i].value);
+	for (i = 0; i < got && i < SUITE_DEV_MAX; i++)
+		tst_res(TINFO, "  served   %s %s 0x%llx size %u count %u value 0x%llx",
+			suite_dev_log[i].is_pio ? "port" : "mmio",
+			suite_dev_log[i].is_write ? "write" : "read",
+			(unsigned long long)suite_dev_log[i].addr,
+			suite_dev_log[i].size, suite_dev_log[i].count,
+			(unsigned long long)suite_rec_value(&suite_dev_log[i]));
+	return 0;
+}
+
+#endif /* SUITE_DEVICE */
+
 #else /* COMPILE_PAYLOAD */
 
 /*
@@ -671,6 +817,7 @@ static inline SUITE_UNUSED void suite_user_setup(void)
  * failure does not hide the rest of the test.  Anything else is TBROK,
  * as in tst_kvm_run().
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <kvmkit/kvmkit.h>
@@ -840,6 +987,119 @@ static void suite_broke(const struct kvmkit_exit *e)
 	tst_brk(TBROK, "unexpected VM exit: %s%s\n%s", desc, where, regs);
 }
 
+
+#ifdef SUITE_DEVICE
+/* ---- The suite's device, host side -------------------------------------- */
+static SUITE_UNUSED uint8_t suite_dev_mem[SUITE_DEV_MMIO_LEN];
+static SUITE_UNUSED struct suite_io_rec suite_dev_recs[SUITE_DEV_MAX];
+static SUITE_UNUSED uint32_t suite_dev_n, suite_dev_bytes;
+
+static SUITE_UNUSED void suite_dev_log_access(const struct kvmkit_io *io, int pio)
+{
+	struct suite_io_rec *r;
+	uint32_t len = io->size * io->count;
+
+	if (suite_dev_n++ >= SUITE_DEV_MAX)
+		return;
+	r = &suite_dev_recs[suite_dev_n - 1];
+	memset(r, 0, sizeof(*r));
+	r->addr = io->addr;
+	r->size = io->size;
+	r->count = io->count;
+	r->is_write = !!io->is_write;
+	r->is_pio = pio;
+	memcpy(r->data, io->data, len < sizeof(r->data) ? len : sizeof(r->data));
+}
+
+static SUITE_UNUSED int suite_dev_mmio(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
+			  void *opaque)
+{
+	(void)vcpu;
+	(void)opaque;
+	if (io->size < 1 || io->size > 8 || io->offset + io->size > SUITE_DEV_MMIO_LEN) {
+		tst_res(TFAIL, "MMIO access the device cannot serve: 0x%llx size %u",
+			(unsigned long long)io->addr, io->size);
+		return -EINVAL;
+	}
+	if (io->is_write)
+		memcpy(suite_dev_mem + io->offset, io->data, io->size);
+	else
+		memcpy(io->data, suite_dev_mem + io->offset, io->size);
+	suite_dev_log_access(io, 0);
+	return KVMKIT_RESUME;
+}
+
+static SUITE_UNUSED int suite_dev_data(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
+			  void *opaque)
+{
+	uint32_t i, len = io->size * io->count;
+
+	(void)vcpu;
+	(void)opaque;
+	if (!io->is_write)
+		for (i = 0; i < len; i++)
+			io->data[i] = suite_dev_in_byte(suite_dev_bytes + i);
+	suite_dev_bytes += len;
+	suite_dev_log_access(io, 1);
+	return KVMKIT_RESUME;
+}
+
+static SUITE_UNUSED int suite_dev_ctl(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
+			 void *opaque)
+{
+	uint32_t v = 0, i;
+	void *p;
+
+	(void)vcpu;
+	(void)opaque;
+	if (io->size != 4 || io->count != 1)
+		tst_brk(TBROK, "suite device: control port 0x%llx access of %u x %u bytes",
+			(unsigned long long)io->addr, io->count, io->size);
+	if (!io->is_write) {
+		v = io->addr == SUITE_DEV_BYTES ? suite_dev_bytes : suite_dev_n;
+		memcpy(io->data, &v, 4);
+		return KVMKIT_RESUME;
+	}
+	memcpy(&v, io->data, 4);
+	if (io->addr == SUITE_DEV_CTL) {
+		suite_dev_n = suite_dev_bytes = 0;
+		for (i = 0; i < SUITE_DEV_MMIO_LEN; i++)
+			suite_dev_mem[i] = suite_dev_pattern(v, i);
+	} else if (io->addr == SUITE_DEV_DUMP) {
+		p = tst_kvm_get_memptr(&suite_vm, v);
+		if (!p || !tst_kvm_get_memptr(&suite_vm, v + sizeof(suite_dev_recs) - 1))
+			tst_brk(TBROK, "suite device: dump to 0x%x, not RAM", v);
+		memcpy(p, suite_dev_recs, sizeof(suite_dev_recs));
+	}
+	return KVMKIT_RESUME;
+}
+
+static SUITE_UNUSED void suite_dev_attach(void)
+{
+	struct kvmkit_vm *vm = suite_vm.kvmkit_vm;
+
+	memset(suite_dev_recs, 0, sizeof(suite_dev_recs));
+	suite_dev_n = suite_dev_bytes = 0;
+	if (kvmkit_vm_add_mmio_handler(vm, SUITE_DEV_MMIO, SUITE_DEV_MMIO_LEN,
+				       suite_dev_mmio, NULL) ||
+	    kvmkit_vm_add_pio_handler(vm, SUITE_DEV_CTL, 12, suite_dev_ctl, NULL) ||
+	    kvmkit_vm_add_pio_handler(vm, SUITE_DEV_DATA, 4, suite_dev_data, NULL) ||
+	    kvmkit_vm_add_pio_handler(vm, 0x80, 1, suite_dev_data, NULL))
+		tst_brk(TBROK, "suite device: %s", kvmkit_vm_error(vm));
+}
+
+/* A port or MMIO exit through the handler table; 0 if none served it */
+static SUITE_UNUSED int suite_dev_dispatch(const struct kvmkit_exit *e)
+{
+	int rc = kvmkit_vcpu_dispatch(suite_vm.kvmkit_vcpu, NULL, e);
+
+	if (rc < 0)
+		tst_brk(TBROK, "suite device: %s",
+			kvmkit_vcpu_error(suite_vm.kvmkit_vcpu));
+	return rc == KVMKIT_RESUME;
+}
+#endif /* SUITE_DEVICE */
+
 static inline SUITE_UNUSED void suite_kvm_run(void)
 {
 	struct kvmkit_vcpu *vcpu;
@@ -849,6 +1109,9 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 	suite_finished = 0;
 	tst_kvm_create_instance(&suite_vm, DEFAULT_RAM_SIZE);
 	vcpu = suite_vm.kvmkit_vcpu;
+#ifdef SUITE_DEVICE
+	suite_dev_attach();
+#endif
 	if (kvmkit_vcpu_set_timeout(vcpu, suite_timeout_ns))
 		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
 			kvmkit_vcpu_error(vcpu));
@@ -856,6 +1119,14 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 		uint32_t nr = 0;
 
 		kvmkit_vcpu_run(vcpu, &e);
+#ifdef SUITE_DEVICE
+		if ((e.type == KVMKIT_EXIT_MMIO_READ ||
+		     e.type == KVMKIT_EXIT_MMIO_WRITE ||
+		     e.type == KVMKIT_EXIT_IO_IN ||
+		     (e.type == KVMKIT_EXIT_IO_OUT && e.io.port != KVMKIT_HC_PORT)) &&
+		    suite_dev_dispatch(&e))
+			continue;
+#endif
 		switch (e.type) {
 		case KVMKIT_EXIT_IO_OUT:
 			if (e.io.port != KVMKIT_HC_PORT || e.io.size != 4 ||
