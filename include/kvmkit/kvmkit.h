@@ -121,6 +121,26 @@ int kvmkit_vm_add_memory_at(struct kvmkit_vm *vm, uint32_t slot,
 			    uint64_t gpa, uint64_t size, uint32_t flags,
 			    void *hva);
 int kvmkit_vm_remove_memory(struct kvmkit_vm *vm, uint32_t slot);
+/*
+ * KVM_GET_DIRTY_LOG of a slot added with KVM_MEM_LOG_DIRTY_PAGES: one bit
+ * per page of the slot (bit n of bitmap[n / 64]: page gpa + n * 4096)
+ * written since the previous call, which clears them.  bitmap holds
+ * words 64-bit words; -ENOSPC if that is fewer than the slot's pages
+ * need, -ENOENT for an unused slot.
+ */
+int kvmkit_vm_get_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
+			    uint64_t *bitmap, size_t words);
+/*
+ * kvmkit_vm_add_memory() backed by huge pages: KVMKIT_HUGE_THP asks for
+ * transparent huge pages (madvise MADV_HUGEPAGE: a hint, the kernel may
+ * still use 4 KiB pages), KVMKIT_HUGE_HUGETLB maps 2 MiB hugetlbfs pages
+ * (MAP_HUGETLB), -ENOMEM when too few are reserved (vm.nr_hugepages).
+ * gpa and size are rounded out to 2 MiB; no guard pages.
+ */
+enum kvmkit_huge { KVMKIT_HUGE_THP = 1, KVMKIT_HUGE_HUGETLB = 2 };
+int kvmkit_vm_add_memory_huge(struct kvmkit_vm *vm, uint32_t slot,
+			      uint64_t gpa, uint64_t size, uint32_t flags,
+			      enum kvmkit_huge huge, void **hva);
 /* The region of a slot, or NULL if the slot is unused */
 const struct kvm_userspace_memory_region *
 kvmkit_vm_memslot(const struct kvmkit_vm *vm, uint32_t slot);
@@ -180,6 +200,102 @@ int kvmkit_vcpu_set_guest_debug(struct kvmkit_vcpu *vcpu,
 				const struct kvm_guest_debug *dbg);
 int kvmkit_vcpu_get_mp_state(struct kvmkit_vcpu *vcpu,
 			     struct kvm_mp_state *state);
+
+/* ---- More vCPU state (lib/host/x86_64/state.c) -------------------------- */
+
+int kvmkit_vcpu_set_fpu(struct kvmkit_vcpu *vcpu, const struct kvm_fpu *fpu);
+/* The legacy 4 KiB KVM_GET_XSAVE area (not AMX's larger KVM_GET_XSAVE2) */
+int kvmkit_vcpu_get_xsave(struct kvmkit_vcpu *vcpu, struct kvm_xsave *xsave);
+int kvmkit_vcpu_set_xsave(struct kvmkit_vcpu *vcpu,
+			  const struct kvm_xsave *xsave);
+int kvmkit_vcpu_get_xcrs(struct kvmkit_vcpu *vcpu, struct kvm_xcrs *xcrs);
+int kvmkit_vcpu_set_xcrs(struct kvmkit_vcpu *vcpu, const struct kvm_xcrs *xcrs);
+int kvmkit_vcpu_get_debugregs(struct kvmkit_vcpu *vcpu,
+			      struct kvm_debugregs *dregs);
+int kvmkit_vcpu_set_debugregs(struct kvmkit_vcpu *vcpu,
+			      const struct kvm_debugregs *dregs);
+/* -EINVAL unless the VM has an in-kernel irqchip (KVM_CREATE_IRQCHIP) */
+int kvmkit_vcpu_get_lapic(struct kvmkit_vcpu *vcpu,
+			  struct kvm_lapic_state *lapic);
+int kvmkit_vcpu_set_lapic(struct kvmkit_vcpu *vcpu,
+			  const struct kvm_lapic_state *lapic);
+int kvmkit_vcpu_set_mp_state(struct kvmkit_vcpu *vcpu,
+			     const struct kvm_mp_state *state);
+/* KVM_GET_MSR_INDEX_LIST, sized to fit; caller free()s *list */
+int kvmkit_kvm_msr_index_list(struct kvmkit_kvm *kvm,
+			      struct kvm_msr_list **list);
+/*
+ * Batched KVM_GET_MSRS/KVM_SET_MSRS: the number of entries KVM processed
+ * (it stops at the first MSR it refuses), or -errno.
+ */
+int kvmkit_vcpu_get_msrs(struct kvmkit_vcpu *vcpu, struct kvm_msrs *msrs);
+int kvmkit_vcpu_set_msrs(struct kvmkit_vcpu *vcpu, const struct kvm_msrs *msrs);
+/*
+ * KVM_GET_NESTED_STATE into a buffer of KVM_CAP_NESTED_STATE's size
+ * (caller free()s it); -EOPNOTSUPP where KVM has no nested state.
+ */
+int kvmkit_vcpu_get_nested_state(struct kvmkit_vcpu *vcpu,
+				 struct kvm_nested_state **state);
+int kvmkit_vcpu_set_nested_state(struct kvmkit_vcpu *vcpu,
+				 const struct kvm_nested_state *state);
+
+enum kvmkit_cpuid_reg {
+	KVMKIT_CPUID_EAX, KVMKIT_CPUID_EBX, KVMKIT_CPUID_ECX, KVMKIT_CPUID_EDX,
+};
+/*
+ * Set (on) or clear one feature bit of leaf function.index in a list for
+ * KVM_SET_CPUID2 (pure): -ENOENT if the leaf is absent, -EINVAL for a
+ * bad reg or bit.
+ */
+int kvmkit_cpuid_set_feature(struct kvm_cpuid2 *cpuid, uint32_t function,
+			     uint32_t index, enum kvmkit_cpuid_reg reg,
+			     unsigned int bit, int on);
+
+/*
+ * A whole vCPU: what kvmkit_vcpu_save_state() read, to restore into this
+ * or another vCPU (of a fresh VM whose memory holds a copy of the old
+ * one's, with the same CPUID set before).  parts says which optional
+ * parts KVM gave: XSAVE and XCRs (absent without XSAVE), the LAPIC (only
+ * with an in-kernel irqchip), nested state (only where KVM has it).
+ * msrs holds every MSR of KVM_GET_MSR_INDEX_LIST the vCPU would read.
+ */
+#define KVMKIT_STATE_XSAVE	(1u << 0)
+#define KVMKIT_STATE_XCRS	(1u << 1)
+#define KVMKIT_STATE_LAPIC	(1u << 2)
+#define KVMKIT_STATE_NESTED	(1u << 3)
+struct kvmkit_vcpu_state {
+	unsigned int parts;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_fpu fpu;
+	struct kvm_xcrs xcrs;
+	struct kvm_debugregs debugregs;
+	struct kvm_lapic_state lapic;
+	struct kvm_vcpu_events events;
+	struct kvm_mp_state mp_state;
+	struct kvm_msrs *msrs;
+	struct kvm_nested_state *nested;
+	struct kvm_xsave xsave;	/* last: newer headers end it in extra[] */
+};
+/*
+ * Finish the instruction of the last I/O, MMIO or MSR exit (KVM does on
+ * the next KVM_RUN) without running the guest further: a KVM_RUN with
+ * immediate_exit.  The state read after it is consistent.
+ */
+int kvmkit_vcpu_complete_pending(struct kvmkit_vcpu *vcpu);
+/*
+ * Snapshot a stopped vCPU (not inside KVM_RUN), after
+ * kvmkit_vcpu_complete_pending(); free with kvmkit_vcpu_state_free()
+ */
+int kvmkit_vcpu_save_state(struct kvmkit_vcpu *vcpu,
+			   struct kvmkit_vcpu_state **state);
+/*
+ * -EINVAL naming the MSR when KVM refuses a saved MSR that the vCPU does
+ * not already hold with the saved value
+ */
+int kvmkit_vcpu_restore_state(struct kvmkit_vcpu *vcpu,
+			      const struct kvmkit_vcpu_state *state);
+void kvmkit_vcpu_state_free(struct kvmkit_vcpu_state *state);
 
 /*
  * Bound the time a guest may run: kvmkit_vcpu_run() returns
