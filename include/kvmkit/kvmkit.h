@@ -297,6 +297,96 @@ int kvmkit_vcpu_restore_state(struct kvmkit_vcpu *vcpu,
 			      const struct kvmkit_vcpu_state *state);
 void kvmkit_vcpu_state_free(struct kvmkit_vcpu_state *state);
 
+/* ---- Exits on request, injected events (msr_filter.c, inject.c) -------- */
+
+/*
+ * KVM_CAP_X86_USER_SPACE_MSR: RDMSR/WRMSR for the reasons asked
+ * (KVM_MSR_EXIT_REASON_FILTER, _UNKNOWN, _INVAL) exit as
+ * KVMKIT_EXIT_X86_RDMSR/WRMSR instead of raising #GP; -EOPNOTSUPP where
+ * KVM lacks the capability.
+ */
+int kvmkit_vm_enable_user_msr(struct kvmkit_vm *vm, uint32_t reasons);
+int kvmkit_vm_set_msr_filter(struct kvmkit_vm *vm,
+			     const struct kvm_msr_filter *filter);
+/*
+ * A filter that lets every MSR through but the n listed (at most
+ * KVM_MSR_FILTER_MAX_RANGES), whose reads and writes exit with reason
+ * KVM_MSR_EXIT_REASON_FILTER; n 0 removes the filter's effect.
+ */
+int kvmkit_vm_trap_msrs(struct kvmkit_vm *vm, const uint32_t *indices,
+			unsigned int n);
+/*
+ * Answer the RDMSR/WRMSR exit just returned: data for a read; fault
+ * non-zero makes the guest's instruction raise #GP instead.  -EINVAL
+ * when the last exit is no MSR exit.
+ */
+int kvmkit_vcpu_msr_reply(struct kvmkit_vcpu *vcpu, uint64_t data, int fault);
+/*
+ * KVM_CAP_EXIT_HYPERCALL: the hypercalls in mask (bit n: hypercall n,
+ * KVM offers only KVM_HC_MAP_GPA_RANGE) exit as KVMKIT_EXIT_HYPERCALL;
+ * -EOPNOTSUPP for one KVM does not offer.  The guest's RAX is set from
+ * kvmkit_vcpu_hypercall_reply()'s ret (-EINVAL: the last exit is none).
+ */
+int kvmkit_vm_enable_exit_hypercall(struct kvmkit_vm *vm, uint64_t mask);
+int kvmkit_vcpu_hypercall_reply(struct kvmkit_vcpu *vcpu, uint64_t ret);
+/*
+ * Ask KVM for KVMKIT_EXIT_IRQ_WINDOW_OPEN as soon as the guest can take
+ * an external interrupt (no in-kernel irqchip); on 0 stops asking.
+ */
+void kvmkit_vcpu_request_irq_window(struct kvmkit_vcpu *vcpu, int on);
+
+/*
+ * Inject an exception (vectors 0-31 but 2) as bhyve's vm_inject_fault():
+ * delivered through the guest's IDT before its next instruction, with
+ * error_code where the vector has one (8, 10-14, 17, 21; ignored for the
+ * others).  First completes the last exit's instruction
+ * (kvmkit_vcpu_complete_pending()).  -EBUSY if one is queued already.
+ */
+int kvmkit_vcpu_inject_exception(struct kvmkit_vcpu *vcpu, uint8_t vector,
+				 uint32_t error_code);
+/* #PF with its error code, CR2 set to cr2 first */
+int kvmkit_vcpu_inject_page_fault(struct kvmkit_vcpu *vcpu,
+				  uint32_t error_code, uint64_t cr2);
+/* KVM_NMI */
+int kvmkit_vcpu_inject_nmi(struct kvmkit_vcpu *vcpu);
+/*
+ * KVM_INTERRUPT: an external interrupt, delivered once the guest's IF is
+ * set; only without an in-kernel irqchip
+ */
+int kvmkit_vcpu_inject_irq(struct kvmkit_vcpu *vcpu, uint8_t vector);
+
+/* ---- Guest debugging (lib/host/debug.c) -------------------------------- */
+
+enum kvmkit_hw_type { KVMKIT_HW_EXEC, KVMKIT_HW_WRITE, KVMKIT_HW_ACCESS };
+struct kvmkit_hw_breakpoint {
+	uint64_t addr;		/* linear address */
+	enum kvmkit_hw_type type;
+	unsigned int len;	/* watchpoints: 1, 2, 4 or 8, aligned */
+};
+struct kvmkit_debug {
+	int single_step;	/* stop after each instruction */
+	int sw_breakpoints;	/* INT3 stops instead of reaching the guest */
+	unsigned int n_hw;	/* hw[0..n_hw), at most 4: DR0-DR3 */
+	struct kvmkit_hw_breakpoint hw[4];
+};
+/*
+ * KVM_SET_GUEST_DEBUG from d (all zero: debugging off).  Each stop is a
+ * KVMKIT_EXIT_DEBUG with the exception (1 or 3), the linear address
+ * (pc), DR6 and DR7.  A watchpoint stops after the access, an
+ * instruction breakpoint before the instruction: remove it (or step past
+ * it without it) to go on.  -EINVAL for a bad breakpoint.
+ */
+int kvmkit_vcpu_set_debug(struct kvmkit_vcpu *vcpu,
+			  const struct kvmkit_debug *d);
+/*
+ * What stopped a KVMKIT_EXIT_DEBUG (pure): 0-3 the hardware breakpoint
+ * (DR6 B0-B3), or one of these; -EINVAL for another exit
+ */
+#define KVMKIT_DEBUG_STEP		4	/* DR6.BS */
+#define KVMKIT_DEBUG_SW_BREAKPOINT	5	/* INT3 */
+#define KVMKIT_DEBUG_OTHER		6
+int kvmkit_debug_cause(const struct kvmkit_exit *e);
+
 /*
  * Bound the time a guest may run: kvmkit_vcpu_run() returns
  * KVMKIT_EXIT_TIMEOUT once timeout_ns have passed from this call (0
@@ -501,6 +591,21 @@ int kvmkit_report_from_hypercall(struct kvmkit_vcpu *vcpu,
 				 const struct kvmkit_hypercall *hc,
 				 struct kvmkit_report *rep);
 
+/*
+ * An RDMSR/WRMSR exit to the run loop's msr callback: it sets data (a
+ * read's value) or fault (#GP to the guest) and returns as a handler
+ * does; the loop then replies to KVM (kvmkit_vcpu_msr_reply()).
+ */
+struct kvmkit_msr_access {
+	uint32_t index;
+	uint32_t reason;	/* KVM_MSR_EXIT_REASON_* */
+	int is_write;
+	int fault;
+	uint64_t data;		/* written value, or the value to read */
+};
+typedef int (*kvmkit_msr_fn)(struct kvmkit_vcpu *vcpu,
+			     struct kvmkit_msr_access *msr, void *opaque);
+
 /* What kvmkit_vcpu_run_loop() does besides the VM's I/O handlers */
 struct kvmkit_run_ops {
 	/* kvmkit hypercalls; NULL: the doorbell is a port like any other */
@@ -508,7 +613,9 @@ struct kvmkit_run_ops {
 	/* every exit as decoded, before it is dispatched (tracing); or NULL */
 	void (*observe)(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *exit,
 			void *opaque);
-	void *opaque;		/* handed to both */
+	void *opaque;		/* handed to all three */
+	/* RDMSR/WRMSR exits; NULL: they go back to the caller */
+	kvmkit_msr_fn msr;
 };
 
 /*
