@@ -55,6 +55,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <signal.h>
 #include <linux/kvm.h>
 #include <kvmkit/abi.h>
@@ -69,6 +70,7 @@
 
 #define KVMKIT_ERR_MAX		256
 #define KVMKIT_MAX_MEMSLOTS	32
+/* vCPUs per VM when KVM reports neither KVM_CAP_MAX_VCPUS nor _NR_VCPUS */
 #define KVMKIT_MAX_VCPUS	64
 
 struct kvmkit_kvm;	/* an open /dev/kvm */
@@ -107,6 +109,8 @@ int kvmkit_vm_fd(const struct kvmkit_vm *vm);
 struct kvmkit_kvm *kvmkit_vm_kvm(const struct kvmkit_vm *vm);
 const char *kvmkit_vm_error(const struct kvmkit_vm *vm);
 int kvmkit_vm_check_extension(struct kvmkit_vm *vm, long cap);
+/* How many vCPUs the VM takes: KVM_CAP_MAX_VCPUS, read at creation */
+unsigned int kvmkit_vm_max_vcpus(const struct kvmkit_vm *vm);
 int kvmkit_vm_enable_cap(struct kvmkit_vm *vm, const struct kvm_enable_cap *cap);
 
 /*
@@ -177,6 +181,14 @@ uint32_t kvmkit_vcpu_id(const struct kvmkit_vcpu *vcpu);
 struct kvmkit_vm *kvmkit_vcpu_vm(const struct kvmkit_vcpu *vcpu);
 struct kvm_run *kvmkit_vcpu_kvm_run(const struct kvmkit_vcpu *vcpu);
 size_t kvmkit_vcpu_kvm_run_size(const struct kvmkit_vcpu *vcpu);
+/*
+ * Get vCPU out of KVM_RUN from another thread: set kvm_run's
+ * immediate_exit, then send sig to thread, the one running the vCPU
+ * (sig needs a handler, which may do nothing, and must not be blocked
+ * there).  Its kvmkit_vcpu_run() returns KVMKIT_EXIT_INTERRUPTED, now or
+ * at its next call, and clears immediate_exit.  Thread-safe.
+ */
+int kvmkit_vcpu_kick(struct kvmkit_vcpu *vcpu, pthread_t thread, int sig);
 /* vCPU errors are kept per vCPU so that vCPU threads do not race */
 const char *kvmkit_vcpu_error(const struct kvmkit_vcpu *vcpu);
 
