@@ -51,13 +51,19 @@
 	X(HYPERCALL,      KVM_EXIT_HYPERCALL,      hypercall,    hypercall)    \
 	X(INTERRUPTED,    KVM_EXIT_INTR,           none,         none)         \
 	X(TIMEOUT,        KVMKIT_EXIT_NO_REASON,   none,         none)         \
-	X(ERROR,          KVMKIT_EXIT_NO_REASON,   none,         error)
+	X(ERROR,          KVMKIT_EXIT_NO_REASON,   none,         error)        \
+	X(X86_RDMSR,      KVM_EXIT_X86_RDMSR,      msr,          msr)          \
+	X(X86_WRMSR,      KVM_EXIT_X86_WRMSR,      msr,          msr)          \
+	X(IRQ_WINDOW_OPEN, KVM_EXIT_IRQ_WINDOW_OPEN, none,       none)
 
 /*
  * UNKNOWN (0, what a zeroed exit reads as): raw reason in exit->reason.
  * SHUTDOWN: triple fault.  INTERRUPTED: KVM_RUN returned EINTR (a
  * signal).  TIMEOUT: kvmkit_vcpu_set_timeout()'s deadline.  ERROR:
- * KVM_RUN failed; errno in ->error.
+ * KVM_RUN failed; errno in ->error.  X86_RDMSR/X86_WRMSR: an MSR access
+ * KVM hands to userspace (kvmkit_vm_enable_user_msr()), answered with
+ * kvmkit_vcpu_msr_reply() before the next run.  IRQ_WINDOW_OPEN: the guest
+ * can take an interrupt (kvmkit_vcpu_request_irq_window()).
  */
 enum kvmkit_exit_type {
 #define KVMKIT_EXIT_ENUM(type, reason, decode, describe) KVMKIT_EXIT_##type,
@@ -105,6 +111,11 @@ struct kvmkit_exit {
 			uint64_t nr;
 			uint64_t args[6];
 		} hypercall;
+		struct {
+			uint32_t index;
+			uint32_t reason;	/* KVM_MSR_EXIT_REASON_* */
+			uint64_t data;		/* X86_WRMSR: the value written */
+		} msr;
 	};
 };
 

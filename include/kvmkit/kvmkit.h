@@ -55,6 +55,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <signal.h>
 #include <linux/kvm.h>
 #include <kvmkit/abi.h>
@@ -69,6 +70,7 @@
 
 #define KVMKIT_ERR_MAX		256
 #define KVMKIT_MAX_MEMSLOTS	32
+/* vCPUs per VM when KVM reports neither KVM_CAP_MAX_VCPUS nor _NR_VCPUS */
 #define KVMKIT_MAX_VCPUS	64
 
 struct kvmkit_kvm;	/* an open /dev/kvm */
@@ -107,6 +109,8 @@ int kvmkit_vm_fd(const struct kvmkit_vm *vm);
 struct kvmkit_kvm *kvmkit_vm_kvm(const struct kvmkit_vm *vm);
 const char *kvmkit_vm_error(const struct kvmkit_vm *vm);
 int kvmkit_vm_check_extension(struct kvmkit_vm *vm, long cap);
+/* How many vCPUs the VM takes: KVM_CAP_MAX_VCPUS, read at creation */
+unsigned int kvmkit_vm_max_vcpus(const struct kvmkit_vm *vm);
 int kvmkit_vm_enable_cap(struct kvmkit_vm *vm, const struct kvm_enable_cap *cap);
 
 /*
@@ -121,6 +125,26 @@ int kvmkit_vm_add_memory_at(struct kvmkit_vm *vm, uint32_t slot,
 			    uint64_t gpa, uint64_t size, uint32_t flags,
 			    void *hva);
 int kvmkit_vm_remove_memory(struct kvmkit_vm *vm, uint32_t slot);
+/*
+ * KVM_GET_DIRTY_LOG of a slot added with KVM_MEM_LOG_DIRTY_PAGES: one bit
+ * per page of the slot (bit n of bitmap[n / 64]: page gpa + n * 4096)
+ * written since the previous call, which clears them.  bitmap holds
+ * words 64-bit words; -ENOSPC if that is fewer than the slot's pages
+ * need, -ENOENT for an unused slot.
+ */
+int kvmkit_vm_get_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
+			    uint64_t *bitmap, size_t words);
+/*
+ * kvmkit_vm_add_memory() backed by huge pages: KVMKIT_HUGE_THP asks for
+ * transparent huge pages (madvise MADV_HUGEPAGE: a hint, the kernel may
+ * still use 4 KiB pages), KVMKIT_HUGE_HUGETLB maps 2 MiB hugetlbfs pages
+ * (MAP_HUGETLB), -ENOMEM when too few are reserved (vm.nr_hugepages).
+ * gpa and size are rounded out to 2 MiB; no guard pages.
+ */
+enum kvmkit_huge { KVMKIT_HUGE_THP = 1, KVMKIT_HUGE_HUGETLB = 2 };
+int kvmkit_vm_add_memory_huge(struct kvmkit_vm *vm, uint32_t slot,
+			      uint64_t gpa, uint64_t size, uint32_t flags,
+			      enum kvmkit_huge huge, void **hva);
 /* The region of a slot, or NULL if the slot is unused */
 const struct kvm_userspace_memory_region *
 kvmkit_vm_memslot(const struct kvmkit_vm *vm, uint32_t slot);
@@ -157,6 +181,14 @@ uint32_t kvmkit_vcpu_id(const struct kvmkit_vcpu *vcpu);
 struct kvmkit_vm *kvmkit_vcpu_vm(const struct kvmkit_vcpu *vcpu);
 struct kvm_run *kvmkit_vcpu_kvm_run(const struct kvmkit_vcpu *vcpu);
 size_t kvmkit_vcpu_kvm_run_size(const struct kvmkit_vcpu *vcpu);
+/*
+ * Get vCPU out of KVM_RUN from another thread: set kvm_run's
+ * immediate_exit, then send sig to thread, the one running the vCPU
+ * (sig needs a handler, which may do nothing, and must not be blocked
+ * there).  Its kvmkit_vcpu_run() returns KVMKIT_EXIT_INTERRUPTED, now or
+ * at its next call, and clears immediate_exit.  Thread-safe.
+ */
+int kvmkit_vcpu_kick(struct kvmkit_vcpu *vcpu, pthread_t thread, int sig);
 /* vCPU errors are kept per vCPU so that vCPU threads do not race */
 const char *kvmkit_vcpu_error(const struct kvmkit_vcpu *vcpu);
 
@@ -180,6 +212,192 @@ int kvmkit_vcpu_set_guest_debug(struct kvmkit_vcpu *vcpu,
 				const struct kvm_guest_debug *dbg);
 int kvmkit_vcpu_get_mp_state(struct kvmkit_vcpu *vcpu,
 			     struct kvm_mp_state *state);
+
+/* ---- More vCPU state (lib/host/x86_64/state.c) -------------------------- */
+
+int kvmkit_vcpu_set_fpu(struct kvmkit_vcpu *vcpu, const struct kvm_fpu *fpu);
+/* The legacy 4 KiB KVM_GET_XSAVE area (not AMX's larger KVM_GET_XSAVE2) */
+int kvmkit_vcpu_get_xsave(struct kvmkit_vcpu *vcpu, struct kvm_xsave *xsave);
+int kvmkit_vcpu_set_xsave(struct kvmkit_vcpu *vcpu,
+			  const struct kvm_xsave *xsave);
+int kvmkit_vcpu_get_xcrs(struct kvmkit_vcpu *vcpu, struct kvm_xcrs *xcrs);
+int kvmkit_vcpu_set_xcrs(struct kvmkit_vcpu *vcpu, const struct kvm_xcrs *xcrs);
+int kvmkit_vcpu_get_debugregs(struct kvmkit_vcpu *vcpu,
+			      struct kvm_debugregs *dregs);
+int kvmkit_vcpu_set_debugregs(struct kvmkit_vcpu *vcpu,
+			      const struct kvm_debugregs *dregs);
+/* -EINVAL unless the VM has an in-kernel irqchip (KVM_CREATE_IRQCHIP) */
+int kvmkit_vcpu_get_lapic(struct kvmkit_vcpu *vcpu,
+			  struct kvm_lapic_state *lapic);
+int kvmkit_vcpu_set_lapic(struct kvmkit_vcpu *vcpu,
+			  const struct kvm_lapic_state *lapic);
+int kvmkit_vcpu_set_mp_state(struct kvmkit_vcpu *vcpu,
+			     const struct kvm_mp_state *state);
+/* KVM_GET_MSR_INDEX_LIST, sized to fit; caller free()s *list */
+int kvmkit_kvm_msr_index_list(struct kvmkit_kvm *kvm,
+			      struct kvm_msr_list **list);
+/*
+ * Batched KVM_GET_MSRS/KVM_SET_MSRS: the number of entries KVM processed
+ * (it stops at the first MSR it refuses), or -errno.
+ */
+int kvmkit_vcpu_get_msrs(struct kvmkit_vcpu *vcpu, struct kvm_msrs *msrs);
+int kvmkit_vcpu_set_msrs(struct kvmkit_vcpu *vcpu, const struct kvm_msrs *msrs);
+/*
+ * KVM_GET_NESTED_STATE into a buffer of KVM_CAP_NESTED_STATE's size
+ * (caller free()s it); -EOPNOTSUPP where KVM has no nested state.
+ */
+int kvmkit_vcpu_get_nested_state(struct kvmkit_vcpu *vcpu,
+				 struct kvm_nested_state **state);
+int kvmkit_vcpu_set_nested_state(struct kvmkit_vcpu *vcpu,
+				 const struct kvm_nested_state *state);
+
+enum kvmkit_cpuid_reg {
+	KVMKIT_CPUID_EAX, KVMKIT_CPUID_EBX, KVMKIT_CPUID_ECX, KVMKIT_CPUID_EDX,
+};
+/*
+ * Set (on) or clear one feature bit of leaf function.index in a list for
+ * KVM_SET_CPUID2 (pure): -ENOENT if the leaf is absent, -EINVAL for a
+ * bad reg or bit.
+ */
+int kvmkit_cpuid_set_feature(struct kvm_cpuid2 *cpuid, uint32_t function,
+			     uint32_t index, enum kvmkit_cpuid_reg reg,
+			     unsigned int bit, int on);
+
+/*
+ * A whole vCPU: what kvmkit_vcpu_save_state() read, to restore into this
+ * or another vCPU (of a fresh VM whose memory holds a copy of the old
+ * one's, with the same CPUID set before).  parts says which optional
+ * parts KVM gave: XSAVE and XCRs (absent without XSAVE), the LAPIC (only
+ * with an in-kernel irqchip), nested state (only where KVM has it).
+ * msrs holds every MSR of KVM_GET_MSR_INDEX_LIST the vCPU would read.
+ */
+#define KVMKIT_STATE_XSAVE	(1u << 0)
+#define KVMKIT_STATE_XCRS	(1u << 1)
+#define KVMKIT_STATE_LAPIC	(1u << 2)
+#define KVMKIT_STATE_NESTED	(1u << 3)
+struct kvmkit_vcpu_state {
+	unsigned int parts;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_fpu fpu;
+	struct kvm_xcrs xcrs;
+	struct kvm_debugregs debugregs;
+	struct kvm_lapic_state lapic;
+	struct kvm_vcpu_events events;
+	struct kvm_mp_state mp_state;
+	struct kvm_msrs *msrs;
+	struct kvm_nested_state *nested;
+	struct kvm_xsave xsave;	/* last: newer headers end it in extra[] */
+};
+/*
+ * Finish the instruction of the last I/O, MMIO or MSR exit (KVM does on
+ * the next KVM_RUN) without running the guest further: a KVM_RUN with
+ * immediate_exit.  The state read after it is consistent.
+ */
+int kvmkit_vcpu_complete_pending(struct kvmkit_vcpu *vcpu);
+/*
+ * Snapshot a stopped vCPU (not inside KVM_RUN), after
+ * kvmkit_vcpu_complete_pending(); free with kvmkit_vcpu_state_free()
+ */
+int kvmkit_vcpu_save_state(struct kvmkit_vcpu *vcpu,
+			   struct kvmkit_vcpu_state **state);
+/*
+ * -EINVAL naming the MSR when KVM refuses a saved MSR that the vCPU does
+ * not already hold with the saved value
+ */
+int kvmkit_vcpu_restore_state(struct kvmkit_vcpu *vcpu,
+			      const struct kvmkit_vcpu_state *state);
+void kvmkit_vcpu_state_free(struct kvmkit_vcpu_state *state);
+
+/* ---- Exits on request, injected events (msr_filter.c, inject.c) -------- */
+
+/*
+ * KVM_CAP_X86_USER_SPACE_MSR: RDMSR/WRMSR for the reasons asked
+ * (KVM_MSR_EXIT_REASON_FILTER, _UNKNOWN, _INVAL) exit as
+ * KVMKIT_EXIT_X86_RDMSR/WRMSR instead of raising #GP; -EOPNOTSUPP where
+ * KVM lacks the capability.
+ */
+int kvmkit_vm_enable_user_msr(struct kvmkit_vm *vm, uint32_t reasons);
+int kvmkit_vm_set_msr_filter(struct kvmkit_vm *vm,
+			     const struct kvm_msr_filter *filter);
+/*
+ * A filter that lets every MSR through but the n listed (at most
+ * KVM_MSR_FILTER_MAX_RANGES), whose reads and writes exit with reason
+ * KVM_MSR_EXIT_REASON_FILTER; n 0 removes the filter's effect.
+ */
+int kvmkit_vm_trap_msrs(struct kvmkit_vm *vm, const uint32_t *indices,
+			unsigned int n);
+/*
+ * Answer the RDMSR/WRMSR exit just returned: data for a read; fault
+ * non-zero makes the guest's instruction raise #GP instead.  -EINVAL
+ * when the last exit is no MSR exit.
+ */
+int kvmkit_vcpu_msr_reply(struct kvmkit_vcpu *vcpu, uint64_t data, int fault);
+/*
+ * KVM_CAP_EXIT_HYPERCALL: the hypercalls in mask (bit n: hypercall n,
+ * KVM offers only KVM_HC_MAP_GPA_RANGE) exit as KVMKIT_EXIT_HYPERCALL;
+ * -EOPNOTSUPP for one KVM does not offer.  The guest's RAX is set from
+ * kvmkit_vcpu_hypercall_reply()'s ret (-EINVAL: the last exit is none).
+ */
+int kvmkit_vm_enable_exit_hypercall(struct kvmkit_vm *vm, uint64_t mask);
+int kvmkit_vcpu_hypercall_reply(struct kvmkit_vcpu *vcpu, uint64_t ret);
+/*
+ * Ask KVM for KVMKIT_EXIT_IRQ_WINDOW_OPEN as soon as the guest can take
+ * an external interrupt (no in-kernel irqchip); on 0 stops asking.
+ */
+void kvmkit_vcpu_request_irq_window(struct kvmkit_vcpu *vcpu, int on);
+
+/*
+ * Inject an exception (vectors 0-31 but 2) as bhyve's vm_inject_fault():
+ * delivered through the guest's IDT before its next instruction, with
+ * error_code where the vector has one (8, 10-14, 17, 21; ignored for the
+ * others).  First completes the last exit's instruction
+ * (kvmkit_vcpu_complete_pending()).  -EBUSY if one is queued already.
+ */
+int kvmkit_vcpu_inject_exception(struct kvmkit_vcpu *vcpu, uint8_t vector,
+				 uint32_t error_code);
+/* #PF with its error code, CR2 set to cr2 first */
+int kvmkit_vcpu_inject_page_fault(struct kvmkit_vcpu *vcpu,
+				  uint32_t error_code, uint64_t cr2);
+/* KVM_NMI */
+int kvmkit_vcpu_inject_nmi(struct kvmkit_vcpu *vcpu);
+/*
+ * KVM_INTERRUPT: an external interrupt, delivered once the guest's IF is
+ * set; only without an in-kernel irqchip
+ */
+int kvmkit_vcpu_inject_irq(struct kvmkit_vcpu *vcpu, uint8_t vector);
+
+/* ---- Guest debugging (lib/host/debug.c) -------------------------------- */
+
+enum kvmkit_hw_type { KVMKIT_HW_EXEC, KVMKIT_HW_WRITE, KVMKIT_HW_ACCESS };
+struct kvmkit_hw_breakpoint {
+	uint64_t addr;		/* linear address */
+	enum kvmkit_hw_type type;
+	unsigned int len;	/* watchpoints: 1, 2, 4 or 8, aligned */
+};
+struct kvmkit_debug {
+	int single_step;	/* stop after each instruction */
+	int sw_breakpoints;	/* INT3 stops instead of reaching the guest */
+	unsigned int n_hw;	/* hw[0..n_hw), at most 4: DR0-DR3 */
+	struct kvmkit_hw_breakpoint hw[4];
+};
+/*
+ * KVM_SET_GUEST_DEBUG from d (all zero: debugging off).  Each stop is a
+ * KVMKIT_EXIT_DEBUG with the exception (1 or 3), the linear address
+ * (pc), DR6 and DR7.  A watchpoint stops after the access, an
+ * instruction breakpoint before the instruction: remove it (or step past
+ * it without it) to go on.  -EINVAL for a bad breakpoint.
+ */
+int kvmkit_vcpu_set_debug(struct kvmkit_vcpu *vcpu,
+			  const struct kvmkit_debug *d);
+/*
+ * What stopped a KVMKIT_EXIT_DEBUG (pure): 0-3 the hardware breakpoint
+ * (DR6 B0-B3), or one of these; -EINVAL for another exit
+ */
+#define KVMKIT_DEBUG_STEP		4	/* DR6.BS */
+#define KVMKIT_DEBUG_SW_BREAKPOINT	5	/* INT3 */
+#define KVMKIT_DEBUG_OTHER		6
+int kvmkit_debug_cause(const struct kvmkit_exit *e);
 
 /*
  * Bound the time a guest may run: kvmkit_vcpu_run() returns
@@ -385,6 +603,21 @@ int kvmkit_report_from_hypercall(struct kvmkit_vcpu *vcpu,
 				 const struct kvmkit_hypercall *hc,
 				 struct kvmkit_report *rep);
 
+/*
+ * An RDMSR/WRMSR exit to the run loop's msr callback: it sets data (a
+ * read's value) or fault (#GP to the guest) and returns as a handler
+ * does; the loop then replies to KVM (kvmkit_vcpu_msr_reply()).
+ */
+struct kvmkit_msr_access {
+	uint32_t index;
+	uint32_t reason;	/* KVM_MSR_EXIT_REASON_* */
+	int is_write;
+	int fault;
+	uint64_t data;		/* written value, or the value to read */
+};
+typedef int (*kvmkit_msr_fn)(struct kvmkit_vcpu *vcpu,
+			     struct kvmkit_msr_access *msr, void *opaque);
+
 /* What kvmkit_vcpu_run_loop() does besides the VM's I/O handlers */
 struct kvmkit_run_ops {
 	/* kvmkit hypercalls; NULL: the doorbell is a port like any other */
@@ -392,7 +625,9 @@ struct kvmkit_run_ops {
 	/* every exit as decoded, before it is dispatched (tracing); or NULL */
 	void (*observe)(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *exit,
 			void *opaque);
-	void *opaque;		/* handed to both */
+	void *opaque;		/* handed to all three */
+	/* RDMSR/WRMSR exits; NULL: they go back to the caller */
+	kvmkit_msr_fn msr;
 };
 
 /*

@@ -129,6 +129,15 @@ DECODER(hypercall)
 	return 0;
 }
 
+DECODER(msr)
+{
+	(void)run_size;
+	exit->msr.index = run->msr.index;
+	exit->msr.reason = run->msr.reason;
+	exit->msr.data = exit->type == KVMKIT_EXIT_X86_WRMSR ? run->msr.data : 0;
+	return 0;
+}
+
 #undef DECODER
 
 /* KVMKIT_EXIT_TYPES as a table indexed by type */

@@ -238,6 +238,19 @@ DESCRIBER(hypercall)
 	       (unsigned long long)exit->hypercall.args[2]);
 }
 
+DESCRIBER(msr)
+{
+	static const char *const why[] = { "inval", "unknown", "filter" };
+	unsigned int r = exit->msr.reason;
+	const char *w = r == 1 ? why[0] : r == 2 ? why[1] : r == 4 ? why[2] :
+			"?";
+
+	append(buf, len, pos, " index 0x%x reason %s", exit->msr.index, w);
+	if (exit->type == KVMKIT_EXIT_X86_WRMSR)
+		append(buf, len, pos, " value 0x%llx",
+		       (unsigned long long)exit->msr.data);
+}
+
 DESCRIBER(error)
 {
 	append(buf, len, pos, " KVM_RUN: %s", strerror(exit->error));

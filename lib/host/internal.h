@@ -43,7 +43,8 @@ struct kvmkit_vm {
 	struct kvmkit_kvm *kvm;
 	struct kvmkit_memslot slots[KVMKIT_MAX_MEMSLOTS];
 	struct kvmkit_io_table pio, mmio;
-	struct kvmkit_vcpu *vcpus[KVMKIT_MAX_VCPUS];
+	struct kvmkit_vcpu **vcpus;	/* max_vcpus slots */
+	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS */
 	char err[KVMKIT_ERR_MAX];
 };
 

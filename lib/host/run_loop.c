@@ -31,6 +31,28 @@ static int handler_failed(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
 	return kvmkit_vcpu_fail(vcpu, EINVAL, what);
 }
 
+/* An MSR exit to ops->msr, then its answer to KVM */
+static int dispatch_msr(struct kvmkit_vcpu *vcpu,
+			const struct kvmkit_run_ops *ops,
+			const struct kvmkit_exit *exit)
+{
+	struct kvmkit_msr_access a = {
+		.index = exit->msr.index,
+		.reason = exit->msr.reason,
+		.is_write = exit->type == KVMKIT_EXIT_X86_WRMSR,
+		.data = exit->msr.data,
+	};
+	int ret = ops->msr(vcpu, &a, ops->opaque);
+
+	if (ret == KVMKIT_RESUME || ret == KVMKIT_STOP) {
+		int r = kvmkit_vcpu_msr_reply(vcpu, a.data, a.fault);
+
+		if (r)
+			return r;
+	}
+	return ret;
+}
+
 int kvmkit_vcpu_dispatch(struct kvmkit_vcpu *vcpu,
 			 const struct kvmkit_run_ops *ops,
 			 const struct kvmkit_exit *exit)
@@ -40,7 +62,11 @@ int kvmkit_vcpu_dispatch(struct kvmkit_vcpu *vcpu,
 
 	/* so that a failing handler's message is its own (handler_failed) */
 	vcpu->err[0] = '\0';
-	if (ops && ops->hypercall) {
+	if (exit->type == KVMKIT_EXIT_X86_RDMSR ||
+	    exit->type == KVMKIT_EXIT_X86_WRMSR) {
+		ret = ops && ops->msr ? dispatch_msr(vcpu, ops, exit) :
+		      KVMKIT_UNHANDLED;
+	} else if (ops && ops->hypercall) {
 		ret = kvmkit_vcpu_hypercall(vcpu, exit, &hc);
 		if (!ret)
 			ret = ops->hypercall(vcpu, &hc, ops->opaque);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* vCPUs: creation with the shared kvm_run mapping, teardown, accessors. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,12 +33,12 @@ int kvmkit_vcpu_create(struct kvmkit_vm *vm, uint32_t id,
 	int err;
 
 	*vcpup = NULL;
-	for (i = 0; i < KVMKIT_MAX_VCPUS && vm->vcpus[i]; i++)
+	for (i = 0; i < vm->max_vcpus && vm->vcpus[i]; i++)
 		;
-	if (i == KVMKIT_MAX_VCPUS)
+	if (i == vm->max_vcpus)
 		return KVMKIT_VM_ERR(vm, ENOSPC,
-				     "KVM_CREATE_VCPU: kvmkit supports %d vCPUs per VM (vcpu %u)",
-				     KVMKIT_MAX_VCPUS, id);
+				     "KVM_CREATE_VCPU: KVM takes %u vCPUs per VM (vcpu %u)",
+				     vm->max_vcpus, id);
 	vcpu = calloc(1, sizeof(*vcpu));
 	if (!vcpu)
 		return KVMKIT_VM_ERR(vm, ENOMEM, "KVM_CREATE_VCPU: %s (vcpu %u)",
@@ -83,7 +84,7 @@ void kvmkit_vcpu_destroy(struct kvmkit_vcpu *vcpu)
 	/* The timer's signal carries a pointer to vcpu: stop it first */
 	kvmkit_timeout_release(vcpu);
 	vm = vcpu->vm;
-	for (i = 0; i < KVMKIT_MAX_VCPUS; i++)
+	for (i = 0; i < vm->max_vcpus; i++)
 		if (vm->vcpus[i] == vcpu)
 			vm->vcpus[i] = NULL;
 	munmap(vcpu->run, vcpu->run_size);
@@ -115,6 +116,16 @@ struct kvm_run *kvmkit_vcpu_kvm_run(const struct kvmkit_vcpu *vcpu)
 size_t kvmkit_vcpu_kvm_run_size(const struct kvmkit_vcpu *vcpu)
 {
 	return vcpu->run_size;
+}
+
+int kvmkit_vcpu_kick(struct kvmkit_vcpu *vcpu, pthread_t thread, int sig)
+{
+	/* seen by a KVM_RUN about to start; the signal stops one under way */
+	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	errno = pthread_kill(thread, sig);
+	if (errno)
+		return kvmkit_vcpu_fail(vcpu, errno, "pthread_kill");
+	return 0;
 }
 
 const char *kvmkit_vcpu_error(const struct kvmkit_vcpu *vcpu)

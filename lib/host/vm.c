@@ -7,6 +7,19 @@
 #include <sys/mman.h>
 #include "internal.h"
 
+/*
+ * As many vCPUs as KVM takes in this VM: KVM_CAP_MAX_VCPUS, else the
+ * recommended KVM_CAP_NR_VCPUS, else KVMKIT_MAX_VCPUS
+ */
+static unsigned int max_vcpus(struct kvmkit_vm *vm)
+{
+	int n = ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	if (n <= 0)
+		n = ioctl(vm->fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	return n > 0 ? (unsigned int)n : KVMKIT_MAX_VCPUS;
+}
+
 int kvmkit_vm_create(struct kvmkit_kvm *kvm, struct kvmkit_vm **vmp)
 {
 	struct kvmkit_vm *vm;
@@ -33,8 +46,21 @@ int kvmkit_vm_create(struct kvmkit_kvm *kvm, struct kvmkit_vm **vmp)
 	}
 	vm->fd = fd;
 	vm->kvm = kvm;
+	vm->max_vcpus = max_vcpus(vm);
+	vm->vcpus = calloc(vm->max_vcpus, sizeof(*vm->vcpus));
+	if (!vm->vcpus) {
+		close(fd);
+		free(vm);
+		return kvmkit_set_error(kvm->err, ENOMEM, "kvmkit_vm_create: %s",
+					strerror(ENOMEM));
+	}
 	*vmp = vm;
 	return 0;
+}
+
+unsigned int kvmkit_vm_max_vcpus(const struct kvmkit_vm *vm)
+{
+	return vm->max_vcpus;
 }
 
 /*
@@ -48,9 +74,10 @@ void kvmkit_vm_destroy(struct kvmkit_vm *vm)
 
 	if (!vm)
 		return;
-	for (i = 0; i < KVMKIT_MAX_VCPUS; i++)
+	for (i = 0; i < vm->max_vcpus; i++)
 		if (vm->vcpus[i])
 			kvmkit_vcpu_destroy(vm->vcpus[i]);
+	free(vm->vcpus);
 	close(vm->fd);
 	for (i = 0; i < KVMKIT_MAX_MEMSLOTS; i++)
 		if (vm->slots[i].alloc)

@@ -89,6 +89,23 @@ static void test_simple(void)
 	CHECK(decode(&e) == 0 && e.type == KVMKIT_EXIT_HYPERCALL &&
 	      e.hypercall.nr == 12 && e.hypercall.args[0] == 1 &&
 	      e.hypercall.args[5] == 6, "HYPERCALL: nr and args");
+
+	fresh(KVM_EXIT_X86_RDMSR);
+	buf.run.msr.index = 0x174;
+	buf.run.msr.reason = KVM_MSR_EXIT_REASON_FILTER;
+	buf.run.msr.data = 0x99;
+	CHECK(decode(&e) == 0 && e.type == KVMKIT_EXIT_X86_RDMSR &&
+	      e.msr.index == 0x174 && e.msr.reason == KVM_MSR_EXIT_REASON_FILTER &&
+	      e.msr.data == 0, "X86_RDMSR: index and reason, no data");
+	fresh(KVM_EXIT_X86_WRMSR);
+	buf.run.msr.index = 0x175;
+	buf.run.msr.data = 0x1234;
+	CHECK(decode(&e) == 0 && e.type == KVMKIT_EXIT_X86_WRMSR &&
+	      e.msr.index == 0x175 && e.msr.data == 0x1234,
+	      "X86_WRMSR: index and the value written");
+	fresh(KVM_EXIT_IRQ_WINDOW_OPEN);
+	CHECK(decode(&e) == 0 && e.type == KVMKIT_EXIT_IRQ_WINDOW_OPEN,
+	      "IRQ_WINDOW_OPEN");
 }
 
 static void test_io(void)
@@ -223,9 +240,9 @@ static void test_unknown(void)
 	fresh(9999);
 	CHECK(decode(&e) == 0 && e.type == KVMKIT_EXIT_UNKNOWN && e.reason == 9999,
 	      "unknown reason 9999: UNKNOWN with the raw reason");
-	fresh(KVM_EXIT_IRQ_WINDOW_OPEN);
+	fresh(KVM_EXIT_TPR_ACCESS);
 	CHECK(decode(&e) == 0 && e.type == KVMKIT_EXIT_UNKNOWN &&
-	      e.reason == KVM_EXIT_IRQ_WINDOW_OPEN, "known but unhandled reason: UNKNOWN");
+	      e.reason == KVM_EXIT_TPR_ACCESS, "known but unhandled reason: UNKNOWN");
 	fresh(UINT32_MAX);
 	CHECK(decode(&e) == 0 && e.type == KVMKIT_EXIT_UNKNOWN,
 	      "reason UINT32_MAX: UNKNOWN");
