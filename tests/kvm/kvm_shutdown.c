@@ -9,11 +9,14 @@
  * there too, so the #UD's vector is beyond the IVT).
  *
  * Where it is written: Intel SDM Vol. 3A 6.15 "Interrupt 8 - Double Fault
- * Exception (#DF)" ("If another exception occurs while attempting to call
- * the double-fault handler, the processor enters shutdown mode"), 6.10
- * (a vector beyond the IDT limit: #GP), 20.1.4 (real mode: the same with
- * the IVT's limit); Linux Documentation/virt/kvm/api.rst, 5. "The kvm_run
- * structure", KVM_EXIT_SHUTDOWN.
+ * Exception (#DF)" (another exception while calling the double-fault
+ * handler: shutdown mode), 6.10 "Interrupt Descriptor Table (IDT)" (a
+ * vector beyond the IDT limit: #GP); in real mode the IVT is addressed
+ * through IDTR base and limit too (Vol. 3B "Real-Address Mode Operation",
+ * "Interrupt and Exception Handling"; Vol. 2A "INT n" pseudo-code,
+ * REAL-ADDRESS-MODE: an entry not within the IDT limit gives #GP); Linux
+ * Documentation/virt/kvm/api.rst, 5. "The kvm_run structure",
+ * KVM_EXIT_SHUTDOWN.
  */
 #include "kvm_test.h"
 
