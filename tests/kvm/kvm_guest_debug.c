@@ -10,7 +10,7 @@
  *     with DR6.B0 set;
  *   - with debugging off again, the guest goes on from there.
  *
- * Where it is written: Linux Documentation/virt/kvm/api.rst, 4.62
+ * Where it is written: Linux Documentation/virt/kvm/api.rst,
  * KVM_SET_GUEST_DEBUG and 5. "The kvm_run structure", KVM_EXIT_DEBUG
  * (struct kvm_debug_exit_arch: exception, pc, dr6, dr7); Intel SDM Vol.
  * 3B 17.2.4 "Debug Control Register (DR7)", 17.2.3 "Debug Status Register

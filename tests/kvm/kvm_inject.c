@@ -3,19 +3,18 @@
  * Events injected by the VMM reach the guest as the vector, error code
  * and CR2 that were injected: the guest asks through a test-private port,
  * the host injects with KVM_SET_VCPU_EVENTS (kvmkit_vcpu_inject_exception(),
- * kvmkit_vcpu_inject_page_fault(): exception.injected/has_error_code and
- * exception_payload = CR2 or CR2 set before) or KVM_NMI / KVM_INTERRUPT
- * (kvmkit_vcpu_inject_nmi(), kvmkit_vcpu_inject_irq()), and the guest's
- * handler records what arrived.  Every event is delivered at the
- * instruction boundary after the OUT: the saved RIP is the next
+ * and kvmkit_vcpu_inject_page_fault(), which sets CR2 first) or KVM_NMI /
+ * KVM_INTERRUPT (kvmkit_vcpu_inject_nmi(), kvmkit_vcpu_inject_irq()),
+ * and the guest's handler records what arrived.  Every event is delivered
+ * at the instruction boundary after the OUT: the saved RIP is the next
  * instruction's.
  *
- * Where it is written: Linux Documentation/virt/kvm/api.rst, 4.31
- * KVM_GET/SET_VCPU_EVENTS ("exception.injected", "has_error_code",
- * "exception_has_payload": for #PF the payload is the faulting address
- * that goes to CR2), 4.17 KVM_INTERRUPT, 4.66 KVM_NMI; Intel SDM Vol. 3A
- * 6.12 "Exception and Interrupt Handling" (the saved RIP of an event taken
- * between instructions), 6.15 "#PF" (CR2 holds the linear address).
+ * Where it is written: Linux Documentation/virt/kvm/api.rst,
+ * KVM_GET_VCPU_EVENTS / KVM_SET_VCPU_EVENTS (struct kvm_vcpu_events:
+ * exception.injected, nr, has_error_code, error_code), KVM_INTERRUPT,
+ * KVM_NMI; Intel SDM Vol. 3A 6.12 "Exception and Interrupt Handling"
+ * (the saved RIP of an event taken between instructions), 6.15
+ * "Interrupt 14 - Page-Fault Exception (#PF)" (CR2 holds the address).
  */
 #include "kvm_test.h"
 #include "../unit/guest/inject.h"

@@ -7,10 +7,10 @@
  * sees the host's bytes again.
  *
  * Where it is written: Linux Documentation/virt/kvm/api.rst, 4.35
- * KVM_SET_USER_MEMORY_REGION ("if KVM_CAP_READONLY_MEM is available, the
- * flag KVM_MEM_READONLY ... Writes to the memory slot will be posted to
- * userspace as KVM_EXIT_MMIO exits.  Reads will not be trapped") and 5.
- * "The kvm_run structure", KVM_EXIT_MMIO.
+ * KVM_SET_USER_MEMORY_REGION (with KVM_CAP_READONLY_MEM, KVM_MEM_READONLY
+ * makes the slot read-only for the guest: its writes are posted to
+ * userspace as KVM_EXIT_MMIO exits) and 5. "The kvm_run structure",
+ * KVM_EXIT_MMIO.
  */
 #include "kvm_test.h"
 #include "kvm_hostside.h"
