@@ -32,7 +32,7 @@ static struct kvmkit_vm *hk_vm;
 static struct kvmkit_vcpu *hk_setup(uint64_t ram, const void *code, size_t len)
 {
 	char err[KVMKIT_ERR_MAX];
-	struct kvmkit_vcpu *vcpu;
+	struct kvmkit_vcpu *vcpu = NULL;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	int ret;

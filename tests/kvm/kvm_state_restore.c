@@ -74,13 +74,13 @@ static struct kvm_cpuid2 *cpuid;
 
 static void run(void)
 {
-	struct kvmkit_vcpu *vcpu, *vcpu2;
+	struct kvmkit_vcpu *vcpu, *vcpu2 = NULL;
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	char line[160];
 	uint64_t v;
 	uint16_t mem = 0;
-	void *ram2;
+	void *ram2 = NULL;
 	int i, n;
 
 	vcpu = hk_setup(RAM, code, sizeof(code));
