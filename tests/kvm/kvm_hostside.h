@@ -4,7 +4,8 @@
  * is a few real-mode instructions the host writes at CODE_GPA, driven
  * with kvmkit's host API directly; the payload does nothing.  hk_setup()
  * opens /dev/kvm (TCONF without it), makes the VM and its vCPU and arms a
- * 5 s guest timeout; hk_cleanup() is the test's cleanup.
+ * 1 s guest timeout (each guest needs microseconds; a deviation that
+ * sends one astray should cost little); hk_cleanup() is the test's cleanup.
  */
 #ifndef KVMKIT_TESTS_KVM_HOSTSIDE_H
 #define KVMKIT_TESTS_KVM_HOSTSIDE_H
@@ -59,7 +60,7 @@ static struct kvmkit_vcpu *hk_setup(uint64_t ram, const void *code, size_t len)
 	    kvmkit_vcpu_set_regs(vcpu, &regs))
 		tst_brk(TBROK, "real mode at 0x%x: %s", CODE_GPA,
 			kvmkit_vcpu_error(vcpu));
-	if (kvmkit_vcpu_set_timeout(vcpu, 5000000000ULL))
+	if (kvmkit_vcpu_set_timeout(vcpu, 1000000000ULL))
 		tst_brk(TBROK, "guest timeout: %s", kvmkit_vcpu_error(vcpu));
 	return vcpu;
 }
