@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Guest runtime: the local APIC through the in-kernel LAPIC of a split
- * irqchip (tst_kvm_set_irqchip()).  The APICBASE MSR, ID and version are
+ * irqchip (tst_kvm_set_irqchip(); apic_full.c: the full in-kernel one).  The APICBASE MSR, ID and version are
  * sane; a self-IPI reaches its callback with its ISR bit set there and
  * clear after EOI (and waits in the IRR while IF=0); the one-shot LVT
  * timer fires exactly once; the periodic one at least 3 times and not
@@ -234,9 +234,15 @@ void main(void)
 
 #else /* COMPILE_PAYLOAD */
 
+/* apic_full.c runs the same checks with KVM_CREATE_IRQCHIP */
+#ifndef APIC_IRQCHIP
+#define APIC_IRQCHIP TST_KVM_IRQCHIP_SPLIT
+#define APIC_DESC "split irqchip"
+#endif
+
 static void setup(void)
 {
-	tst_kvm_set_irqchip(TST_KVM_IRQCHIP_SPLIT);
+	tst_kvm_set_irqchip(APIC_IRQCHIP);
 	tst_kvm_setup();
 }
 
@@ -244,7 +250,7 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = setup,
 	.cleanup = tst_kvm_cleanup,
-	.kvmkit_desc = "local APIC: self-IPI, one-shot/periodic/TSC-deadline timers, xAPIC and x2APIC",
+	.kvmkit_desc = "local APIC (" APIC_DESC "): self-IPI, one-shot/periodic/TSC-deadline timers, xAPIC and x2APIC",
 	.tags = (const struct tst_tag[]){
 		{"kvmkit", "runtime"},
 		{}
