@@ -116,8 +116,11 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	}
 	if (ret < 0) {
 		free(cpuid);
-		tst_brk(TBROK | TERRNO, "creating the %s irqchip",
-			irqchip_mode == TST_KVM_IRQCHIP_SPLIT ? "split" : "in-kernel");
+		if (irqchip_mode == TST_KVM_IRQCHIP_SPLIT)
+			tst_brk(TBROK, "enabling the split irqchip: %s",
+				kvmkit_vm_error(inst->kvmkit_vm));
+		else
+			tst_brk(TBROK | TERRNO, "ioctl(KVM_CREATE_IRQCHIP)");
 		return;
 	}
 	if (kvmkit_vcpu_create(inst->kvmkit_vm, 0, &inst->kvmkit_vcpu))
