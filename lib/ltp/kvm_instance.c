@@ -32,6 +32,38 @@ struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd)
 	return NULL;
 }
 
+static int irqchip_mode = TST_KVM_IRQCHIP_NONE;
+
+void tst_kvm_set_irqchip(int mode)
+{
+	if (mode < TST_KVM_IRQCHIP_NONE || mode > TST_KVM_IRQCHIP_FULL)
+		tst_brk(TBROK, "tst_kvm_set_irqchip(%d): no such mode", mode);
+	irqchip_mode = mode;
+}
+
+/* Before any vCPU exists: 0, 1 for TCONF (KVM lacks it), -1 for TBROK */
+static int create_irqchip(struct kvmkit_vm *vm)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_SPLIT_IRQCHIP,
+		.args = { 24 },		/* IOAPIC routes userspace would own */
+	};
+
+	switch (irqchip_mode) {
+	case TST_KVM_IRQCHIP_SPLIT:
+		if (kvmkit_vm_check_extension(vm, KVM_CAP_SPLIT_IRQCHIP) <= 0)
+			return 1;
+		return kvmkit_vm_enable_cap(vm, &cap) ? -1 : 0;
+	case TST_KVM_IRQCHIP_FULL:
+		if (kvmkit_vm_check_extension(vm, KVM_CAP_IRQCHIP) <= 0)
+			return 1;
+		if (ioctl(kvmkit_vm_fd(vm), KVM_CREATE_IRQCHIP, 0))
+			return -1;
+		return 0;
+	}
+	return 0;
+}
+
 /* LTP's RAM size rules, with the same warnings */
 static size_t ram_size_for(size_t ram_size, size_t payload_size)
 {
@@ -73,6 +105,24 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	if (kvmkit_vm_create(inst->kvmkit_kvm, &inst->kvmkit_vm))
 		goto kvm_fail;
 	inst->vm_fd = kvmkit_vm_fd(inst->kvmkit_vm);
+	ret = create_irqchip(inst->kvmkit_vm);
+	if (ret > 0) {
+		free(cpuid);
+		tst_brk(TCONF, "this KVM has no %s irqchip",
+			irqchip_mode == TST_KVM_IRQCHIP_SPLIT ?
+			"split (KVM_CAP_SPLIT_IRQCHIP)" :
+			"in-kernel (KVM_CAP_IRQCHIP)");
+		return;
+	}
+	if (ret < 0) {
+		free(cpuid);
+		if (irqchip_mode == TST_KVM_IRQCHIP_SPLIT)
+			tst_brk(TBROK, "enabling the split irqchip: %s",
+				kvmkit_vm_error(inst->kvmkit_vm));
+		else
+			tst_brk(TBROK | TERRNO, "ioctl(KVM_CREATE_IRQCHIP)");
+		return;
+	}
 	if (kvmkit_vcpu_create(inst->kvmkit_vm, 0, &inst->kvmkit_vcpu))
 		goto vm_fail;
 	inst->vcpu_fd = kvmkit_vcpu_fd(inst->kvmkit_vcpu);

@@ -392,4 +392,100 @@ int kvm_switch_pcid(unsigned int pcid, int noflush);	/* MOV to CR3 */
  */
 int kvm_call_user(void (*fn)(void *arg), void *arg, struct kvm_fault *fault);
 
+/* ---- kvmkit extensions: interrupts, local APIC, timers ----------------- */
+
+/*
+ * These need a VM with an in-kernel LAPIC: the host side calls
+ * tst_kvm_set_irqchip(TST_KVM_IRQCHIP_SPLIT) (or _FULL) before
+ * tst_kvm_setup()/tst_kvm_create_instance().
+ */
+#define MSR_IA32_APICBASE	0x1b
+#define MSR_IA32_TSC_DEADLINE	0x6e0
+#define MSR_X2APIC_BASE		0x800
+#define APICBASE_BSP		(1 << 8)
+#define APICBASE_X2APIC		(1 << 10)
+#define APICBASE_ENABLE		(1 << 11)
+#define APIC_DEFAULT_BASE	0xfee00000UL
+
+/* xAPIC register offsets; the x2APIC MSR is 0x800 + (offset >> 4) */
+#define APIC_ID		0x20
+#define APIC_LVR	0x30
+#define APIC_TPR	0x80
+#define APIC_APR	0x90
+#define APIC_PPR	0xa0
+#define APIC_EOI	0xb0
+#define APIC_LDR	0xd0
+#define APIC_SPIV	0xf0
+#define APIC_ISR	0x100	/* 8 registers, 0x10 apart */
+#define APIC_TMR	0x180
+#define APIC_IRR	0x200
+#define APIC_ESR	0x280
+#define APIC_ICR	0x300
+#define APIC_ICR2	0x310
+#define APIC_LVTT	0x320
+#define APIC_LVT0	0x350
+#define APIC_LVT1	0x360
+#define APIC_LVTERR	0x370
+#define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
+#define APIC_TDCR	0x3e0
+#define APIC_SELF_IPI	0x3f0	/* x2APIC only */
+
+#define APIC_SPIV_ENABLE	(1 << 8)
+#define APIC_LVT_MASKED		(1 << 16)
+#define APIC_LVT_PERIODIC	(1 << 17)
+#define APIC_LVT_TSC_DEADLINE	(2 << 17)
+#define APIC_ICR_SELF		(1 << 18)	/* destination shorthand: self */
+#define APIC_ICR_BUSY		(1 << 12)
+
+/* CPUID.1:ECX bits */
+#define CPUID1_ECX_X2APIC	(1 << 21)
+#define CPUID1_ECX_TSC_DEADLINE	(1 << 24)
+#define CPUID1_EDX_APIC		(1 << 9)
+
+void kvm_irq_enable(void);	/* sti */
+void kvm_irq_disable(void);	/* cli */
+void kvm_safe_halt(void);	/* sti; hlt: an interrupt in between wakes it */
+uint64_t kvm_rdtsc(void);
+
+/*
+ * kvm_apic_read()/kvm_apic_write() take xAPIC offsets (APIC_*) and go
+ * through MMIO at the APICBASE MSR's address (mapped uncached on first
+ * use) or, once kvm_x2apic_enable() succeeded, through MSR 0x800 +
+ * reg / 16 (APIC_ICR then is the whole 64-bit ICR).  kvm_apic_enable()
+ * sets APICBASE.EN and the spurious vector (0xff) with SPIV.EN;
+ * every helper below calls it first.
+ */
+int kvm_apic_present(void);		/* CPUID.1:EDX.APIC */
+void kvm_apic_enable(void);
+int kvm_x2apic_supported(void);		/* CPUID.1:ECX.x2APIC */
+int kvm_x2apic_enable(void);		/* 0, or -1 unsupported/#GP */
+int kvm_x2apic_mode(void);
+uint64_t kvm_apic_read(unsigned int reg);
+void kvm_apic_write(unsigned int reg, uint64_t val);
+uint32_t kvm_apic_id(void);		/* 8-bit xAPIC ID or 32-bit x2APIC ID */
+void kvm_apic_eoi(void);
+/* Bit `vector` of the ISR/IRR (1 while in service / requested) */
+int kvm_apic_isr(unsigned int vector);
+int kvm_apic_irr(unsigned int vector);
+/* Fixed self-IPI through the ICR (x2APIC: the SELF_IPI register) */
+void kvm_apic_self_ipi(unsigned int vector);
+
+/*
+ * LVT timer.  divide is 1, 2, 4 ... 128 (else 1); count the initial
+ * count.  kvm_apic_timer_stop() masks the LVT and zeroes the count.
+ */
+void kvm_apic_timer_oneshot(unsigned int vector, uint32_t count,
+	unsigned int divide);
+void kvm_apic_timer_periodic(unsigned int vector, uint32_t count,
+	unsigned int divide);
+void kvm_apic_timer_stop(void);
+
+/*
+ * TSC-deadline mode: vector fires once the TSC reaches tsc (0 disarms).
+ * Returns 0, or -1 when CPUID.1:ECX.TSC_DEADLINE is 0 (nothing changed).
+ */
+int kvm_tsc_deadline_supported(void);
+int kvm_tsc_deadline_arm(unsigned int vector, uint64_t tsc);
+
 #endif /* KVM_X86_H_ */

@@ -126,6 +126,22 @@ int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno);
  */
 uint64_t tst_kvmkit_guest_timeout_ns(void);
 
+/*
+ * kvmkit: the interrupt controller of the VMs tst_kvm_create_instance()
+ * makes from then on (process-wide; TST_KVM_IRQCHIP_NONE by default, as
+ * in LTP).  With an in-kernel LAPIC the guest's APIC and its timers work,
+ * but HLT no longer exits to the host: it waits in the kernel for an
+ * interrupt, so kvm_yield() and "cli; hlt" block until the guest timeout.
+ * SPLIT is the LAPIC in the kernel, PIC and IOAPIC nowhere
+ * (KVM_CAP_SPLIT_IRQCHIP; KVM_INTERRUPT still injects, as ExtINT through
+ * LVT0 of vCPU 0); FULL is KVM_CREATE_IRQCHIP (no KVM_INTERRUPT).
+ * tst_kvm_create_instance() ends in TCONF when KVM has not the one asked.
+ */
+#define TST_KVM_IRQCHIP_NONE	0
+#define TST_KVM_IRQCHIP_SPLIT	1
+#define TST_KVM_IRQCHIP_FULL	2
+void tst_kvm_set_irqchip(int mode);
+
 /* Destroy the VM; memory from tst_kvm_alloc_memory() stays allocated */
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst);
 
