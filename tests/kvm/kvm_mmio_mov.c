@@ -22,25 +22,6 @@
 
 #define SEED	0x40
 
-static uint64_t pat(uint64_t off, unsigned int size)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)suite_dev_pattern(SEED, off + i) << (8 * i);
-	return v;
-}
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-	if (got == want)
-		tst_res(TPASS, "%s: 0x%llx", what, (unsigned long long)got);
-	else
-		tst_res(TFAIL, "%s: 0x%llx, expected 0x%llx", what,
-			(unsigned long long)got, (unsigned long long)want);
-}
-
 void main(void)
 {
 	uintptr_t d = suite_dev_map();
@@ -57,14 +38,14 @@ void main(void)
 		     "movq 0x88(%4), %3"
 		     : "+r"(r1), "+r"(r2), "+r"(r4), "=r"(r8)
 		     : "r"(d) : "memory");
-	check("MOV r8, m8 from MMIO", r1, (~0ULL << 8) | pat(0x11, 1));
-	check("MOV r16, m16 from MMIO", r2, (~0ULL << 16) | pat(0x22, 2));
-	check("MOV r32, m32 from MMIO (63:32 cleared)", r4, pat(0x44, 4));
-	check("MOV r64, m64 from MMIO", r8, pat(0x88, 8));
-	w[0] = (struct suite_mmio_want){ d + 0x11, 1, 0, pat(0x11, 1) };
-	w[1] = (struct suite_mmio_want){ d + 0x22, 2, 0, pat(0x22, 2) };
-	w[2] = (struct suite_mmio_want){ d + 0x44, 4, 0, pat(0x44, 4) };
-	w[3] = (struct suite_mmio_want){ d + 0x88, 8, 0, pat(0x88, 8) };
+	suite_check_value("MOV r8, m8 from MMIO", r1, (~0ULL << 8) | suite_dev_value(SEED, 0x11, 1));
+	suite_check_value("MOV r16, m16 from MMIO", r2, (~0ULL << 16) | suite_dev_value(SEED, 0x22, 2));
+	suite_check_value("MOV r32, m32 from MMIO (63:32 cleared)", r4, suite_dev_value(SEED, 0x44, 4));
+	suite_check_value("MOV r64, m64 from MMIO", r8, suite_dev_value(SEED, 0x88, 8));
+	w[0] = (struct suite_mmio_want){ d + 0x11, 1, 0, suite_dev_value(SEED, 0x11, 1) };
+	w[1] = (struct suite_mmio_want){ d + 0x22, 2, 0, suite_dev_value(SEED, 0x22, 2) };
+	w[2] = (struct suite_mmio_want){ d + 0x44, 4, 0, suite_dev_value(SEED, 0x44, 4) };
+	w[3] = (struct suite_mmio_want){ d + 0x88, 8, 0, suite_dev_value(SEED, 0x88, 8) };
 	suite_dev_expect("MOV loads of 1, 2, 4, 8 bytes", w, 4);
 
 	/* Stores of every size, and a sign-extended imm32 */
@@ -88,8 +69,8 @@ void main(void)
 	asm volatile("movzbq 0x600(%2), %0\n\t"
 		     "movsbq 0x600(%2), %1"
 		     : "=r"(zx), "=r"(sx) : "r"(d) : "memory");
-	check("MOVZX r64, m8 (0x85) from MMIO", zx, 0x85);
-	check("MOVSX r64, m8 (0x85) from MMIO", sx, 0xffffffffffffff85ULL);
+	suite_check_value("MOVZX r64, m8 (0x85) from MMIO", zx, 0x85);
+	suite_check_value("MOVSX r64, m8 (0x85) from MMIO", sx, 0xffffffffffffff85ULL);
 	w[0] = (struct suite_mmio_want){ d + 0x600, 1, 1, 0x85 };
 	w[1] = (struct suite_mmio_want){ d + 0x600, 1, 0, 0x85 };
 	w[2] = (struct suite_mmio_want){ d + 0x600, 1, 0, 0x85 };

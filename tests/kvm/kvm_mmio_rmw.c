@@ -23,25 +23,6 @@
 
 #define SEED	0x5b
 
-static uint64_t pat(uint64_t off, unsigned int size)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)suite_dev_pattern(SEED, off + i) << (8 * i);
-	return v;
-}
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-	if (got == want)
-		tst_res(TPASS, "%s: 0x%llx", what, (unsigned long long)got);
-	else
-		tst_res(TFAIL, "%s: 0x%llx, expected 0x%llx", what,
-			(unsigned long long)got, (unsigned long long)want);
-}
-
 /* One read of the old value, one write of new, at d + off */
 static void rmw(const char *what, uintptr_t d, uint64_t off, unsigned int size,
 		uint64_t old, uint64_t new)
@@ -64,57 +45,57 @@ void main(void)
 	suite_dev_reset(SEED);
 	v = 0x0123456789abcdefULL;
 	asm volatile("xchg %0, 0x10(%1)" : "+r"(v) : "r"(d) : "memory");
-	check("XCHG r64, m64 (MMIO): old value in the register", v, pat(0x10, 8));
-	rmw("XCHG r64, m64", d, 0x10, 8, pat(0x10, 8), 0x0123456789abcdefULL);
+	suite_check_value("XCHG r64, m64 (MMIO): old value in the register", v, suite_dev_value(SEED, 0x10, 8));
+	rmw("XCHG r64, m64", d, 0x10, 8, suite_dev_value(SEED, 0x10, 8), 0x0123456789abcdefULL);
 
-	o = pat(0x20, 4);
+	o = suite_dev_value(SEED, 0x20, 4);
 	suite_dev_reset(SEED);
 	a = o;
 	asm volatile("lock cmpxchgl %2, 0x20(%3)\n\tpushf\n\tpop %1"
 		     : "+a"(a), "=r"(flags) : "r"(0x600dbeefU), "r"(d) : "memory", "cc");
-	check("LOCK CMPXCHG m32 (MMIO), equal: ZF", flags & X86_EFLAGS_ZF, X86_EFLAGS_ZF);
+	suite_check_value("LOCK CMPXCHG m32 (MMIO), equal: ZF", flags & X86_EFLAGS_ZF, X86_EFLAGS_ZF);
 	rmw("LOCK CMPXCHG m32, equal", d, 0x20, 4, o, 0x600dbeef);
 
 	suite_dev_reset(SEED);
 	a = 0x11;
 	asm volatile("cmpxchgl %2, 0x20(%3)\n\tpushf\n\tpop %1"
 		     : "+a"(a), "=r"(flags) : "r"(0xbadU), "r"(d) : "memory", "cc");
-	check("CMPXCHG m32 (MMIO), not equal: ZF", flags & X86_EFLAGS_ZF, 0);
-	check("CMPXCHG m32 (MMIO), not equal: EAX = the operand", a, o);
+	suite_check_value("CMPXCHG m32 (MMIO), not equal: ZF", flags & X86_EFLAGS_ZF, 0);
+	suite_check_value("CMPXCHG m32 (MMIO), not equal: EAX = the operand", a, o);
 	rmw("CMPXCHG m32, not equal (writes the old value back)", d, 0x20, 4, o, o);
 
 	suite_dev_reset(SEED);
 	v = 5;
 	asm volatile("lock xaddw %w0, 0x32(%1)" : "+r"(v) : "r"(d) : "memory", "cc");
-	check("LOCK XADD m16 (MMIO): old value in the register", v & 0xffff, pat(0x32, 2));
-	rmw("LOCK XADD m16", d, 0x32, 2, pat(0x32, 2), (pat(0x32, 2) + 5) & 0xffff);
+	suite_check_value("LOCK XADD m16 (MMIO): old value in the register", v & 0xffff, suite_dev_value(SEED, 0x32, 2));
+	rmw("LOCK XADD m16", d, 0x32, 2, suite_dev_value(SEED, 0x32, 2), (suite_dev_value(SEED, 0x32, 2) + 5) & 0xffff);
 
 	suite_dev_reset(SEED);
 	asm volatile("addq %1, 0x40(%2)\n\tpushf\n\tpop %0"
-		     : "=r"(flags) : "r"(-pat(0x40, 8)), "r"(d) : "memory", "cc");
-	check("ADD m64 (MMIO), r64 = -m64: ZF|CF", flags & (X86_EFLAGS_ZF | X86_EFLAGS_CF),
+		     : "=r"(flags) : "r"(-suite_dev_value(SEED, 0x40, 8)), "r"(d) : "memory", "cc");
+	suite_check_value("ADD m64 (MMIO), r64 = -m64: ZF|CF", flags & (X86_EFLAGS_ZF | X86_EFLAGS_CF),
 	      X86_EFLAGS_ZF | X86_EFLAGS_CF);
-	rmw("ADD m64, r64", d, 0x40, 8, pat(0x40, 8), 0);
+	rmw("ADD m64, r64", d, 0x40, 8, suite_dev_value(SEED, 0x40, 8), 0);
 
 	suite_dev_reset(SEED);
 	asm volatile("lock orb $0x80, 0x51(%0)" : : "r"(d) : "memory", "cc");
-	rmw("LOCK OR m8, imm8", d, 0x51, 1, pat(0x51, 1), pat(0x51, 1) | 0x80);
+	rmw("LOCK OR m8, imm8", d, 0x51, 1, suite_dev_value(SEED, 0x51, 1), suite_dev_value(SEED, 0x51, 1) | 0x80);
 
 	suite_dev_reset(SEED);
 	asm volatile("andl $0xff00ff00, 0x64(%0)" : : "r"(d) : "memory", "cc");
-	rmw("AND m32, imm32", d, 0x64, 4, pat(0x64, 4), pat(0x64, 4) & 0xff00ff00);
+	rmw("AND m32, imm32", d, 0x64, 4, suite_dev_value(SEED, 0x64, 4), suite_dev_value(SEED, 0x64, 4) & 0xff00ff00);
 
 	suite_dev_reset(SEED);
 	asm volatile("lock subw $3, 0x72(%0)" : : "r"(d) : "memory", "cc");
-	rmw("LOCK SUB m16, imm8", d, 0x72, 2, pat(0x72, 2), (pat(0x72, 2) - 3) & 0xffff);
+	rmw("LOCK SUB m16, imm8", d, 0x72, 2, suite_dev_value(SEED, 0x72, 2), (suite_dev_value(SEED, 0x72, 2) - 3) & 0xffff);
 
 	suite_dev_reset(SEED);
 	asm volatile("incq 0x88(%0)" : : "r"(d) : "memory", "cc");
-	rmw("INC m64", d, 0x88, 8, pat(0x88, 8), pat(0x88, 8) + 1);
+	rmw("INC m64", d, 0x88, 8, suite_dev_value(SEED, 0x88, 8), suite_dev_value(SEED, 0x88, 8) + 1);
 
 	suite_dev_reset(SEED);
 	asm volatile("notb 0x99(%0)" : : "r"(d) : "memory");
-	rmw("NOT m8", d, 0x99, 1, pat(0x99, 1), ~pat(0x99, 1) & 0xff);
+	rmw("NOT m8", d, 0x99, 1, suite_dev_value(SEED, 0x99, 1), ~suite_dev_value(SEED, 0x99, 1) & 0xff);
 	suite_finish();
 }
 

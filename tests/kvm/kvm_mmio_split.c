@@ -78,15 +78,6 @@ static void covered(const char *what, int is_write, const struct seg *s,
 			(unsigned long long)suite_rec_value(&suite_dev_log[i]));
 }
 
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-	if (got == want)
-		tst_res(TPASS, "%s: 0x%llx", what, (unsigned long long)got);
-	else
-		tst_res(TFAIL, "%s: 0x%llx, expected 0x%llx", what,
-			(unsigned long long)got, (unsigned long long)want);
-}
-
 void main(void)
 {
 	uint8_t *f0 = suite_alloc_page(), *f3 = suite_alloc_page();
@@ -111,7 +102,7 @@ void main(void)
 	asm volatile("movq %0, (%1)" : : "r"(v), "r"(va0 + 0xffc) : "memory");
 	s[0] = (struct seg){ SUITE_DEV_MMIO, 4, vb + 4 };
 	covered("8-byte store, 4 bytes RAM then 4 bytes MMIO", 1, s, 1);
-	check("8-byte store across RAM | MMIO: the RAM part",
+	suite_check_value("8-byte store across RAM | MMIO: the RAM part",
 	      *(uint32_t *)(f0 + 0xffc), 0x44332211);
 
 	/* RAM | MMIO: 6 + 2 bytes, load */
@@ -124,14 +115,14 @@ void main(void)
 	s[0] = (struct seg){ SUITE_DEV_MMIO, 2, pat };
 	covered("8-byte load, 6 bytes RAM then 2 bytes MMIO", 0, s, 1);
 	want = 0x0000c5c4c3c2c1c0ULL | (uint64_t)pat[0] << 48 | (uint64_t)pat[1] << 56;
-	check("8-byte load across RAM | MMIO", got, want);
+	suite_check_value("8-byte load across RAM | MMIO", got, want);
 
 	/* MMIO | RAM: 2 + 2 bytes, store */
 	suite_dev_reset(SEED);
 	asm volatile("movl %k0, (%1)" : : "r"(v), "r"(va2 + 0xffe) : "memory");
 	s[0] = (struct seg){ SUITE_DEV_MMIO + 0x1ffe, 2, vb };
 	covered("4-byte store, 2 bytes MMIO then 2 bytes RAM", 1, s, 1);
-	check("4-byte store across MMIO | RAM: the RAM part",
+	suite_check_value("4-byte store across MMIO | RAM: the RAM part",
 	      *(uint16_t *)f3, 0x4433);
 
 	/* MMIO | MMIO, second page before the first: 3 + 5 bytes, store */
@@ -144,7 +135,7 @@ void main(void)
 	/* And the load back: the device kept what each part wrote */
 	suite_dev_fetch();
 	asm volatile("movq (%1), %0" : "=r"(got) : "r"(va4 + 0xffd) : "memory");
-	check("8-byte load across the same two MMIO pages", got, v);
+	suite_check_value("8-byte load across the same two MMIO pages", got, v);
 	suite_finish();
 }
 

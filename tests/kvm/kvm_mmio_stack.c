@@ -22,25 +22,6 @@
 
 #define SEED	0x33
 
-static uint64_t pat(uint64_t off, unsigned int size)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)suite_dev_pattern(SEED, off + i) << (8 * i);
-	return v;
-}
-
-static void check(const char *what, uint64_t got, uint64_t want)
-{
-	if (got == want)
-		tst_res(TPASS, "%s: 0x%llx", what, (unsigned long long)got);
-	else
-		tst_res(TFAIL, "%s: 0x%llx, expected 0x%llx", what,
-			(unsigned long long)got, (unsigned long long)want);
-}
-
 void main(void)
 {
 	uintptr_t d = suite_dev_map();
@@ -69,11 +50,11 @@ void main(void)
 		       [after] "=&r"(rsp_after)
 		     : [top] "r"(d + 0x800), [v1] "r"(v1), [w16] "r"(w16)
 		     : "r12", "memory");
-	check("POP r16 after PUSH r16 (66H) on an MMIO stack", p16 & 0xffff, 0xbeef);
-	check("POP r64 after PUSH imm8 -5 on an MMIO stack", p64, 0xfffffffffffffffbULL);
-	check("POP r64 after CALL on an MMIO stack: the return address", popped_ra, ra);
-	check("POP r64 after PUSH r64 on an MMIO stack", p1, v1);
-	check("RSP back at the top of the MMIO stack", rsp_after, d + 0x800);
+	suite_check_value("POP r16 after PUSH r16 (66H) on an MMIO stack", p16 & 0xffff, 0xbeef);
+	suite_check_value("POP r64 after PUSH imm8 -5 on an MMIO stack", p64, 0xfffffffffffffffbULL);
+	suite_check_value("POP r64 after CALL on an MMIO stack: the return address", popped_ra, ra);
+	suite_check_value("POP r64 after PUSH r64 on an MMIO stack", p1, v1);
+	suite_check_value("RSP back at the top of the MMIO stack", rsp_after, d + 0x800);
 	w[0] = (struct suite_mmio_want){ d + 0x7f8, 8, 1, v1 };
 	w[1] = (struct suite_mmio_want){ d + 0x7f0, 8, 1, 0xfffffffffffffffbULL };
 	w[2] = (struct suite_mmio_want){ d + 0x7ee, 2, 1, 0xbeef };
@@ -91,8 +72,8 @@ void main(void)
 		     "popq 0x908(%0)\n\t"
 		     "add $128, %%rsp"
 		     : : "r"(d) : "memory");
-	w[0] = (struct suite_mmio_want){ d + 0x900, 8, 0, pat(0x900, 8) };
-	w[1] = (struct suite_mmio_want){ d + 0x908, 8, 1, pat(0x900, 8) };
+	w[0] = (struct suite_mmio_want){ d + 0x900, 8, 0, suite_dev_value(SEED, 0x900, 8) };
+	w[1] = (struct suite_mmio_want){ d + 0x908, 8, 1, suite_dev_value(SEED, 0x900, 8) };
 	suite_dev_expect("PUSH m64 from MMIO, POP m64 to MMIO", w, 2);
 	suite_finish();
 }

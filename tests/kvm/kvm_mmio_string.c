@@ -22,16 +22,6 @@
 
 #define SEED	0x21
 
-static uint64_t pat(uint64_t off, unsigned int size)
-{
-	uint64_t v = 0;
-	unsigned int i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)suite_dev_pattern(SEED, off + i) << (8 * i);
-	return v;
-}
-
 static void regs(const char *what, uint64_t rsi, uint64_t want_rsi,
 		 uint64_t rdi, uint64_t want_rdi, uint64_t rcx)
 {
@@ -76,23 +66,23 @@ void main(void)
 	cx = 3;
 	asm volatile("cld\n\trep movsb" : "+S"(si), "+D"(di), "+c"(cx) : : "memory");
 	for (i = 0; i < 3; i++)
-		w[i] = (struct suite_mmio_want){ d + 0x201 + i, 1, 0, pat(0x201 + i, 1) };
+		w[i] = (struct suite_mmio_want){ d + 0x201 + i, 1, 0, suite_dev_value(SEED, 0x201 + i, 1) };
 	suite_dev_expect("REP MOVSB MMIO -> RAM, 3 elements", w, 3);
 	regs("REP MOVSB MMIO -> RAM", si, d + 0x204, di, (uintptr_t)ram + 3, cx);
-	if (ram[0] == pat(0x201, 3))
+	if (ram[0] == suite_dev_value(SEED, 0x201, 3))
 		tst_res(TPASS, "REP MOVSB MMIO -> RAM stored the device's bytes");
 	else
 		tst_res(TFAIL, "REP MOVSB MMIO -> RAM stored 0x%llx, expected 0x%llx",
 			(unsigned long long)ram[0],
-			(unsigned long long)pat(0x201, 3));
+			(unsigned long long)suite_dev_value(SEED, 0x201, 3));
 
 	/* MOVSW, MMIO to MMIO: a read then a write of the same 2 bytes */
 	suite_dev_reset(SEED);
 	si = d + 0x302;
 	di = d + 0x1404;
 	asm volatile("cld\n\tmovsw" : "+S"(si), "+D"(di) : : "memory");
-	w[0] = (struct suite_mmio_want){ d + 0x302, 2, 0, pat(0x302, 2) };
-	w[1] = (struct suite_mmio_want){ d + 0x1404, 2, 1, pat(0x302, 2) };
+	w[0] = (struct suite_mmio_want){ d + 0x302, 2, 0, suite_dev_value(SEED, 0x302, 2) };
+	w[1] = (struct suite_mmio_want){ d + 0x1404, 2, 1, suite_dev_value(SEED, 0x302, 2) };
 	suite_dev_expect("MOVSW MMIO -> MMIO", w, 2);
 	regs("MOVSW MMIO -> MMIO", si, d + 0x304, di, d + 0x1406, 0);
 
@@ -112,14 +102,14 @@ void main(void)
 	suite_dev_reset(SEED);
 	si = d + 0x508;
 	asm volatile("cld\n\tlodsq" : "+S"(si), "=a"(ax) : : "memory");
-	w[0] = (struct suite_mmio_want){ d + 0x508, 8, 0, pat(0x508, 8) };
+	w[0] = (struct suite_mmio_want){ d + 0x508, 8, 0, suite_dev_value(SEED, 0x508, 8) };
 	suite_dev_expect("LODSQ from MMIO", w, 1);
-	if (ax == pat(0x508, 8) && si == d + 0x510)
+	if (ax == suite_dev_value(SEED, 0x508, 8) && si == d + 0x510)
 		tst_res(TPASS, "LODSQ from MMIO: RAX 0x%llx, RSI advanced by 8",
 			(unsigned long long)ax);
 	else
 		tst_res(TFAIL, "LODSQ from MMIO: RAX 0x%llx (expected 0x%llx), RSI 0x%llx (expected 0x%llx)",
-			(unsigned long long)ax, (unsigned long long)pat(0x508, 8),
+			(unsigned long long)ax, (unsigned long long)suite_dev_value(SEED, 0x508, 8),
 			(unsigned long long)si, (unsigned long long)(d + 0x510));
 
 	/* REP MOVSB with RCX = 0: no access at all */

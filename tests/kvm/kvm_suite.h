@@ -803,6 +803,29 @@ static SUITE_UNUSED int suite_dev_expect(const char *what,
 	return 0;
 }
 
+/* The SIZE bytes at OFF of the device's SEED pattern, little-endian */
+static inline SUITE_UNUSED uint64_t suite_dev_value(uint32_t seed, uint64_t off,
+						    unsigned int size)
+{
+	uint64_t v = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)suite_dev_pattern(seed, off + i) << (8 * i);
+	return v;
+}
+
+/* TPASS when a value read back is the one the rule gives, else TFAIL */
+static inline SUITE_UNUSED void suite_check_value(const char *what, uint64_t got,
+						  uint64_t want)
+{
+	if (got == want)
+		tst_res(TPASS, "%s: 0x%llx", what, (unsigned long long)got);
+	else
+		tst_res(TFAIL, "%s: 0x%llx, expected 0x%llx", what,
+			(unsigned long long)got, (unsigned long long)want);
+}
+
 #endif /* SUITE_DEVICE */
 
 #else /* COMPILE_PAYLOAD */
