@@ -108,10 +108,15 @@ static int inject_on_hypercall(struct kvmkit_vcpu *vcpu,
 	return KVMKIT_STOP;
 }
 
-static void inject_run(struct tst_kvm_instance *vm, int flags)
+/*
+ * inject_run() with the guest's RDMSR/WRMSR exits (user-space MSRs, see
+ * kvmkit_vm_enable_user_msr()) to msr, whose opaque is vm; msr may be NULL.
+ */
+static void inject_run_msr(struct tst_kvm_instance *vm, int flags,
+			   kvmkit_msr_fn msr)
 {
 	const struct kvmkit_run_ops ops = {
-		.hypercall = inject_on_hypercall, .opaque = vm,
+		.hypercall = inject_on_hypercall, .opaque = vm, .msr = msr,
 	};
 	struct kvmkit_vcpu *vcpu = vm->kvmkit_vcpu;
 	struct kvmkit_exit e;
@@ -135,6 +140,11 @@ static void inject_run(struct tst_kvm_instance *vm, int flags)
 		tst_brk(TCONF, "this KVM cannot emulate INT n/INT3 in 64-bit mode (an emulating host such as kvm_pvm)");
 	kvmkit_exit_describe(&e, desc, sizeof(desc));
 	tst_brk(TBROK, "unexpected VM exit: %s", desc);
+}
+
+static inline void inject_run(struct tst_kvm_instance *vm, int flags)
+{
+	inject_run_msr(vm, flags, NULL);
 }
 
 /*
