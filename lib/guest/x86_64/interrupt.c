@@ -12,9 +12,11 @@
  * an instruction of the fix-up table (.kvmkit_fixup, KVM_ASM_FIXUP())
  * resumes at its fix-up with the vector in RAX, and one raised inside
  * kvm_call_safe() or kvm_call_user() ends that call.  Callbacks only see
- * what neither expected.
+ * what neither expected.  After kvm_enable_xsave(), callbacks run between
+ * a save and a restore of the extended state (xstate.c).
  */
 #include "frame.h"
+#include "xstate.h"
 
 #define EXCEPTION_NAME(vector, mnemonic, name, has_error_code) [vector] = name,
 const char *tst_interrupt_names[INTERRUPT_COUNT] = {
@@ -117,6 +119,24 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
 	kvmkit_arch_stop();
 }
 
+/*
+ * Only a handled interrupt restores the state: an unhandled one ends the
+ * test, whose report wants the registers as the callback left them.
+ */
+static int call_callback(tst_interrupt_callback func, void *userdata,
+			 struct kvmkit_x86_frame *frame)
+{
+	void *saved;
+	int handled;
+
+	if (!kvmkit_xstate_mask)
+		return func(userdata, &frame->ifrm, frame->error_code);
+	saved = kvmkit_xstate_push();
+	handled = func(userdata, &frame->ifrm, frame->error_code);
+	kvmkit_xstate_pop(saved);
+	return handled;
+}
+
 /* Read by the host after a triple fault (see abi.h); never by the guest */
 struct kvmkit_exception_log kvmkit_exception_log;
 
@@ -144,7 +164,7 @@ void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
 	if (frame->vector < X86_INTR_COUNT) {
 		func = callbacks[frame->vector].func;
 		userdata = callbacks[frame->vector].userdata;
-		if (func && func(userdata, &frame->ifrm, frame->error_code))
+		if (func && call_callback(func, userdata, frame))
 			return;
 	}
 	report_exception(frame);
