@@ -39,6 +39,8 @@
 #define CPUID1_EDX_FXSR		(1U << 24)
 #define CPUID1_EDX_SSE		(1U << 25)
 #define CPUID1_ECX_XSAVE	(1U << 26)
+#define CPUID1_ECX_AVX		(1U << 28)
+#define CPUID7_EBX_AVX512F	(1U << 16)
 #define CPUID7_EBX_AVX512BW	(1U << 30)
 #define CR0_EM_BIT		(1UL << 2)
 
@@ -124,6 +126,13 @@ int kvm_enable_xsave(uint64_t mask)
 		return KVM_XSTATE_UNSUPPORTED;
 	if (!mask_valid(mask))
 		return KVM_XSTATE_INVALID;
+	/* The state alone is not enough: the moves need the instructions */
+	kvm_get_cpuid(1, 0, &c);
+	if ((mask & KVM_XFEATURE_AVX) && !(c.ecx & CPUID1_ECX_AVX))
+		return KVM_XSTATE_UNSUPPORTED;
+	kvm_get_cpuid(7, 0, &c);
+	if ((mask & KVM_XFEATURE_AVX512) && !(c.ebx & CPUID7_EBX_AVX512F))
+		return KVM_XSTATE_UNSUPPORTED;
 
 	/* x87 and SSE instructions raise #UD (#NM for x87) with CR0.EM */
 	if (kvm_read_cr0() & CR0_EM_BIT) {
@@ -183,55 +192,45 @@ unsigned int kvm_xstate_size(void)
 #define REGS16 "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
 #define REGS32 REGS16 ",16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"
 
-static void zmm_store(uint8_t *p)
-{
-	asm volatile(".irp r," REGS32 "\n\t"
-		     "vmovdqu64 %%zmm\\r, \\r*64(%0)\n\t"
-		     ".endr" : : "r"(p) : "memory");
-}
-
-static void zmm_load(const uint8_t *p)
-{
-	asm volatile(".irp r," REGS32 "\n\t"
-		     "vmovdqu64 \\r*64(%0), %%zmm\\r\n\t"
-		     ".endr" : : "r"(p) : "memory");
-}
-
-/* YMM n at p + n * stride */
-#define YMM_MOVES(name, stride, insn)					\
-static void name(uint8_t *p)						\
+/*
+ * Each returns 0, or the vector the first faulting move raised: every
+ * move is in the fix-up table, so a fault (#UD where the CPU does not
+ * run what CPUID offered) ends the sequence instead of recursing into
+ * the dispatcher, which would save again.
+ */
+#define MOVES(name, type, regs, insn)					\
+static int name(type p)							\
 {									\
-	asm volatile(".irp r," REGS16 "\n\t"				\
-		     insn "\n\t"					\
-		     ".endr" : : "r"(p) : "memory");			\
+	int vec;							\
+									\
+	asm volatile(".irp r," regs "\n\t"				\
+		     "1: " insn "\n\t"					\
+		     KVM_ASM_FIXUP("1b", "9f")				\
+		     ".endr\n\t"					\
+		     "xor %%eax, %%eax\n"				\
+		     "9:"						\
+		     : "=a"(vec) : "r"(p) : "memory");			\
+	return vec;							\
 }
-YMM_MOVES(ymm_store, 64, "vmovdqu %%ymm\\r, \\r*64(%0)")
-YMM_MOVES(ymm_load, 64, "vmovdqu \\r*64(%0), %%ymm\\r")
-YMM_MOVES(xmm_store, 64, "movdqu %%xmm\\r, \\r*64(%0)")
-YMM_MOVES(xmm_load, 64, "movdqu \\r*64(%0), %%xmm\\r")
+MOVES(zmm_store, uint8_t *, REGS32, "vmovdqu64 %%zmm\\r, \\r*64(%1)")
+MOVES(zmm_load, const uint8_t *, REGS32, "vmovdqu64 \\r*64(%1), %%zmm\\r")
+MOVES(ymm_store, uint8_t *, REGS16, "vmovdqu %%ymm\\r, \\r*64(%1)")
+MOVES(ymm_load, const uint8_t *, REGS16, "vmovdqu \\r*64(%1), %%ymm\\r")
+MOVES(xmm_store, uint8_t *, REGS16, "movdqu %%xmm\\r, \\r*64(%1)")
+MOVES(xmm_load, const uint8_t *, REGS16, "movdqu \\r*64(%1), %%xmm\\r")
+MOVES(kq_store, uint64_t *, "0,1,2,3,4,5,6,7", "kmovq %%k\\r, \\r*8(%1)")
+MOVES(kq_load, const uint64_t *, "0,1,2,3,4,5,6,7", "kmovq \\r*8(%1), %%k\\r")
+MOVES(kw_store, uint64_t *, "0,1,2,3,4,5,6,7", "kmovw %%k\\r, \\r*8(%1)")
+MOVES(kw_load, const uint64_t *, "0,1,2,3,4,5,6,7", "kmovw \\r*8(%1), %%k\\r")
 
-static void k_store(uint64_t *k)
+static int k_store(uint64_t *k)
 {
-	if (kmovq)
-		asm volatile(".irp r,0,1,2,3,4,5,6,7\n\t"
-			     "kmovq %%k\\r, \\r*8(%0)\n\t"
-			     ".endr" : : "r"(k) : "memory");
-	else
-		asm volatile(".irp r,0,1,2,3,4,5,6,7\n\t"
-			     "kmovw %%k\\r, \\r*8(%0)\n\t"
-			     ".endr" : : "r"(k) : "memory");
+	return kmovq ? kq_store(k) : kw_store(k);
 }
 
-static void k_load(const uint64_t *k)
+static int k_load(const uint64_t *k)
 {
-	if (kmovq)
-		asm volatile(".irp r,0,1,2,3,4,5,6,7\n\t"
-			     "kmovq \\r*8(%0), %%k\\r\n\t"
-			     ".endr" : : "r"(k) : "memory");
-	else
-		asm volatile(".irp r,0,1,2,3,4,5,6,7\n\t"
-			     "kmovw \\r*8(%0), %%k\\r\n\t"
-			     ".endr" : : "r"(k) : "memory");
+	return kmovq ? kq_load(k) : kw_load(k);
 }
 
 /* Each returns 0 or the vector the instruction raised (a fix-up) */
@@ -278,12 +277,11 @@ static int save_to(uint8_t *p, uint64_t rfbm)
 	vec = fxsave_at(p);
 	if (vec)
 		return vec;
-	if (rfbm & KVM_XFEATURE_AVX512) {
-		zmm_store(p + MOVES_VEC);
-		k_store((uint64_t *)(p + MOVES_K));
-	} else if (rfbm & KVM_XFEATURE_AVX) {
-		ymm_store(p + MOVES_VEC);
-	}
+	if (rfbm & KVM_XFEATURE_AVX512)
+		return zmm_store(p + MOVES_VEC) ?:
+			k_store((uint64_t *)(p + MOVES_K));
+	if (rfbm & KVM_XFEATURE_AVX)
+		return ymm_store(p + MOVES_VEC);
 	return 0;
 }
 
@@ -306,12 +304,11 @@ static int restore_from(const uint8_t *p, uint64_t rfbm)
 	if (vec)
 		return vec;
 	/* After FXRSTOR: these rewrite XMM with the same low halves */
-	if (rfbm & KVM_XFEATURE_AVX512) {
-		zmm_load(p + MOVES_VEC);
-		k_load((const uint64_t *)(p + MOVES_K));
-	} else if (rfbm & KVM_XFEATURE_AVX) {
-		ymm_load((uint8_t *)p + MOVES_VEC);
-	}
+	if (rfbm & KVM_XFEATURE_AVX512)
+		return zmm_load(p + MOVES_VEC) ?:
+			k_load((const uint64_t *)(p + MOVES_K));
+	if (rfbm & KVM_XFEATURE_AVX)
+		return ymm_load(p + MOVES_VEC);
 	return 0;
 }
 
@@ -372,17 +369,25 @@ static void mxcsr_set(uint32_t v)
 	fxrstor_at(fx);
 }
 
+static void vregs_fault(const char *what, int vec)
+{
+	if (vec)
+		tst_brk(TBROK, "%s raised %s", what,
+			tst_interrupt_names[vec] ? tst_interrupt_names[vec] :
+			"an exception");
+}
+
 void kvm_vregs_load(const struct kvm_vregs *v, uint64_t mask)
 {
 	if (mask & KVM_XFEATURE_SSE)
 		mxcsr_set(v->mxcsr);
 	if (mask & KVM_XFEATURE_AVX512) {
-		zmm_load(v->zmm[0]);
-		k_load(v->k);
+		vregs_fault("VMOVDQU64 to ZMM", zmm_load(v->zmm[0]));
+		vregs_fault("KMOV to k", k_load(v->k));
 	} else if (mask & KVM_XFEATURE_AVX) {
-		ymm_load((uint8_t *)v->zmm[0]);
+		vregs_fault("VMOVDQU to YMM", ymm_load(v->zmm[0]));
 	} else if (mask & KVM_XFEATURE_SSE) {
-		xmm_load((uint8_t *)v->zmm[0]);
+		vregs_fault("MOVDQU to XMM", xmm_load(v->zmm[0]));
 	}
 }
 
@@ -391,12 +396,12 @@ void kvm_vregs_store(struct kvm_vregs *v, uint64_t mask)
 	if (mask & KVM_XFEATURE_SSE)
 		v->mxcsr = mxcsr_get();
 	if (mask & KVM_XFEATURE_AVX512) {
-		zmm_store(v->zmm[0]);
-		k_store(v->k);
+		vregs_fault("VMOVDQU64 from ZMM", zmm_store(v->zmm[0]));
+		vregs_fault("KMOV from k", k_store(v->k));
 	} else if (mask & KVM_XFEATURE_AVX) {
-		ymm_store(v->zmm[0]);
+		vregs_fault("VMOVDQU from YMM", ymm_store(v->zmm[0]));
 	} else if (mask & KVM_XFEATURE_SSE) {
-		xmm_store(v->zmm[0]);
+		vregs_fault("MOVDQU from XMM", xmm_store(v->zmm[0]));
 	}
 }
 
