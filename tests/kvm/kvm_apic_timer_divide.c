@@ -18,7 +18,7 @@
 
 #ifdef COMPILE_PAYLOAD
 
-#define WINDOW	4000000ULL	/* TSC cycles per measurement */
+#define WINDOW	20000000ULL	/* TSC cycles per measurement */
 
 static const struct {
 	unsigned int divisor, bits;
@@ -26,21 +26,29 @@ static const struct {
 	{ 1, 0xb }, { 2, 0x0 }, { 4, 0x1 }, { 16, 0x3 }, { 128, 0xa },
 };
 
-/* Timer counts per million TSC cycles with TDCR = bits */
+/*
+ * Timer counts per million TSC cycles with TDCR = bits.  Each read of
+ * TMCCT is an exit that may take long (much longer under TCG), so its
+ * time is the middle of the TSC values around it.
+ */
 static uint64_t rate(unsigned int bits)
 {
-	uint64_t t0, t1;
+	uint64_t t0, t1, a, b;
 	uint32_t c0, c1;
 
 	kvm_apic_write(APIC_LVTT, APIC_LVT_MASKED);
 	kvm_apic_write(APIC_TDCR, bits);
 	kvm_apic_write(APIC_TMICT, 0xffffffffU);
-	t0 = kvm_rdtsc();
+	a = kvm_rdtsc();
 	c0 = kvm_apic_read(APIC_TMCCT);
+	b = kvm_rdtsc();
+	t0 = a + (b - a) / 2;
 	while (kvm_rdtsc() - t0 < WINDOW)
 		asm volatile("pause" : : : "memory");
+	a = kvm_rdtsc();
 	c1 = kvm_apic_read(APIC_TMCCT);
-	t1 = kvm_rdtsc();
+	b = kvm_rdtsc();
+	t1 = a + (b - a) / 2;
 	kvm_apic_write(APIC_TMICT, 0);
 	return (uint64_t)(c0 - c1) * 1000000 / (t1 - t0);
 }

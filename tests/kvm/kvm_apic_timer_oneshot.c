@@ -131,8 +131,8 @@ static void check_masked(void)
 		tst_res(TPASS, "masked one-shot timer: TMCCT reached 0, no interrupt and no IRR bit");
 	/*
 	 * Whether the expiry is remembered until the entry is unmasked is
-	 * not written down: reported, not judged (kvm_pvm delivers it then,
-	 * KVM 6.1 drops it with the masked injection)
+	 * not written down: reported, not judged (kvm_pvm and KVM 6.1 both
+	 * deliver it then)
 	 */
 	kvm_apic_write(APIC_LVTT, VEC);
 	spin_for(dt + 100000);

@@ -7,7 +7,8 @@
  * version (803H), PPR (80AH), LDR (80DH), ISR0 (810H), IRR0 (820H) and
  * current count (839H) raises #GP, RDMSR of registers x2APIC mode does
  * not have (801H, 804H, 809H, 80CH, 80EH DFR, 831H ICR2, 840H) raises
- * #GP, and WRMSR of EOI with a non-zero value raises #GP.  The LDR is
+ * #GP, and WRMSR of EOI with a non-zero value or of TPR with bit 32 set
+ * (reserved bits) raises #GP.  The LDR is
  * derived from the x2APIC ID (cluster ID in 31:16, 1 << ID[3:0] in 15:0);
  * the timer works through MSRs (TMICT 838H, TMCCT 839H counting down,
  * TDCR 83EH); the ICR is one 64-bit MSR (830H), destination in 63:32: a
@@ -18,8 +19,10 @@
  * Address Space" (Table 11-6: the MSR of each register and its read/write
  * semantics; "RDMSR ... to write-only registers" and "WRMSR ... to
  * read-only registers" raise #GP; "an attempt to access an MSR address
- * ... that is not listed" raises #GP; "WRMSR to EOI with a non-zero value"
- * raises #GP), 11.12.1 ("in xAPIC mode, accesses to the x2APIC MSRs raise
+ * ... that is not listed" raises #GP), 11.12.1.3 "Reserved Bit
+ * Checking" ("non-zero writes ... to reserved bits ... will raise a
+ * general protection fault": all of EOI's bits, bits 63:32 of the 32-bit
+ * registers), 11.12.2 ("in xAPIC mode, accesses to the x2APIC MSRs raise
  * #GP"), 11.12.9 "ICR Operation in x2APIC Mode" (one 64-bit MSR,
  * destination ID in 63:32), 11.12.10.2 "Deriving Logical x2APIC ID from
  * the Local x2APIC ID".
@@ -86,6 +89,7 @@ static void check_gp_rules(void)
 	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
 		expect_gp(none[i].name, none[i].msr, 0, 0);
 	expect_gp("EOI with value 1", 0x80b, 1, 1);
+	expect_gp("TPR with bit 32 set", 0x808, 1, 1ULL << 32);
 	if (!gp_bad)
 		tst_res(TPASS, "x2APIC mode: %u accesses (RDMSR of write-only, WRMSR of read-only, absent registers, EOI != 0) raised #GP",
 			gp_count);
