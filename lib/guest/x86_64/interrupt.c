@@ -123,15 +123,20 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
  * Only a handled interrupt restores the state: an unhandled one ends the
  * test, whose report wants the registers as the callback left them.
  */
+void *(*kvmkit_xstate_push)(void);
+void (*kvmkit_xstate_pop)(void *area);
+volatile int kvmkit_xstate_busy;
+
 static int call_callback(tst_interrupt_callback func, void *userdata,
 			 struct kvmkit_x86_frame *frame)
 {
+	void *(*push)(void) = kvmkit_xstate_push;
 	void *saved;
 	int handled;
 
-	if (!kvmkit_xstate_mask)
+	if (!push)
 		return func(userdata, &frame->ifrm, frame->error_code);
-	saved = kvmkit_xstate_push();
+	saved = push();
 	handled = func(userdata, &frame->ifrm, frame->error_code);
 	kvmkit_xstate_pop(saved);
 	return handled;
@@ -159,6 +164,11 @@ void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
 	    frame->vector != INTR_MACHINE_CHECK &&
 	    (kvmkit_x86_fixup(frame) || kvmkit_x86_call_fault(frame)))
 		return;
+
+	/* A fault in the middle of saving or restoring: no callback */
+	if (kvmkit_xstate_busy && frame->vector < INTERRUPT_COUNT &&
+	    frame->vector != INTR_NMI && frame->vector != INTR_MACHINE_CHECK)
+		report_exception(frame);
 
 	/* The stubs only push 0-255; anything else is a corrupted frame */
 	if (frame->vector < X86_INTR_COUNT) {
