@@ -5,7 +5,7 @@
  * current count (TMCCT) is reloaded from the initial count, so TMCCT read
  * in the handlers is at most the initial count and above 0 (a one-shot
  * timer reads 0 there; a handler that runs late, on a loaded host, may
- * meet the instant of the reload, so one 0 is allowed) while TMICT keeps
+ * meet the instant of the reload, so 0 is not judged) while TMICT keeps
  * the value written; once the LVT entry is masked and TMICT zeroed no
  * further interrupt arrives.
  *

@@ -18,7 +18,8 @@
  * VMOVDQU64 of ZMM0-31 and KMOV of k0-k7), not with XSAVE: on kvm_pvm,
  * XSAVE, XSAVEOPT, XSAVEC, XRSTOR, XGETBV and STMXCSR in guest kernel
  * code end in KVM_EXIT_INTERNAL_ERROR (emulation failure), while FXSAVE,
- * FXRSTOR and the vector moves run (measured: tests/unit/guest/xstate.c).
+ * FXRSTOR and SSE moves run (found by tests/kvm/kvm_xsave_exits probes;
+ * VEX and EVEX instructions fail there too, so only SSE state is usable).
  * KVM_XSTATE_WITH_XSAVE in the mask asks for XSAVE64/XRSTOR64 instead,
  * into an area of CPUID.(EAX=0DH,ECX=0).EBX bytes, for any component.
  *
