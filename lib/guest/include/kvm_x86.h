@@ -327,6 +327,90 @@ void kvm_swap_interrupt_callback(unsigned int vector,
 	tst_interrupt_callback func, void *userdata,
 	tst_interrupt_callback *old_func, void **old_userdata);
 
+/* ---- kvmkit extensions: extended state (xstate.c) ---------------------- */
+
+/* XCR0 state components (SDM Vol. 1 13.1, Table 13-1) */
+#define KVM_XFEATURE_X87	(1ULL << 0)
+#define KVM_XFEATURE_SSE	(1ULL << 1)	/* XMM0-15, MXCSR */
+#define KVM_XFEATURE_AVX	(1ULL << 2)	/* upper halves of YMM0-15 */
+#define KVM_XFEATURE_OPMASK	(1ULL << 5)	/* k0-k7 */
+#define KVM_XFEATURE_ZMM_HI256	(1ULL << 6)	/* upper halves of ZMM0-15 */
+#define KVM_XFEATURE_HI16_ZMM	(1ULL << 7)	/* ZMM16-31 */
+#define KVM_XFEATURE_AVX512	(KVM_XFEATURE_OPMASK | KVM_XFEATURE_ZMM_HI256 | \
+				 KVM_XFEATURE_HI16_ZMM)
+
+/* kvm_enable_xsave()'s errors; positive values are exception vectors */
+#define KVM_XSTATE_UNSUPPORTED	(-1)	/* CPUID does not offer a bit of mask */
+#define KVM_XSTATE_INVALID	(-2)	/* a combination XSETBV would refuse */
+
+/*
+ * In kvm_enable_xsave()'s mask (XCR0 bit 63 is reserved): save with
+ * XSAVE64/XRSTOR64 instead of FXSAVE and register moves (see xstate.c:
+ * kvm_pvm cannot run XSAVE in the guest)
+ */
+#define KVM_XSTATE_WITH_XSAVE	(1ULL << 63)
+
+/* Save areas per CPU: interrupt callbacks may nest this deep */
+#define KVM_XSTATE_DEPTH	8
+
+/*
+ * The XCR0 bits this CPU supports (CPUID.(EAX=0DH,ECX=0):EDX:EAX), or
+ * without XSAVE what FXSAVE covers (x87, plus SSE with CPUID.1:EDX.SSE).
+ */
+uint64_t kvm_xstate_supported(void);
+
+/*
+ * Enable the state components in mask (x87 is always added): CR0.EM
+ * cleared, CR4.OSFXSR and OSXMMEXCPT for SSE, CR4.OSXSAVE and XCR0 = mask
+ * where the CPU has XSAVE (else SSE at most).  Without
+ * KVM_XSTATE_WITH_XSAVE, mask may hold x87, SSE, AVX and AVX-512 only
+ * (what FXSAVE and register moves cover).  Returns 0, or
+ * KVM_XSTATE_UNSUPPORTED / KVM_XSTATE_INVALID with nothing changed, or
+ * the vector a MOV to CR0/CR4 or XSETBV raised (state then partly set).
+ * From then on every interrupt callback runs between a save and a
+ * restore of those components, so a callback's vector-register changes
+ * do not reach the interrupted code; expected faults (KVM_ASM_FIXUP,
+ * kvm_call_safe()) do not pay for it.  A test that never calls it pays
+ * nothing.  A callback that sets CR0.TS, or changes CR4.OSXSAVE or XCR0,
+ * breaks the restore: TBROK.
+ */
+int kvm_enable_xsave(uint64_t mask);
+/* Stop saving (CR4 and XCR0 stay as they are) */
+void kvm_disable_xsave(void);
+/* The components saved around callbacks (0: none) and each area's size */
+uint64_t kvm_xstate_enabled(void);
+unsigned int kvm_xstate_size(void);
+
+/*
+ * The registers a test checks: XMM n is zmm[n][0..15], YMM n [0..31],
+ * ZMM n all 64 bytes (n up to 31 with AVX-512), k0-k7 (64 bits with
+ * AVX512BW, else the 16 KMOVW moves), and MXCSR (through FXSAVE/FXRSTOR).
+ * kvm_vregs_load()/_store() move what mask covers (KVM_XFEATURE_SSE:
+ * XMM0-15 and MXCSR; AVX: YMM0-15; AVX512: ZMM0-31 and k0-k7), so mask
+ * must be enabled.  kvm_vregs_fill() zeroes *v and fills what mask covers with
+ * kvm_vregs_pattern(seed, reg, byte) (the host side of a single-source
+ * test can compute it too); kvm_vregs_diff() returns 0 when a and b agree
+ * on what mask covers, else 1, with the first difference described in
+ * what.
+ */
+struct kvm_vregs {
+	uint8_t zmm[32][64];
+	uint64_t k[8];
+	uint32_t mxcsr;
+};
+
+static inline uint8_t kvm_vregs_pattern(uint32_t seed, unsigned int reg,
+					unsigned int byte)
+{
+	return (uint8_t)(seed * 37 + reg * 64 + byte * 7 + (seed >> 8));
+}
+
+void kvm_vregs_load(const struct kvm_vregs *v, uint64_t mask);
+void kvm_vregs_store(struct kvm_vregs *v, uint64_t mask);
+void kvm_vregs_fill(struct kvm_vregs *v, uint64_t mask, uint32_t seed);
+int kvm_vregs_diff(const struct kvm_vregs *a, const struct kvm_vregs *b,
+		   uint64_t mask, char *what, size_t len);
+
 /* ---- kvmkit extensions: page tables ------------------------------------ */
 
 /* Flags of kvm_map_page() and kvm_set_page_flags() (not the PTE's bits) */

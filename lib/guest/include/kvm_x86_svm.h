@@ -275,6 +275,37 @@ void kvm_svm_vmrun(struct kvm_svm_vcpu *cpu);
 void kvm_svm_vmload(struct kvm_vmcb *buf);
 void kvm_svm_vmsave(struct kvm_vmcb *buf);
 
+/*
+ * Nested paging (AMD APM Vol. 2 15.25).  The nested page table is a
+ * 4-level long-mode table the nested guest's physical addresses go
+ * through; every access through it is a user access (15.25.5), so the
+ * entries need U/S.  kvm_svm_npt_create() builds an identity map of
+ * [0, size) (size rounded up to 2 MiB) out of 2 MiB pages, present,
+ * writable, user, from the heap.  kvm_svm_npt_pte() returns the 4 KiB
+ * entry that maps gpa, splitting its 2 MiB page into 512 identity 4 KiB
+ * entries with the same flags first (NULL when gpa is not mapped); the
+ * test edits it and must flush (vmcb->tlb_control = SVM_TLB_FLUSH_ALL)
+ * before the next VMRUN.  kvm_svm_enable_npt() sets NP_ENABLE, nCR3 and
+ * the power-on gPAT.
+ */
+#define KVM_NPT_PRESENT		(1ULL << 0)
+#define KVM_NPT_WRITE		(1ULL << 1)
+#define KVM_NPT_USER		(1ULL << 2)
+#define KVM_NPT_LARGE		(1ULL << 7)
+#define KVM_NPT_DEFAULT		(KVM_NPT_PRESENT | KVM_NPT_WRITE | KVM_NPT_USER)
+#define KVM_NPT_ADDR_MASK	0x000ffffffffff000ULL
+
+#define SVM_NP_ENABLE		(1ULL << 0)	/* VMCB 090h bit 0 */
+#define SVM_TLB_FLUSH_ALL	1		/* VMCB 05Ch TLB_CONTROL */
+#define SVM_EXIT_NPF		0x400
+/* EXITINFO1 of #VMEXIT(NPF): #PF error-code bits plus these two */
+#define SVM_NPF_FINAL_GPA	(1ULL << 32)	/* at the final GPA access */
+#define SVM_NPF_GUEST_PT	(1ULL << 33)	/* at a guest page-table access */
+
+uint64_t *kvm_svm_npt_create(uint64_t size);
+uint64_t *kvm_svm_npt_pte(uint64_t *root, uint64_t gpa);
+void kvm_svm_enable_npt(struct kvm_vmcb *vmcb, uint64_t *root);
+
 /* Entry point of nested guests: calls the function in RAX, then HLTs */
 void kvm_svm_guest_entry(void);
 

@@ -12,9 +12,11 @@
  * an instruction of the fix-up table (.kvmkit_fixup, KVM_ASM_FIXUP())
  * resumes at its fix-up with the vector in RAX, and one raised inside
  * kvm_call_safe() or kvm_call_user() ends that call.  Callbacks only see
- * what neither expected.
+ * what neither expected.  After kvm_enable_xsave(), callbacks run between
+ * a save and a restore of the extended state (xstate.c).
  */
 #include "frame.h"
+#include "xstate.h"
 
 #define EXCEPTION_NAME(vector, mnemonic, name, has_error_code) [vector] = name,
 const char *tst_interrupt_names[INTERRUPT_COUNT] = {
@@ -117,6 +119,29 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
 	kvmkit_arch_stop();
 }
 
+/*
+ * Only a handled interrupt restores the state: an unhandled one ends the
+ * test, whose report wants the registers as the callback left them.
+ */
+void *(*kvmkit_xstate_push)(void);
+void (*kvmkit_xstate_pop)(void *area);
+volatile int kvmkit_xstate_busy;
+
+static int call_callback(tst_interrupt_callback func, void *userdata,
+			 struct kvmkit_x86_frame *frame)
+{
+	void *(*push)(void) = kvmkit_xstate_push;
+	void *saved;
+	int handled;
+
+	if (!push)
+		return func(userdata, &frame->ifrm, frame->error_code);
+	saved = push();
+	handled = func(userdata, &frame->ifrm, frame->error_code);
+	kvmkit_xstate_pop(saved);
+	return handled;
+}
+
 /* Read by the host after a triple fault (see abi.h); never by the guest */
 struct kvmkit_exception_log kvmkit_exception_log;
 
@@ -140,11 +165,16 @@ void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
 	    (kvmkit_x86_fixup(frame) || kvmkit_x86_call_fault(frame)))
 		return;
 
+	/* A fault in the middle of saving or restoring: no callback */
+	if (kvmkit_xstate_busy && frame->vector < INTERRUPT_COUNT &&
+	    frame->vector != INTR_NMI && frame->vector != INTR_MACHINE_CHECK)
+		report_exception(frame);
+
 	/* The stubs only push 0-255; anything else is a corrupted frame */
 	if (frame->vector < X86_INTR_COUNT) {
 		func = callbacks[frame->vector].func;
 		userdata = callbacks[frame->vector].userdata;
-		if (func && func(userdata, &frame->ifrm, frame->error_code))
+		if (func && call_callback(func, userdata, frame))
 			return;
 	}
 	report_exception(frame);

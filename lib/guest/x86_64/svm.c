@@ -176,3 +176,77 @@ void kvm_svm_vmsave(struct kvm_vmcb *buf)
 {
 	asm volatile("vmsave %%rax" : : "a" (buf) : "memory");
 }
+
+/* ---- Nested paging ----------------------------------------------------- */
+
+#define NPT_ENTRIES	512
+
+static uint64_t *npt_table(void)
+{
+	uint64_t *t = tst_heap_alloc_aligned(PAGESIZE, PAGESIZE);
+
+	memset(t, 0, PAGESIZE);
+	return t;
+}
+
+uint64_t *kvm_svm_npt_create(uint64_t size)
+{
+	uint64_t *pml4 = npt_table(), *pdpt = NULL, *pd = NULL;
+	uint64_t gpa;
+
+	for (gpa = 0; gpa < size; gpa += 1ULL << 21) {
+		unsigned int i4 = (gpa >> 39) & 511, i3 = (gpa >> 30) & 511;
+
+		if (!(pml4[i4] & KVM_NPT_PRESENT)) {
+			pdpt = npt_table();
+			pml4[i4] = (uintptr_t)pdpt | KVM_NPT_DEFAULT;
+		}
+		pdpt = (uint64_t *)(uintptr_t)(pml4[i4] & KVM_NPT_ADDR_MASK);
+		if (!(pdpt[i3] & KVM_NPT_PRESENT)) {
+			pd = npt_table();
+			pdpt[i3] = (uintptr_t)pd | KVM_NPT_DEFAULT;
+		}
+		pd = (uint64_t *)(uintptr_t)(pdpt[i3] & KVM_NPT_ADDR_MASK);
+		pd[(gpa >> 21) & 511] = gpa | KVM_NPT_DEFAULT | KVM_NPT_LARGE;
+	}
+	return pml4;
+}
+
+/* The tables are in the identity-mapped guest RAM: addresses are pointers */
+static uint64_t *npt_next(uint64_t entry)
+{
+	if (!(entry & KVM_NPT_PRESENT))
+		return NULL;
+	return (uint64_t *)(uintptr_t)(entry & KVM_NPT_ADDR_MASK);
+}
+
+uint64_t *kvm_svm_npt_pte(uint64_t *root, uint64_t gpa)
+{
+	uint64_t *pdpt, *pd, *pt, big, flags;
+	unsigned int i;
+
+	pdpt = npt_next(root[(gpa >> 39) & 511]);
+	pd = pdpt ? npt_next(pdpt[(gpa >> 30) & 511]) : NULL;
+	if (!pd || !(pd[(gpa >> 21) & 511] & KVM_NPT_PRESENT))
+		return NULL;
+	big = pd[(gpa >> 21) & 511];
+	if (big & KVM_NPT_LARGE) {
+		pt = npt_table();
+		flags = big & ~KVM_NPT_ADDR_MASK & ~KVM_NPT_LARGE;
+		for (i = 0; i < NPT_ENTRIES; i++)
+			pt[i] = ((big & KVM_NPT_ADDR_MASK & ~0x1fffffULL) +
+				 ((uint64_t)i << 12)) | flags;
+		pd[(gpa >> 21) & 511] = (uintptr_t)pt | KVM_NPT_DEFAULT;
+	}
+	pt = npt_next(pd[(gpa >> 21) & 511]);
+	return pt + ((gpa >> 12) & 511);
+}
+
+void kvm_svm_enable_npt(struct kvm_vmcb *vmcb, uint64_t *root)
+{
+	vmcb->enable_nested_paging |= SVM_NP_ENABLE;
+	vmcb->nested_cr3 = (uintptr_t)root;
+	/* VMRUN checks gPAT when nested paging is on: the reset value */
+	vmcb->guest_pat = 0x0007040600070406ULL;
+	vmcb->tlb_control = SVM_TLB_FLUSH_ALL;
+}

@@ -3,7 +3,8 @@
  * Checks of the SVM/VMX helper plumbing that needs no SVM/VMX
  * instruction, so it runs on any x86_64 KVM host: VMCB allocation,
  * intercept bits at the APM's offsets, GDT-to-VMCB segment conversion,
- * the guest VMCB built by kvm_create_svm_vcpu(), feature detection
+ * the guest VMCB built by kvm_create_svm_vcpu(), the nested page table
+ * builders (kvm_svm_npt_create(), kvm_svm_npt_pte()), feature detection
  * against raw CPUID, and the VMX error strings.  The LTP tests kvm_svm*
  * and kvm_vmx* cover the nested runs where the CPU allows them.
  */
@@ -164,8 +165,47 @@ static void check_vmx_strings(void)
 	CHECK(strlen(kvm_vmx_inst_strerr(-1)) > 0, "error -1");
 }
 
+/* The nested page table builders: pure memory, no SVM needed */
+static void check_npt(void)
+{
+	uint64_t *npt = kvm_svm_npt_create(1ULL << 30), *pdpt, *pd, *pte;
+	struct kvm_vmcb *v = kvm_alloc_vmcb();
+	uint64_t gpa = 0x345000;
+
+	CHECK((npt[0] & 7) == KVM_NPT_DEFAULT && !npt[1],
+	      "NPT PML4[0] 0x%llx, [1] 0x%llx", (unsigned long long)npt[0],
+	      (unsigned long long)npt[1]);
+	pdpt = (uint64_t *)(uintptr_t)(npt[0] & KVM_NPT_ADDR_MASK);
+	CHECK((pdpt[0] & 7) == KVM_NPT_DEFAULT && !pdpt[1],
+	      "NPT PDPT[0] 0x%llx, [1] 0x%llx (1 GiB only)",
+	      (unsigned long long)pdpt[0], (unsigned long long)pdpt[1]);
+	pd = (uint64_t *)(uintptr_t)(pdpt[0] & KVM_NPT_ADDR_MASK);
+	CHECK(pd[0] == (KVM_NPT_DEFAULT | KVM_NPT_LARGE) &&
+	      pd[511] == ((511ULL << 21) | KVM_NPT_DEFAULT | KVM_NPT_LARGE),
+	      "NPT PD[0] 0x%llx, PD[511] 0x%llx", (unsigned long long)pd[0],
+	      (unsigned long long)pd[511]);
+	pte = kvm_svm_npt_pte(npt, gpa);
+	CHECK(pte && *pte == ((gpa & ~0xfffULL) | KVM_NPT_DEFAULT) &&
+	      !(pd[1] & KVM_NPT_LARGE) && (pd[1] & 7) == KVM_NPT_DEFAULT &&
+	      pte[-5] == ((gpa - 0x5000) | KVM_NPT_DEFAULT),
+	      "split of the 2 MiB page at 0x200000: PD[1] 0x%llx, PTE 0x%llx",
+	      (unsigned long long)pd[1], pte ? (unsigned long long)*pte : 0);
+	CHECK(kvm_svm_npt_pte(npt, gpa + 0x1000) == pte + 1 &&
+	      !kvm_svm_npt_pte(npt, 1ULL << 31),
+	      "second lookup in the split page, or 2 GiB (unmapped) not NULL");
+	kvm_svm_enable_npt(v, npt);
+	CHECK((v->enable_nested_paging & SVM_NP_ENABLE) &&
+	      v->nested_cr3 == (uintptr_t)npt &&
+	      v->guest_pat == 0x0007040600070406ULL,
+	      "kvm_svm_enable_npt: NP 0x%llx, nCR3 0x%llx, gPAT 0x%llx",
+	      (unsigned long long)v->enable_nested_paging,
+	      (unsigned long long)v->nested_cr3,
+	      (unsigned long long)v->guest_pat);
+}
+
 void main(void)
 {
+	check_npt();
 	check_intercepts();
 	check_descriptors();
 	check_guest_vmcb();
