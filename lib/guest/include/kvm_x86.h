@@ -283,10 +283,16 @@ void kvm_wrmsr(unsigned int msr, uint64_t value);
  *	asm volatile("1: rdmsr\n\txor %%eax, %%eax\n2:\n"
  *		     KVM_ASM_FIXUP("1b", "2b") : "=a"(vec), ...);
  */
+#ifdef __x86_64__
+# define KVM_ASM_FIXUP_PAIR(insn, fixup) ".quad " insn ", " fixup "\n\t"
+#else	/* a 32-bit payload: the same 16-byte pairs, upper halves 0 */
+# define KVM_ASM_FIXUP_PAIR(insn, fixup) \
+	".long " insn ", 0, " fixup ", 0\n\t"
+#endif
 #define KVM_ASM_FIXUP(insn, fixup)					\
 	".pushsection .kvmkit_fixup, \"a\"\n\t"			\
 	".balign 8\n\t"						\
-	".quad " insn ", " fixup "\n\t"				\
+	KVM_ASM_FIXUP_PAIR(insn, fixup)					\
 	".popsection\n\t"
 
 /* Each returns 0 when the instruction completed, else the vector (13: #GP) */
