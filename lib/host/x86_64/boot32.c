@@ -232,6 +232,36 @@ static int set_boot_sregs(struct kvmkit_vcpu *vcpu, struct kvm_sregs *sr)
 	return kvmkit_vcpu_set_sregs(vcpu, sr);
 }
 
+/*
+ * Did KVM take the mode?  kvm_pvm (a KVM that runs its guests as
+ * unprivileged 64-bit processes) accepts KVM_SET_SREGS with CR0.PG and
+ * EFER.LME clear but reads back CR0.PG and CR4.PAE cleared, and the first
+ * instruction then triple-faults: it cannot run a protected-mode guest
+ * with paging.  Say so, as -EOPNOTSUPP, instead of a guest that dies.
+ */
+static int check_mode_taken(struct kvmkit_vcpu *vcpu,
+			    const struct kvm_sregs *want)
+{
+	const uint64_t cr4_mode = KVMKIT_X86_CR4_PAE | KVMKIT_X86_CR4_PSE;
+	struct kvm_sregs got;
+	int ret = kvmkit_vcpu_get_sregs(vcpu, &got);
+
+	if (ret)
+		return ret;
+	if (!(got.cr0 & KVMKIT_X86_CR0_PG) || got.efer & KVMKIT_X86_EFER_LMA ||
+	    (got.cr4 & cr4_mode) != (want->cr4 & cr4_mode))
+		return kvmkit_set_error(vcpu->err, EOPNOTSUPP,
+					"this KVM does not run 32-bit protected mode with %s paging: after KVM_SET_SREGS with CR0 0x%llx CR4 0x%llx EFER 0 it reads back CR0 0x%llx CR4 0x%llx EFER 0x%llx (vcpu %u)",
+					want->cr4 & KVMKIT_X86_CR4_PAE ?
+					"PAE" : "2-level",
+					(unsigned long long)want->cr0,
+					(unsigned long long)want->cr4,
+					(unsigned long long)got.cr0,
+					(unsigned long long)got.cr4,
+					(unsigned long long)got.efer, vcpu->id);
+	return 0;
+}
+
 int kvmkit_arch_boot32(struct kvmkit_vcpu *vcpu,
 		       const struct kvmkit_payload_header *h)
 {
@@ -260,7 +290,7 @@ int kvmkit_arch_boot32(struct kvmkit_vcpu *vcpu,
 					vcpu->id);
 
 	boot_sregs(&sregs, h, vcpu->id);
-	ret = set_boot_sregs(vcpu, &sregs);
+	ret = set_boot_sregs(vcpu, &sregs) ?: check_mode_taken(vcpu, &sregs);
 	if (ret)
 		return ret;
 	memset(&regs, 0, sizeof(regs));
