@@ -61,8 +61,10 @@ int kvmkit_arch_printf_call(struct kvmkit_guest_reader *r,
 	}
 	/* [esp] is the return address; a 32-bit stack never wraps past 4 GiB */
 	call->stack = esp + 4;
+	/* Unreadable: nothing the guest said is known, so no verdict is */
 	call->file = call->fmt = 0;
-	call->lineno = call->result = 0;
+	call->lineno = 0;
+	call->result = KVMKIT_TBROK;
 	if (call->stack + sizeof(fixed) > STACK_TOP_4G ||
 	    kvmkit_guest_read(r, call->stack, fixed, sizeof(fixed)))
 		return -EFAULT;
