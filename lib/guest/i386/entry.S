@@ -89,6 +89,24 @@ kvmkit_vectors:
 	.size kvmkit_vectors, . - kvmkit_vectors
 
 /*
+ * #DF arrives through a task gate (boot32.c): 32-bit mode has no IST, and
+ * a double fault from a blown stack could not push its frame on that
+ * stack.  The task switch saved the faulting state in kvm_tss and
+ * started this code on its own stack (the IST1 page) with the error code
+ * pushed; the C side reports it and never returns.  The host finds this
+ * entry right after the last stub: the position is the contract.
+ */
+	.org kvmkit_vectors + KVMKIT_VECTOR_COUNT * KVMKIT_VECTOR_STUB_SIZE
+	.globl kvmkit_df_task
+	.type kvmkit_df_task, @function
+kvmkit_df_task:
+	and $-16, %esp
+	cld
+	call kvmkit_i386_double_fault
+	ud2
+	.size kvmkit_df_task, . - kvmkit_df_task
+
+/*
  * The i386 struct kvmkit_x86_frame (frame.h): seven registers below the
  * vector and error code.  The dispatcher gets the frame's address as its
  * one stack argument, on a 16-byte aligned stack with DF clear.  In
@@ -127,9 +145,9 @@ kvmkit_vector_common:
 /*
  * The stacks of the 64-bit layout (abi.h): the guard page, the main
  * stack and, above it, the page the host points IST1 at in long mode.
- * 32-bit mode has no IST: the page stays reserved so that both runtimes
- * have one layout, and a stack overflow here faults on the guard page
- * and then cannot push the #PF frame either (#DF, then shutdown).
+ * In 32-bit mode that page holds the #DF task's TSS at its bottom and its
+ * stack above (boot32.c), so a stack overflow into the guard page, whose
+ * #PF frame cannot be pushed, is still reported as a #DF.
  */
 	.section .bss.kvmkit_stack, "aw", @nobits
 	.balign KVMKIT_PAGE_SIZE

@@ -16,7 +16,11 @@
  * names a 32-bit code segment, as KVMKIT_SEL_CODE32 does, so the
  * runtime's CS has one value in every mode; the TSS is a 32-bit TSS in
  * one GDT slot; IDT gates are 8-byte 32-bit interrupt gates.  There is no
- * IST in 32-bit mode: #DF runs on the faulting stack.
+ * IST in 32-bit mode, so #DF goes through a task gate instead: a second
+ * TSS (selector KVMKIT_SEL_TSS + 8, the slot a 64-bit TSS's upper half
+ * takes) at the bottom of the IST1 page, running the runtime's
+ * kvmkit_df_task (right after the last vector stub) on the rest of that
+ * page, so a blown stack is still reported.
  */
 #include <stddef.h>
 #include <string.h>
@@ -35,7 +39,23 @@
 #define TSS32_SS0		8
 #define TSS_IOMAP_OFFSET	0x66
 #define TYPE_TSS32_BUSY		0xb
+#define TYPE_TSS32_AVAIL	0x9
+#define TYPE_TASK_GATE		0x5
 #define TYPE_INTR_GATE32	0xe
+#define DF_VECTOR		8
+#define SEL_DF_TSS		(KVMKIT_SEL_TSS + 8)
+
+/* The #DF task's TSS and entry, or 0 when the image has no room for them */
+static uint64_t df_tss(const struct kvmkit_payload_header *h)
+{
+	uint64_t entry = h->vectors +
+			 KVMKIT_VECTOR_COUNT * KVMKIT_VECTOR_STUB_SIZE;
+
+	if (h->stack_top + KVMKIT_IST1_SIZE > h->image_end ||
+	    entry + 16 > h->image_end)
+		return 0;
+	return h->stack_top;
+}
 
 /* Each table is one page-aligned page, inside one slot: written in place */
 static int table_pages(struct kvmkit_vm *vm, uint64_t base, void **pg,
@@ -141,6 +161,10 @@ static int build_gdt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h
 		[KVMKIT_SEL_CODE32 >> 3] = code,
 	};
 
+	if (df_tss(h))
+		gdt[SEL_DF_TSS >> 3] = seg_desc((uint32_t)df_tss(h),
+						KVMKIT_X86_TSS_SIZE - 1,
+						0x80 | TYPE_TSS32_AVAIL, 0);
 	return kvmkit_vm_write(vm, h->gdt, gdt, sizeof(gdt));
 }
 
@@ -156,7 +180,34 @@ static int build_idt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h
 			 ((0x80ULL | TYPE_INTR_GATE32) << 40) |
 			 ((uint64_t)(off >> 16) << 48);
 	}
+	if (df_tss(h))
+		idt[DF_VECTOR] = ((uint64_t)SEL_DF_TSS << 16) |
+				 ((0x80ULL | TYPE_TASK_GATE) << 40);
 	return kvmkit_vm_write(vm, h->idt, idt, sizeof(idt));
+}
+
+/* The #DF task: flat segments, our tables, its stack the rest of the page */
+static int build_df_tss(struct kvmkit_vm *vm,
+			const struct kvmkit_payload_header *h)
+{
+	/* Intel SDM Vol. 3A 8.2.1, Figure 8-2: 32-bit TSS offsets */
+	enum { CR3 = 0x1c, EIP = 0x20, EFLAGS = 0x24, ESP = 0x38, ES = 0x48,
+	       CS = 0x4c, SS = 0x50, DS = 0x54, FS = 0x58, GS = 0x5c };
+	uint32_t tss[KVMKIT_X86_TSS_SIZE / 4] = {
+		[CR3 / 4] = (uint32_t)h->pagetable,
+		[EIP / 4] = (uint32_t)(h->vectors + KVMKIT_VECTOR_COUNT *
+				       KVMKIT_VECTOR_STUB_SIZE),
+		[EFLAGS / 4] = KVMKIT_X86_RFLAGS_FIXED,
+		[ESP / 4] = (uint32_t)(h->stack_top + KVMKIT_IST1_SIZE),
+		[ES / 4] = KVMKIT_SEL_DATA, [CS / 4] = KVMKIT_SEL_CODE64,
+		[SS / 4] = KVMKIT_SEL_DATA, [DS / 4] = KVMKIT_SEL_DATA,
+		[FS / 4] = KVMKIT_SEL_DATA, [GS / 4] = KVMKIT_SEL_DATA,
+		[TSS_IOMAP_OFFSET / 4] = (uint32_t)KVMKIT_X86_TSS_SIZE << 16,
+	};
+
+	if (!df_tss(h))
+		return 0;
+	return kvmkit_vm_write(vm, df_tss(h), tss, sizeof(tss));
 }
 
 /* SS0:ESP0, for an interrupt from CPL 3: the page above the main stack */
@@ -283,7 +334,8 @@ int kvmkit_arch_boot32(struct kvmkit_vcpu *vcpu,
 	       build_2level(vm, h->pagetable, guard)) ?:
 	      build_gdt(vm, h) ?:
 	      build_idt(vm, h) ?:
-	      build_tss(vm, h);
+	      build_tss(vm, h) ?:
+	      build_df_tss(vm, h);
 	if (ret)
 		return kvmkit_set_error(vcpu->err, -ret,
 					"payload: writing 32-bit boot tables failed (vcpu %u)",
