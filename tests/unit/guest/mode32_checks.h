@@ -11,7 +11,8 @@
  *   entries, 2 MiB pages): a variable's address and the result page are
  *   translated by hand through CR3;
  * - exceptions with their error codes through kvm_call_safe(), the fix-up
- *   table (kvm_rdmsr_safe) and tst_set_interrupt_callback();
+ *   table (kvm_rdmsr_safe) and tst_set_interrupt_callback() (#UD without
+ *   an error code, #GP with the selector as one);
  * - INTO, which exists only outside 64-bit mode;
  * - the guest's printf of 64-bit and 32-bit values, and 64-bit division
  *   (the runtime's own __udivdi3 family);
@@ -178,6 +179,19 @@ static int ud_handler(void *userdata, struct kvm_interrupt_frame *ifrm,
 	return 1;
 }
 
+static uintptr_t gp_resume;
+static unsigned long gp_code = ~0UL;
+
+/* A #GP with an error code: the stub pushes none, the frame is the CPU's */
+static int gp_handler(void *userdata, struct kvm_interrupt_frame *ifrm,
+		      unsigned long errcode)
+{
+	(void)userdata;
+	gp_code = ifrm->cs == KVMKIT_SEL_CODE64 ? errcode : ~0UL;
+	kvm_set_interrupt_ip(ifrm, gp_resume);
+	return 1;
+}
+
 static void exceptions(void)
 {
 	unsigned int zero = 0;
@@ -201,6 +215,16 @@ static void exceptions(void)
 	tst_set_interrupt_callback(INTR_BAD_OPCODE, NULL, NULL);
 	expect(ud_seen == 1, "UD2 -> callback (CS 0x08, no error code), resumed",
 	       ud_seen);
+
+	tst_set_interrupt_callback(INTR_GPF, gp_handler, NULL);
+	asm volatile("movl $1f, %0\n\t"
+		     "mov %1, %%ds\n"
+		     "1:"
+		     : "=m"(gp_resume) : "r"(BAD_SELECTOR) : "memory");
+	tst_set_interrupt_callback(INTR_GPF, NULL, NULL);
+	expect(gp_code == BAD_SELECTOR,
+	       "MOV DS -> #GP callback with the selector as error code, resumed",
+	       gp_code);
 }
 
 static void expect_str(const char *got, const char *want, const char *what)
