@@ -14,6 +14,7 @@
  *   table (kvm_rdmsr_safe) and tst_set_interrupt_callback() (#UD without
  *   an error code, #GP with the selector as one);
  * - INTO, which exists only outside 64-bit mode;
+ * - the heap and the string functions (4-byte string instructions);
  * - the guest's printf of 64-bit and 32-bit values, and 64-bit division
  *   (the runtime's own __udivdi3 family);
  * - tst_res() of 64-bit values formatted by the host from the i386 stack
@@ -260,9 +261,26 @@ static void formatting(void)
 		"str", 'z', 18446744073709551615ULL);
 }
 
+/* The heap starts at the image's end and hands out 4-byte pointers */
+static void heap(void)
+{
+	extern char kvmkit_image_end[];
+	char *a = tst_heap_alloc(100), *b = tst_heap_alloc_aligned(64, 4096);
+
+	expect(a && (uintptr_t)a >= (uintptr_t)kvmkit_image_end && b &&
+	       !((uintptr_t)b & 4095) && b >= a + 100,
+	       "tst_heap_alloc/_aligned above the image, aligned, apart",
+	       (uintptr_t)b);
+	memset(a, 0x5a, 100);
+	memcpy(b, a, 64);
+	expect(!memcmp(a, b, 64) && b[63] == 0x5a,
+	       "memset/memcpy/memcmp on heap memory", (unsigned char)b[63]);
+}
+
 void main(void)
 {
 	mode_registers();
+	heap();
 	paging_structures();
 	exceptions();
 	formatting();
