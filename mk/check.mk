@@ -44,7 +44,7 @@ run-examples:
 	$(RUN) --unit --strict $(EXAMPLE_BINS)
 
 run-runtime:
-	$(RUN) --strict --dir $(O)/tests/unit/guest
+	$(RUN) --strict --known tests/unit/guest/known-failures --dir $(O)/tests/unit/guest
 
 run-hostile:
 	O=$(O) sh tests/unit/hostile/check.sh $(HOSTILE_BINS)

@@ -20,3 +20,13 @@ HOST_CC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -D_GNU_SOURCE
 GUEST_CFLAGS := $(GUEST_CC_CFLAGS) -Werror \
 	-Ilib/guest/include -Iinclude -Ilib/ltp/include -Ilib/common -MMD -MP
 LD ?= ld
+
+# A 32-bit payload (KVMKIT_GUEST_MODE(32) or (32pae), see
+# include/kvmkit/guest_mode.h): the same flags for i386, where the red
+# zone and code models do not exist.  The runtime for it is built from the
+# same lib/guest sources plus lib/guest/i386 (mk/guest.mk).
+GUEST32_CC_CFLAGS := $(filter-out -m64 -mno-red-zone -mcmodel=small,$(GUEST_CC_CFLAGS)) \
+	-m32 -march=i686
+GUEST32_CC_LDFLAGS := $(patsubst elf_x86_64,elf_i386,$(GUEST_CC_LDFLAGS))
+GUEST32_CFLAGS := $(GUEST32_CC_CFLAGS) -Werror \
+	-Ilib/guest/include -Iinclude -Ilib/ltp/include -Ilib/common -MMD -MP

@@ -24,6 +24,7 @@ KVMKIT_CC_ENV := CC="$(CC)" KVMKIT_BUILD="$(abspath $(O))" KVMKIT_WERROR=1 \
 # when any header it could include changes.
 SINGLE_SOURCE_BINS := $(SUITE_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(EXAMPLE_BINS) $(SOAK_BINS)
 SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(O)/kvmkit-cc.conf $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS) \
+	$(GUEST32_LIB) $(GUEST32_LDS) \
 	$(wildcard include/kvmkit/*.h lib/guest/include/*.h lib/ltp/include/*.h \
 		   tests/kvm/*.h tests/unit/guest/*.h tests/unit/hostile/*.h)
 

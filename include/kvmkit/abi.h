@@ -142,8 +142,20 @@
 	X(30, "#SX", "Security exception", 1)				\
 	X(31, "#31", "Reserved exception 31", 0)
 
+/*
+ * header.guest_mode: how the host boots the payload.  The 32-bit modes
+ * are protected mode with paging, entered straight at header.entry (no
+ * real mode), with the same identity map of 0..2 GiB, result page and
+ * stack guard; the 32-bit runtime (lib/guest/i386) fills the header's
+ * addresses as 32-bit values with a zero upper half.
+ */
+#define KVMKIT_GUEST_MODE_64	0	/* long mode, 4-level paging */
+#define KVMKIT_GUEST_MODE_32	1	/* 2-level paging, 4 MiB PSE pages */
+#define KVMKIT_GUEST_MODE_32PAE	2	/* PAE paging, 2 MiB pages */
+
 #ifndef __ASSEMBLER__
 
+#include "guest_mode.h"		/* KVMKIT_GUEST_MODE(mode) */
 #ifdef KVMKIT_GUEST
 # include "kvmkit_guest_types.h"
 #else
@@ -166,6 +178,7 @@ struct kvmkit_payload_header {
 	uint64_t ram_size;	/* host: bytes of RAM at guest-physical 0 */
 	uint64_t host_flags;	/* host: KVMKIT_HOST_* */
 	uint64_t exception_log;	/* struct kvmkit_exception_log, in .bss */
+	uint64_t guest_mode;	/* KVMKIT_GUEST_MODE_*, from the runtime */
 };
 
 /*
@@ -208,7 +221,8 @@ struct kvmkit_exception_frame {
 };
 
 #define KVMKIT_ABI_ASSERT(expr) _Static_assert(expr, #expr)
-KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 96);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 104);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, guest_mode) == 96);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, exception_log) == 88);
 KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_exception_log) == 40);
 KVMKIT_ABI_ASSERT(KVMKIT_IST1_SIZE % 16 == 0 && KVMKIT_STACK_SIZE % 16 == 0);

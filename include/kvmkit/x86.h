@@ -70,6 +70,14 @@ struct kvmkit_exception_frame;
  */
 size_t kvmkit_x86_format_exception(const struct kvmkit_exception_frame *f,
 				   char *buf, size_t len);
+/*
+ * The same for a payload of guest_mode (KVMKIT_GUEST_MODE_*, the payload
+ * header's): a 32-bit one is shown as EIP, ESP, EAX...EBP (8 digits), no
+ * R8-R15.
+ */
+size_t kvmkit_x86_format_exception_mode(const struct kvmkit_exception_frame *f,
+					uint64_t guest_mode, char *buf,
+					size_t len);
 
 /* "Page fault" and "#PF" for an exception vector; NULL if vector >= 32 */
 const char *kvmkit_x86_exception_name(uint64_t vector);

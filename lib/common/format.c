@@ -321,11 +321,13 @@ static unsigned long long slot_unsigned(uint64_t v, enum fmt_length length)
 	}
 }
 
-/* The next slot, or 0 with *missing set */
-static uint64_t next_arg(struct kvmkit_fmt_source *src, int *missing)
+/* The next slot, of size bytes for an ilp32 source, or 0 with *missing set */
+static uint64_t next_arg(struct kvmkit_fmt_source *src, unsigned int size,
+			 int *missing)
 {
 	uint64_t v = 0;
 
+	src->arg_size = src->ilp32 ? size : 8;
 	if (src->arg(src, &v)) {
 		src->error |= KVMKIT_FMT_ERR_ARG;
 		*missing = 1;
@@ -339,7 +341,18 @@ static long star_arg(struct kvmkit_fmt_source *src)
 {
 	int missing = 0;
 
-	return (int)next_arg(src, &missing);
+	return (int)next_arg(src, 4, &missing);
+}
+
+/*
+ * Bytes of an argument in the i386 ABI, where only long long and
+ * intmax_t are 8 bytes: long, size_t, ptrdiff_t and pointers are 4.
+ */
+static unsigned int ilp32_size(char conv, enum fmt_length length)
+{
+	if (conv == 'c' || conv == 's' || conv == 'p' || conv == 'n')
+		return 4;
+	return length == LEN_LLONG || length == LEN_INTMAX ? 8 : 4;
 }
 
 static const char missing_text[] = "(missing argument)";
@@ -355,9 +368,14 @@ static int convert(struct fmt_out *o, struct fmt_spec *spec,
 	unsigned long long uval;
 	long long sval;
 	int missing = 0;
+	unsigned int size = ilp32_size(conv, spec->length);
 	uint64_t v;
 	char c;
 
+	/* An ilp32 long is an int: truncate and sign-extend it as one */
+	if (src->ilp32 && size == 4 && spec->length != LEN_CHAR &&
+	    spec->length != LEN_SHORT)
+		spec->length = LEN_INT;
 	switch (conv) {
 	case 'd':
 	case 'i':
@@ -368,11 +386,11 @@ static int convert(struct fmt_out *o, struct fmt_spec *spec,
 	case 'p':
 	case 'c':
 	case 's':
-		v = next_arg(src, &missing);
+		v = next_arg(src, size, &missing);
 		break;
 	case 'n':
 		/* Consumed, so that the arguments after it stay in step */
-		next_arg(src, &missing);
+		next_arg(src, size, &missing);
 		src->error |= KVMKIT_FMT_ERR_N;
 		out_mem(o, n_text, sizeof(n_text) - 1);
 		return 0;

@@ -29,7 +29,8 @@
 
 /*
  * Where the arguments come from.  Every integer, character and pointer
- * argument is one 8-byte slot, as in the System V x86-64 ABI: an int
+ * argument is one 8-byte slot, as in the System V x86-64 ABI (but see
+ * ilp32 below): an int
  * arrives with an undefined upper half, and the core truncates or
  * sign-extends each slot according to the conversion's length modifier.
  */
@@ -53,6 +54,15 @@ struct kvmkit_fmt_source {
 	 */
 	int short_count;
 	unsigned int error;	/* KVMKIT_FMT_ERR_*, or'ed in; start at 0 */
+	/*
+	 * Non-zero: the arguments follow the i386 ABI (a 32-bit guest,
+	 * KVMKIT_GUEST_MODE(32)): long, size_t and pointers are 4 bytes.
+	 * The core then sets arg_size before each arg() call to the
+	 * argument's size, 4 or 8 (long long, intmax_t), and the source
+	 * fetches that many bytes; otherwise arg_size is always 8.
+	 */
+	unsigned int ilp32;
+	unsigned int arg_size;
 };
 
 /*

@@ -13,9 +13,10 @@
  * slot in the System V x86-64 ABI (register save area or stack), so the
  * slot can be fetched whole whatever its C type; the core then truncates
  * or sign-extends it as the conversion says, exactly as it does for the
- * host's register source.
+ * host's register source.  In a 32-bit payload (i386 ABI) the core says
+ * how big each argument is (ilp32, arg_size): 4 bytes, or 8 for long long.
  */
-_Static_assert(sizeof(unsigned long) == 8 && sizeof(void *) == 8,
+_Static_assert(sizeof(unsigned long) == sizeof(void *),
 	       "an argument slot is an unsigned long");
 
 struct va_source {
@@ -27,7 +28,10 @@ static int va_slot(struct kvmkit_fmt_source *src, uint64_t *slot)
 {
 	struct va_source *s = (struct va_source *)src;
 
-	*slot = va_arg(s->ap, unsigned long);
+	if (sizeof(unsigned long) == 8 || s->src.arg_size != 4)
+		*slot = va_arg(s->ap, unsigned long long);
+	else
+		*slot = va_arg(s->ap, unsigned int);
 	return 0;
 }
 
@@ -49,7 +53,8 @@ static long va_str(struct kvmkit_fmt_source *src, uint64_t addr, char *buf,
 
 int kvmkit_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct va_source s = { .src = { .arg = va_slot, .str = va_str } };
+	struct va_source s = { .src = { .arg = va_slot, .str = va_str,
+					.ilp32 = sizeof(long) == 4 } };
 	int ret;
 
 	va_copy(s.ap, ap);

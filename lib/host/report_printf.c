@@ -1,57 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
  * KVMKIT_HC_PRINTF: tst_res_() formatted on the host.  The guest's stub
- * only rings the doorbell, so its arguments are still where the System V
- * calling convention put them: file %rdi, line %esi, result %edx, format
- * %rcx, variadic slots %r8, %r9, then the stack above the return address.
- * This is the hot path of every guest report, so it costs no ioctl when
- * KVM syncs the registers into kvm_run and the strings lie in the payload
- * image, and it allocates nothing.
+ * only rings the doorbell, so its arguments are still where its calling
+ * convention put them; the arch code (x86_64/printf_args.c) says where
+ * that is, for 64-bit and 32-bit payloads.  This is the hot path of every
+ * guest report, so it costs no ioctl when KVM syncs the registers into
+ * kvm_run and the strings lie in the payload image, and it allocates
+ * nothing.
  */
 #include <stdio.h>
 #include <string.h>
 #include "guest_read.h"
+#include "x86_64/printf_args.h"
 #include "../common/format.h"
-
-int kvmkit_vcpu_exit_regs(struct kvmkit_vcpu *vcpu, struct kvm_regs *regs)
-{
-	if (vcpu->run && (vcpu->run->kvm_valid_regs & KVM_SYNC_X86_REGS)) {
-		*regs = vcpu->run->s.regs.regs;
-		return 0;
-	}
-	return kvmkit_vcpu_get_regs(vcpu, regs);
-}
 
 /* The core's argument source over a stopped guest's registers and stack */
 struct regs_source {
 	struct kvmkit_fmt_source src;	/* first: the core hands it back */
 	struct kvmkit_guest_reader *reader;
-	const struct kvm_regs *regs;
-	unsigned int next;		/* slot index */
+	struct kvmkit_printf_call call;
 };
 
 static int regs_arg(struct kvmkit_fmt_source *src, uint64_t *slot)
 {
 	struct regs_source *s = (struct regs_source *)src;
-	unsigned int i = s->next;
-	uint64_t gva;
 
-	if (i >= KVMKIT_PRINTF_MAX_ARGS)
-		return -E2BIG;
-	s->next++;
-	if (i == 0) {
-		*slot = s->regs->r8;
-		return 0;
-	}
-	if (i == 1) {
-		*slot = s->regs->r9;
-		return 0;
-	}
-	/* [rsp] is the return address; the slots start above it */
-	gva = s->regs->rsp + 8 * (uint64_t)(i - 1);
-	if (gva < s->regs->rsp)
-		return -EFAULT;		/* wrapped around the address space */
-	return kvmkit_guest_read(s->reader, gva, slot, sizeof(*slot));
+	return kvmkit_arch_printf_arg(s->reader, &s->call, src->arg_size, slot);
 }
 
 /* Text in place of a %s, under the core's rules for what str() returns */
@@ -115,26 +89,34 @@ int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
 	struct regs_source s = {
 		.src = { .arg = regs_arg, .str = regs_str, .short_count = 1 },
 		.reader = &reader,
-		.regs = regs,
 	};
 	enum kvmkit_guest_stop stop;
 	char fmt[KVMKIT_MESSAGE_MAX + 1];	/* + 1: does it end? */
 	long fmt_len;
-	int ret;
+	int ret, args;
 
-	rep->result = (int32_t)regs->rdx;
-	rep->lineno = (int32_t)regs->rsi;
-	rep->file_addr = regs->rdi;
+	kvmkit_guest_reader_init(&reader, vcpu);
+	args = kvmkit_arch_printf_call(&reader, regs, &s.call);
+	s.src.ilp32 = s.call.ilp32;
+	rep->result = s.call.result;
+	rep->lineno = s.call.lineno;
+	rep->file_addr = s.call.file;
 	rep->message_truncated = 0;
 	rep->format_error = 0;
 	rep->message[0] = '\0';
 
-	kvmkit_guest_reader_init(&reader, vcpu);
 	kvmkit_guest_read_file(&reader, rep);
 
+	if (args) {
+		snprintf(rep->message, KVMKIT_MESSAGE_MAX,
+			 "(tst_res arguments at 0x%llx are not in guest memory)",
+			 (unsigned long long)s.call.stack);
+		rep->format_error = 1;
+		return 0;
+	}
 	/* NULL is no format even where page 0 is readable RAM */
-	if (!regs->rcx) {
-		message_placeholder(rep, "is NULL", regs->rcx);
+	if (!s.call.fmt) {
+		message_placeholder(rep, "is NULL", s.call.fmt);
 		return 0;
 	}
 
@@ -147,17 +129,17 @@ int kvmkit_report_from_regs(struct kvmkit_vcpu *vcpu,
 	 * look at the next one) is not taken for a long one: it does not
 	 * end in guest memory.
 	 */
-	fmt_len = kvmkit_guest_read_string(&reader, regs->rcx, fmt, sizeof(fmt),
+	fmt_len = kvmkit_guest_read_string(&reader, s.call.fmt, fmt, sizeof(fmt),
 					   &stop);
 	if (fmt_len > (long)KVMKIT_MESSAGE_MAX)
 		fmt_len = KVMKIT_MESSAGE_MAX;
 	if (fmt_len < 0) {
-		message_placeholder(rep, "is not in guest memory", regs->rcx);
+		message_placeholder(rep, "is not in guest memory", s.call.fmt);
 		return 0;
 	}
 	if (stop == KVMKIT_GUEST_FAULT) {
 		message_placeholder(rep, "does not end in guest memory",
-				    regs->rcx);
+				    s.call.fmt);
 		return 0;
 	}
 

@@ -149,7 +149,13 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	if (kvmkit_payload_load_flags(inst->kvmkit_vm, kvm_payload_start,
 				      payload_size, KVMKIT_LOAD_RAM_ZEROED))
 		goto vm_fail;
-	if (kvmkit_payload_boot(inst->kvmkit_vcpu, cpuid))
+	ret = kvmkit_payload_boot(inst->kvmkit_vcpu, cpuid);
+	if (ret == -EOPNOTSUPP) {	/* a guest mode this KVM cannot run */
+		free(cpuid);
+		tst_brk(TCONF, "%s", kvmkit_vcpu_error(inst->kvmkit_vcpu));
+		return;
+	}
+	if (ret)
 		goto vcpu_fail;
 	free(cpuid);
 	return;

@@ -74,6 +74,17 @@ static const char *exception_mnemonic(uint64_t vector)
  * found through the payload header; both are guest memory, so every read
  * is bounded and a wild pointer just means "not known".
  */
+/* The payload header's guest_mode (0, 64-bit, if unreadable) */
+static uint64_t guest_mode(struct run_ctx *c)
+{
+	uint64_t mode = KVMKIT_GUEST_MODE_64;
+
+	kvmkit_vm_read(c->inst->kvmkit_vm, KVMKIT_PAYLOAD_BASE +
+		       offsetof(struct kvmkit_payload_header, guest_mode),
+		       &mode, sizeof(mode));
+	return mode;
+}
+
 static void last_exception(struct run_ctx *c, char *buf, size_t len)
 {
 	const struct kvmkit_payload_header *hdr;
@@ -186,7 +197,8 @@ static enum step on_exception(struct run_ctx *c,
 	}
 	/* the frame is binary and the guest's: use the host's copy only */
 	memcpy(&frame, c->rep.message, sizeof(frame));
-	len = kvmkit_x86_format_exception(&frame, text, sizeof(text));
+	len = kvmkit_x86_format_exception_mode(&frame, guest_mode(c), text,
+					       sizeof(text));
 	while (len && text[len - 1] == '\n')
 		text[--len] = '\0';
 

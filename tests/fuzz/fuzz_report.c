@@ -10,7 +10,9 @@
  * payload header whose image_end sets the identity window) and the
  * result page at KVMKIT_RESULT_BASE.  Input: the registers tst_res_()
  * uses, CR0/CR3/CR4/EFER, a mode byte, then the bytes of RAM and of the
- * result page.
+ * result page.  Bit 2 of the mode byte makes the header's guest_mode a
+ * 32-bit one, so the i386 stack fetch (x86_64/printf_args.c) is fuzzed
+ * too; otherwise it is forced to 64-bit.
  */
 #include <errno.h>
 #include "fuzz.h"
@@ -55,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kvmkit_report rep;
 	struct kvm_regs regs, got;
 	struct fuzz_vm f;
+	uint64_t guest_mode;
 	uint8_t mode;
 	int ret;
 
@@ -66,6 +69,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fuzz_vm_add(&f, 0, 0, RAM_SIZE, &in) ||
 	    fuzz_vm_add(&f, 1, KVMKIT_RESULT_BASE, KVMKIT_RESULT_SIZE, &in))
 		goto out;
+	guest_mode = (mode & 4) ? KVMKIT_GUEST_MODE_32 + (mode >> 3 & 1) :
+				  KVMKIT_GUEST_MODE_64;
+	memcpy((uint8_t *)f.ram[0] + KVMKIT_PAYLOAD_BASE +
+	       offsetof(struct kvmkit_payload_header, guest_mode),
+	       &guest_mode, sizeof(guest_mode));
 
 	memset(&rep, 0x5a, sizeof(rep));
 	ret = kvmkit_report_from_regs(&f.vcpu, &regs, &rep);
@@ -73,8 +81,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_report(&rep);
 	/* the message is formatted into KVMKIT_MESSAGE_MAX bytes, terminated */
 	FUZZ_ASSERT(memchr(rep.message, '\0', KVMKIT_MESSAGE_MAX) != NULL);
-	FUZZ_ASSERT(rep.result == (int32_t)regs.rdx &&
-		    rep.lineno == (int32_t)regs.rsi);
+	/* a 32-bit payload's fields come from its stack */
+	if (guest_mode == KVMKIT_GUEST_MODE_64)
+		FUZZ_ASSERT(rep.result == (int32_t)regs.rdx &&
+			    rep.lineno == (int32_t)regs.rsi);
 
 	memset(&rep, 0x5a, sizeof(rep));
 	ret = kvmkit_report_read(&f.vcpu, &rep);

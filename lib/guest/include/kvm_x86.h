@@ -283,10 +283,28 @@ void kvm_wrmsr(unsigned int msr, uint64_t value);
  *	asm volatile("1: rdmsr\n\txor %%eax, %%eax\n2:\n"
  *		     KVM_ASM_FIXUP("1b", "2b") : "=a"(vec), ...);
  */
+/*
+ * Helpers of the 64-bit runtime only: a 32-bit payload
+ * (KVMKIT_GUEST_MODE(32) or (32pae)) that calls one fails to compile
+ * with this message instead of failing to link.
+ */
+#ifdef __x86_64__
+# define KVM_LONG_MODE_ONLY
+#else
+# define KVM_LONG_MODE_ONLY __attribute__((error(			\
+	"64-bit mode only: not in the 32-bit runtime (see docs/guest-modes.md)")))
+#endif
+
+#ifdef __x86_64__
+# define KVM_ASM_FIXUP_PAIR(insn, fixup) ".quad " insn ", " fixup "\n\t"
+#else	/* a 32-bit payload: the same 16-byte pairs, upper halves 0 */
+# define KVM_ASM_FIXUP_PAIR(insn, fixup) \
+	".long " insn ", 0, " fixup ", 0\n\t"
+#endif
 #define KVM_ASM_FIXUP(insn, fixup)					\
 	".pushsection .kvmkit_fixup, \"a\"\n\t"			\
 	".balign 8\n\t"						\
-	".quad " insn ", " fixup "\n\t"				\
+	KVM_ASM_FIXUP_PAIR(insn, fixup)					\
 	".popsection\n\t"
 
 /* Each returns 0 when the instruction completed, else the vector (13: #GP) */
@@ -438,11 +456,13 @@ int kvm_vregs_diff(const struct kvm_vregs *a, const struct kvm_vregs *b,
  * of the whole 2 MiB/1 GiB page around va instead (-1 if it is 4 KiB).
  * KVM_PAGE_USER in set also sets the U bit on the path above the leaf.
  */
-int kvm_map_page(uintptr_t va, uint64_t pa, unsigned int flags);
-int kvm_unmap_page(uintptr_t va);
-int kvm_set_page_flags(uintptr_t va, unsigned int set, unsigned int clear);
+int kvm_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
+	KVM_LONG_MODE_ONLY;
+int kvm_unmap_page(uintptr_t va) KVM_LONG_MODE_ONLY;
+int kvm_set_page_flags(uintptr_t va, unsigned int set, unsigned int clear)
+	KVM_LONG_MODE_ONLY;
 /* The leaf entry mapping va (0 if none) and its level (1: 4 KiB, 2, 3) */
-uint64_t kvm_get_page_entry(uintptr_t va, int *level);
+uint64_t kvm_get_page_entry(uintptr_t va, int *level) KVM_LONG_MODE_ONLY;
 
 void kvm_invlpg(uintptr_t va);
 /*
@@ -450,13 +470,17 @@ void kvm_invlpg(uintptr_t va);
  * global) for pcid/va: 0, or the vector (#UD where CPUID says the CPU has
  * no INVPCID, #GP for a bad type or PCID).
  */
-int kvm_invpcid(unsigned long type, unsigned long pcid, uintptr_t va);
+int kvm_invpcid(unsigned long type, unsigned long pcid, uintptr_t va)
+	KVM_LONG_MODE_ONLY;
 
 /* PCIDs: CPUID.1:ECX.PCID; enable/disable CR4.PCIDE; switch CR3's PCID */
-int kvm_pcid_supported(void);
-int kvm_pcid_enable(void);	/* 0 or the vector (#GP if unsupported) */
-int kvm_pcid_disable(void);	/* back to PCID 0, then CR4.PCIDE = 0 */
-int kvm_switch_pcid(unsigned int pcid, int noflush);	/* MOV to CR3 */
+int kvm_pcid_supported(void) KVM_LONG_MODE_ONLY;
+int kvm_pcid_enable(void)	/* 0 or the vector (#GP if unsupported) */
+	KVM_LONG_MODE_ONLY;
+int kvm_pcid_disable(void)	/* back to PCID 0, then CR4.PCIDE = 0 */
+	KVM_LONG_MODE_ONLY;
+int kvm_switch_pcid(unsigned int pcid, int noflush)	/* MOV to CR3 */
+	KVM_LONG_MODE_ONLY;
 
 /* ---- kvmkit extensions: CPL 3 ------------------------------------------ */
 
@@ -474,7 +498,8 @@ int kvm_switch_pcid(unsigned int pcid, int noflush);	/* MOV to CR3 */
  * callback sees.  fn cannot report (OUT and the result page are CPL 0's):
  * it should store what it saw for the caller.
  */
-int kvm_call_user(void (*fn)(void *arg), void *arg, struct kvm_fault *fault);
+int kvm_call_user(void (*fn)(void *arg), void *arg, struct kvm_fault *fault)
+	KVM_LONG_MODE_ONLY;
 
 /* ---- kvmkit extensions: interrupts, local APIC, timers ----------------- */
 
@@ -540,36 +565,37 @@ uint64_t kvm_rdtsc(void);
  * sets APICBASE.EN and the spurious vector (0xff) with SPIV.EN;
  * every helper below calls it first.
  */
-int kvm_apic_present(void);		/* CPUID.1:EDX.APIC */
-void kvm_apic_enable(void);
-int kvm_x2apic_supported(void);		/* CPUID.1:ECX.x2APIC */
-int kvm_x2apic_enable(void);		/* 0, or -1 unsupported/#GP */
-int kvm_x2apic_mode(void);
-uint64_t kvm_apic_read(unsigned int reg);
-void kvm_apic_write(unsigned int reg, uint64_t val);
-uint32_t kvm_apic_id(void);		/* 8-bit xAPIC ID or 32-bit x2APIC ID */
-void kvm_apic_eoi(void);
+int kvm_apic_present(void) KVM_LONG_MODE_ONLY;	/* CPUID.1:EDX.APIC */
+void kvm_apic_enable(void) KVM_LONG_MODE_ONLY;
+int kvm_x2apic_supported(void) KVM_LONG_MODE_ONLY;	/* CPUID.1:ECX.x2APIC */
+int kvm_x2apic_enable(void) KVM_LONG_MODE_ONLY;	/* 0, or -1 unsupported/#GP */
+int kvm_x2apic_mode(void) KVM_LONG_MODE_ONLY;
+uint64_t kvm_apic_read(unsigned int reg) KVM_LONG_MODE_ONLY;
+void kvm_apic_write(unsigned int reg, uint64_t val) KVM_LONG_MODE_ONLY;
+uint32_t kvm_apic_id(void)	/* 8-bit xAPIC ID or 32-bit x2APIC ID */
+	KVM_LONG_MODE_ONLY;
+void kvm_apic_eoi(void) KVM_LONG_MODE_ONLY;
 /* Bit `vector` of the ISR/IRR (1 while in service / requested) */
-int kvm_apic_isr(unsigned int vector);
-int kvm_apic_irr(unsigned int vector);
+int kvm_apic_isr(unsigned int vector) KVM_LONG_MODE_ONLY;
+int kvm_apic_irr(unsigned int vector) KVM_LONG_MODE_ONLY;
 /* Fixed self-IPI through the ICR (x2APIC: the SELF_IPI register) */
-void kvm_apic_self_ipi(unsigned int vector);
+void kvm_apic_self_ipi(unsigned int vector) KVM_LONG_MODE_ONLY;
 
 /*
  * LVT timer.  divide is 1, 2, 4 ... 128 (else 1); count the initial
  * count.  kvm_apic_timer_stop() masks the LVT and zeroes the count.
  */
 void kvm_apic_timer_oneshot(unsigned int vector, uint32_t count,
-	unsigned int divide);
+	unsigned int divide) KVM_LONG_MODE_ONLY;
 void kvm_apic_timer_periodic(unsigned int vector, uint32_t count,
-	unsigned int divide);
-void kvm_apic_timer_stop(void);
+	unsigned int divide) KVM_LONG_MODE_ONLY;
+void kvm_apic_timer_stop(void) KVM_LONG_MODE_ONLY;
 
 /*
  * TSC-deadline mode: vector fires once the TSC reaches tsc (0 disarms).
  * Returns 0, or -1 when CPUID.1:ECX.TSC_DEADLINE is 0 (nothing changed).
  */
-int kvm_tsc_deadline_supported(void);
-int kvm_tsc_deadline_arm(unsigned int vector, uint64_t tsc);
+int kvm_tsc_deadline_supported(void) KVM_LONG_MODE_ONLY;
+int kvm_tsc_deadline_arm(unsigned int vector, uint64_t tsc) KVM_LONG_MODE_ONLY;
 
 #endif /* KVM_X86_H_ */

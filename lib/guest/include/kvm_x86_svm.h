@@ -13,6 +13,10 @@
 #ifndef KVM_X86_SVM_H_
 #define KVM_X86_SVM_H_
 
+#ifndef __x86_64__
+# error "kvm_x86_svm.h: the SVM helpers are 64-bit mode only; a 32-bit payload (KVMKIT_GUEST_MODE(32) or (32pae)) cannot use them"
+#endif
+
 /*
  * Offsets svm_vmrun.S needs (asserted against the structs below): struct
  * kvm_svm_vcpu and the VMCB's rax/rsp slots.  Those of struct kvm_regs64

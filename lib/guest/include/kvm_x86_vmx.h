@@ -12,6 +12,10 @@
 #ifndef KVM_X86_VMX_H_
 #define KVM_X86_VMX_H_
 
+#ifndef __x86_64__
+# error "kvm_x86_vmx.h: the VMX helpers are 64-bit mode only; a 32-bit payload (KVMKIT_GUEST_MODE(32) or (32pae)) cannot use them"
+#endif
+
 /* Offset vmx_vmlaunch.S needs, asserted against the struct below (those
  * of struct kvm_regs64 are in lib/guest/x86_64/regs64.h) */
 #define KVM_VMX_VCPU_REGS	0x08

@@ -9,9 +9,10 @@
 #ifndef KVMKIT_GUEST_TYPES_H
 #define KVMKIT_GUEST_TYPES_H
 
-typedef unsigned long size_t;
-typedef long ssize_t;
-typedef long ptrdiff_t;
+/* The compiler's own: long on x86-64, int on i386 (KVMKIT_GUEST_MODE(32)) */
+typedef __SIZE_TYPE__ size_t;
+typedef __PTRDIFF_TYPE__ ssize_t;
+typedef __PTRDIFF_TYPE__ ptrdiff_t;
 
 typedef signed char int8_t;
 typedef unsigned char uint8_t;
@@ -21,8 +22,8 @@ typedef int int32_t;
 typedef unsigned int uint32_t;
 typedef long long int64_t;
 typedef unsigned long long uint64_t;
-typedef long intptr_t;
-typedef unsigned long uintptr_t;
+typedef __INTPTR_TYPE__ intptr_t;
+typedef __UINTPTR_TYPE__ uintptr_t;
 
 #ifndef NULL
 # define NULL ((void *)0)

@@ -32,6 +32,7 @@ kvmkit_header:
 	.quad 0				/* ram_size, filled by the host */
 	.quad 0				/* host_flags, filled by the host */
 	.quad kvmkit_exception_log
+	.quad KVMKIT_GUEST_MODE_64
 kvmkit_header_end:
 	.size kvmkit_header, . - kvmkit_header
 

@@ -7,7 +7,21 @@
 #ifndef KVMKIT_GUEST_X86_FRAME_H
 #define KVMKIT_GUEST_X86_FRAME_H
 
-/* struct kvmkit_call_ctx, as call.S lays it out */
+/* struct kvmkit_call_ctx, as call.S lays it out (i386: i386/call.S) */
+#ifndef __x86_64__
+#define CTX_RBX		0	/* %ebx */
+#define CTX_RBP		4	/* %ebp */
+#define CTX_R12		8	/* %esi */
+#define CTX_R13		12	/* %edi */
+#define CTX_RSP		24
+#define CTX_RFLAGS	28
+#define CTX_FAULT	32
+#define CTX_PREV	36
+#define CTX_USER	40
+#define CTX_CS		44
+#define CTX_SS		48
+#define CTX_SIZE	52
+#else
 #define CTX_RBX		0
 #define CTX_RBP		8
 #define CTX_R12		16
@@ -22,17 +36,23 @@
 #define CTX_CS		88
 #define CTX_SS		92
 #define CTX_SIZE	96
+#endif
 
 #ifndef __ASSEMBLER__
 
 #include "../internal.h"
 #include "kvm_x86.h"
 
-/* The stack layout entry.S builds, lowest address first */
+/*
+ * The stack layout entry.S builds, lowest address first.  The i386
+ * runtime (i386/entry.S) saves no r8-r15 and its words are 4 bytes.
+ */
 struct kvmkit_x86_frame {
+#ifdef __x86_64__
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error_code;	/* the stub's, the CPU's or a dummy 0 */
+#endif
+	uintptr_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uintptr_t vector, error_code;	/* the stub's, the CPU's or a dummy 0 */
 	struct kvm_interrupt_frame ifrm;	/* pushed by the CPU */
 };
 
@@ -43,16 +63,21 @@ struct kvmkit_x86_frame {
  * that code reloads the callee-saved registers from here.
  */
 struct kvmkit_call_ctx {
-	uint64_t rbx, rbp, r12, r13, r14, r15;
-	uint64_t rsp, rflags;
+	uintptr_t rbx, rbp, r12, r13, r14, r15;	/* i386: ebx, ebp, esi, edi */
+	uintptr_t rsp, rflags;
 	struct kvm_fault *fault;
 	struct kvmkit_call_ctx *prev;
-	uint64_t user;		/* CPL 3 call: 1 */
+	uintptr_t user;		/* CPL 3 call: 1 */
 	uint32_t cs, ss;	/* the caller's: kvm_call_safe() may run at CPL 3 */
 };
 
+#ifdef __x86_64__
 _Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,
 	       "entry.S pushes 15 registers, vector and error code");
+#else
+_Static_assert(sizeof(struct kvmkit_x86_frame) == 14 * 4,
+	       "i386/entry.S pushes 7 registers, vector and error code");
+#endif
 _Static_assert(sizeof(struct kvmkit_call_ctx) == CTX_SIZE &&
 	       offsetof(struct kvmkit_call_ctx, rsp) == CTX_RSP &&
 	       offsetof(struct kvmkit_call_ctx, fault) == CTX_FAULT &&

@@ -89,8 +89,22 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
 	ef->rip = frame->ifrm.rip;
 	ef->cs = frame->ifrm.cs;
 	ef->rflags = frame->ifrm.rflags;
+#ifdef __x86_64__
 	ef->rsp = frame->ifrm.rsp;
 	ef->ss = frame->ifrm.ss;
+#else
+	/* 32-bit mode pushes ESP and SS only on a privilege change */
+	if (frame->ifrm.cs & 3) {
+		ef->rsp = frame->ifrm.rsp;
+		ef->ss = frame->ifrm.ss;
+	} else {
+		unsigned int ss;
+
+		asm volatile("mov %%ss, %0" : "=r"(ss));
+		ef->rsp = (uintptr_t)&frame->ifrm.rsp;
+		ef->ss = ss;
+	}
+#endif
 	ef->cr0 = kvm_read_cr0();
 	ef->cr2 = kvm_read_cr2();
 	ef->cr3 = kvm_read_cr3();
@@ -102,6 +116,7 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
 	ef->rsi = frame->rsi;
 	ef->rdi = frame->rdi;
 	ef->rbp = frame->rbp;
+#ifdef __x86_64__
 	ef->r8 = frame->r8;
 	ef->r9 = frame->r9;
 	ef->r10 = frame->r10;
@@ -110,6 +125,7 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
 	ef->r13 = frame->r13;
 	ef->r14 = frame->r14;
 	ef->r15 = frame->r15;
+#endif
 
 	/* No location: the host names the RIP instead */
 	kvmkit_result->lineno = 0;

@@ -65,7 +65,9 @@ int kvmkit_x86_call_fault(struct kvmkit_x86_frame *frame)
 		frame->ifrm.cs = ctx->cs;
 		frame->ifrm.ss = ctx->ss;
 	}
+#ifdef __x86_64__
 	frame->ifrm.rsp = (uintptr_t)ctx;
+#endif	/* i386: a same-CPL IRET pops no ESP, i386/call.S reloads it */
 	frame->ifrm.rflags = ctx->rflags;
 	return 1;
 }

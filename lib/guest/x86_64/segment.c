@@ -14,9 +14,19 @@ _Static_assert(sizeof(struct segment_descriptor64) == 16,
 _Static_assert(sizeof(struct intr_descriptor) == 16, "an IDT gate is 16 bytes");
 _Static_assert(sizeof(struct page_table_entry_pae) == 8, "a PTE is 8 bytes");
 
+/*
+ * A system descriptor (TSS, LDT) takes two slots in 64-bit mode and one
+ * in a 32-bit payload (KVMKIT_GUEST_MODE(32)), where it has no upper half.
+ */
+#ifdef __x86_64__
+# define SYSTEM_TWO_SLOTS	1
+#else
+# define SYSTEM_TWO_SLOTS	0
+#endif
+
 static int is_system(unsigned int flags)
 {
-	return !(flags & SEGFLAG_NSYSTEM);
+	return SYSTEM_TWO_SLOTS && !(flags & SEGFLAG_NSYSTEM);
 }
 
 void kvm_set_segment_descriptor(struct segment_descriptor *dst,

@@ -245,6 +245,8 @@ int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
 	if (ret)
 		return kvmkit_set_error(vcpu->err, -ret, "%s (vcpu %u)", why,
 					vcpu->id);
+	if (h.guest_mode != KVMKIT_GUEST_MODE_64)
+		return kvmkit_arch_boot32(vcpu, &h);
 
 	h.host_flags |= gb ? KVMKIT_HOST_1G_PAGES : 0;
 	ret = build_page_tables(vm, h.pagetable, gb,

@@ -26,4 +26,11 @@ int kvmkit_arch_payload_check(const struct kvmkit_payload_header *hdr,
 			      uint64_t file_end, uint64_t ram_size,
 			      char *why, size_t whylen);
 
+/*
+ * Boot vcpu into the 32-bit protected mode h->guest_mode names
+ * (x86_64/boot32.c): called by kvmkit_payload_boot() with a checked header.
+ */
+int kvmkit_arch_boot32(struct kvmkit_vcpu *vcpu,
+		       const struct kvmkit_payload_header *h);
+
 #endif /* KVMKIT_HOST_X86_64_PAYLOAD_H */

@@ -64,6 +64,9 @@ int kvmkit_arch_payload_check(const struct kvmkit_payload_header *hdr,
 		return bad(why, whylen,
 			   "payload: header size %u invalid (at least %zu, within the image)",
 			   hdr->header_size, sizeof(*hdr));
+	if (hdr->guest_mode > KVMKIT_GUEST_MODE_32PAE)
+		return bad(why, whylen, "payload: unknown guest mode %llu",
+			   (unsigned long long)hdr->guest_mode);
 	if (end < file_end)
 		return bad(why, whylen,
 			   "payload: image_end 0x%llx lies before the end of its data 0x%llx",

@@ -16,7 +16,9 @@
 
 static void test_layouts(void)
 {
-	CHECK_EQ(sizeof(struct kvmkit_payload_header), 96, "payload header size");
+	CHECK_EQ(sizeof(struct kvmkit_payload_header), 104, "payload header size");
+	CHECK_EQ(offsetof(struct kvmkit_payload_header, guest_mode), 96,
+		 "header.guest_mode");
 	CHECK_EQ(offsetof(struct kvmkit_payload_header, exception_log), 88,
 		 "header.exception_log");
 	CHECK_EQ(sizeof(struct kvmkit_exception_log), 40, "exception log size");
