@@ -359,8 +359,43 @@ static int needs(struct jp *p, struct needs *n)
 	return 0;
 }
 
+/* "timeout":{"guest_s":5,"overall_s":35}: the seconds the test declares */
+static int timeouts(struct jp *p, struct meta *m)
+{
+	int first = 1, ret;
+
+	if (!eat(p, '{'))
+		return -EINVAL;
+	while (!eat(p, '}')) {
+		char *key;
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = string(p, &key);
+		if (ret)
+			return ret;
+		if (!eat(p, ':'))
+			ret = -EINVAL;
+		else if (!strcmp(key, "overall_s"))
+			ret = number(p, &m->overall_s);
+		else if (!strcmp(key, "guest_s"))
+			ret = number(p, &m->guest_s);
+		else
+			ret = skip_value(p, 2);
+		if (!ret && !strcmp(key, "overall_s"))
+			m->has_timeout = 1;
+		free(key);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int member(struct jp *p, struct meta *m, const char *key)
 {
+	if (!strcmp(key, "timeout"))
+		return timeouts(p, m);
 	if (!strcmp(key, "needs"))
 		return needs(p, &m->needs);
 	if (!strcmp(key, "tconf") && !m->tconf)

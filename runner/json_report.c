@@ -97,6 +97,11 @@ static void put_test(FILE *f, const struct test *t)
 	fprintf(f, ",\"timed_out\":%s,\"strict_skip\":%s,\"time_s\":%.3f",
 		t->timed_out ? "true" : "false", t->strict_skip ? "true" : "false",
 		ts_diff(&t->end, &t->start));
+	/* the wall-clock limit it ran under (limit.c), null: none */
+	if (t->limit > 0)
+		fprintf(f, ",\"timeout_s\":%.3f", t->limit);
+	else
+		fputs(",\"timeout_s\":null", f);
 	output_foreach(&t->out, scan, &ff);
 	if (!ff.found && ff.len)
 		check_line(&ff);	/* the last line had no newline */

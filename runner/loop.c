@@ -30,6 +30,7 @@ struct loop {
 	int stopped;		/* --fail-fast: something failed, start no more */
 	struct pollfd *pfd;
 	struct test **pfd_test;
+	struct progress progress;	/* on stdout, with the human report */
 };
 
 static void ts_add(struct timespec *ts, const struct timespec *base,
@@ -50,6 +51,7 @@ static void finish(struct loop *lp, struct test *t)
 				   t->verdict == V_BROK || t->strict_skip))
 		lp->stopped = 1;
 	if (lp->human) {
+		progress_erase(&lp->progress, lp->human);
 		report_test(lp->human, t, lp->opt);
 		fflush(lp->human);
 	}
@@ -76,7 +78,8 @@ static void start_more(struct loop *lp)
 			finish(lp, t);
 			continue;
 		}
-		ts_add(&t->deadline, &t->start, lp->opt->timeout);
+		limit_set(t, lp->opt);
+		ts_add(&t->deadline, &t->start, t->limit);
 		lp->running++;
 	}
 }
@@ -186,7 +189,7 @@ static int check_time(struct loop *lp)
 
 		if (!t->running)
 			continue;
-		if (!t->exited && !t->timed_out && !t->interrupted)
+		if (!t->exited && !t->timed_out && !t->interrupted && t->limit > 0)
 			when = &t->deadline;
 		else if (t->exited && t->out_fd >= 0)
 			when = &t->drain_deadline;
@@ -242,6 +245,9 @@ static int poll_once(struct loop *lp, int sfd)
 		lp->pfd[n].events = POLLIN;
 		lp->pfd_test[n++] = t;
 	}
+	/* the running times on the progress line tick */
+	if (lp->progress.on && (timeout < 0 || timeout > 1000))
+		timeout = 1000;
 	ret = poll(lp->pfd, n, timeout);
 	if (ret < 0)
 		return errno == EINTR ? 0 : -errno;
@@ -258,6 +264,7 @@ int run_all(struct test_list *l, const struct options *opt,
 	    FILE *human, FILE *tap)
 {
 	struct loop lp = { .l = l, .opt = opt, .human = human, .tap = tap };
+	size_t seen = (size_t)-1;
 	sigset_t mask, old;
 	int sfd, err, ret = 0;
 
@@ -290,10 +297,14 @@ int run_all(struct test_list *l, const struct options *opt,
 		goto out_mask;
 	}
 
+	lp.progress.on = human && progress_wanted(opt);
 	for (;;) {
 		start_more(&lp);
 		if (!lp.running)
 			break;
+		/* at once when a test ended, else at the redraw pace */
+		progress_draw(&lp.progress, human, l, seen != lp.reported);
+		seen = lp.reported;
 		err = poll_once(&lp, sfd);
 		if (err && !lp.interrupted) {
 			/* cannot watch the tests any more: stop them */
@@ -304,6 +315,8 @@ int run_all(struct test_list *l, const struct options *opt,
 		reap(&lp);
 		collect_finished(&lp);
 	}
+	if (human)
+		progress_erase(&lp.progress, human);
 	close(sfd);
 	if (!ret && lp.interrupted)
 		ret = 130;

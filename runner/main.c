@@ -28,7 +28,11 @@ static const char help[] =
 	"unless it passed.  An argument that is not an existing file (and has\n"
 	"no '/') is a PATTERN: a glob on the names of the tests found in DIRs.\n\n"
 	"  -j, --jobs N      tests at a time (default: online CPUs)\n"
-	"  -t, --timeout SEC wall-clock limit per test (default 60); the test's\n"
+	"  -t, --timeout SEC wall-clock limit for every test, replacing each\n"
+	"                    test's own (default: what the test declares in\n"
+	"                    --meta, times LTP_TIMEOUT_MUL, plus KVMKIT_TIMEOUT\n"
+	"                    if set, plus 10 % (at least 2 s); 60 s times\n"
+	"                    LTP_TIMEOUT_MUL when it declares none); the test's\n"
 	"                    whole process group is then killed: BROK\n"
 	"  -v, --verbose     show the output of passing tests too\n"
 	"      --unit        exit codes 0 pass, 77 skip, else fail (default:\n"
@@ -223,7 +227,7 @@ static int parse_args(int argc, char **argv, struct options *opt,
 	int c, i, ret;
 
 	opt->jobs = cpus > 0 ? cpus : 1;
-	opt->timeout = 60;
+	opt->timeout = 0;	/* each test's own limit (limit.c) */
 	opt->repeat = 1;
 	/* with --list, --json is a flag (the listing as JSON), else --json FILE */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
@@ -232,6 +236,9 @@ static int parse_args(int argc, char **argv, struct options *opt,
 	for (i = 0; opt->list && longopts[i].name; i++)
 		if (!strcmp(longopts[i].name, "json"))
 			longopts[i].has_arg = no_argument;
+	ret = limit_env(opt);
+	if (ret)
+		return ret;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":j:t:vd:h", longopts, NULL)) != -1) {
 		switch (c) {

@@ -63,6 +63,9 @@ struct meta {
 	size_t ntags;
 	struct needs needs;
 	char *tconf;		/* always skipped, and why (may be NULL) */
+	int has_timeout;	/* "timeout":{"overall_s":N} was given */
+	unsigned long overall_s;	/* the test's own watchdog, 0: unlimited */
+	unsigned long guest_s;		/* per guest run */
 	char *json;		/* the line as the test printed it */
 };
 
@@ -82,6 +85,8 @@ struct test {
 	int interrupted;	/* killed because the runner got ^C */
 	int finished;		/* judged and reported */
 	int spawn_errno;	/* posix_spawn failed: never ran */
+	double limit;		/* wall-clock seconds, 0: none (limit.c) */
+	enum { LIMIT_DEFAULT, LIMIT_OPTION, LIMIT_DECLARED, LIMIT_NONE } limit_src;
 	struct timespec start, end, deadline, drain_deadline;
 	struct output out;
 	enum verdict verdict;
@@ -107,7 +112,9 @@ struct known {
 
 struct options {
 	int jobs;
-	double timeout;		/* seconds */
+	double timeout;		/* -t seconds, 0: each test's own (limit.c) */
+	double timeout_mul;	/* LTP_TIMEOUT_MUL, >= 1 */
+	double kvmkit_timeout;	/* KVMKIT_TIMEOUT seconds, 0: unset */
 	int verbose;
 	int unit;		/* exit 0 pass, 77 skip, anything else fail */
 	int strict;		/* skips fail when the KVM device exists */
@@ -209,6 +216,23 @@ void known_platform(char *buf, size_t len);
 int known_load(struct known *k, const char *path, char *why, size_t whylen);
 void known_apply(const struct known *k, struct test *t);
 void known_free(struct known *k);
+
+/* limit.c: each test's wall-clock limit */
+int limit_env(struct options *opt);
+void limit_set(struct test *t, const struct options *opt);
+void limit_describe(const struct test *t, const struct options *opt,
+		    char *buf, size_t len);
+
+/* progress.c: the live line on a terminal */
+struct progress {
+	int on;
+	int drawn;		/* on screen now */
+	struct timespec last;	/* last drawn */
+};
+int progress_wanted(const struct options *opt);
+void progress_draw(struct progress *p, FILE *f, const struct test_list *l,
+		   int force);
+void progress_erase(struct progress *p, FILE *f);
 
 /* verdict.c */
 void test_judge(struct test *t, const struct options *opt);

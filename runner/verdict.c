@@ -95,8 +95,7 @@ void test_judge(struct test *t, const struct options *opt)
 	} else if (t->timed_out) {
 		/* checked before the status: the test died of our SIGKILL */
 		t->verdict = V_BROK;
-		snprintf(t->reason, sizeof(t->reason), "timed out after %g s",
-			 opt->timeout);
+		limit_describe(t, opt, t->reason, sizeof(t->reason));
 	} else if (t->interrupted) {
 		t->verdict = V_BROK;
 		snprintf(t->reason, sizeof(t->reason), "interrupted");

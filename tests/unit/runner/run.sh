@@ -129,7 +129,7 @@ mk leaver "(sleep 30; echo late) & echo \$! > $tmp/leaver.pid; exit 0"
 start=$(date +%s)
 run 1 -t 1 -j 3 --dir "$tmp/t"
 end=$(date +%s)
-has '^BROK slow \(1\.[0-9]{3} s\): timed out after 1 s$'
+has '^BROK slow \(1\.[0-9]{3} s\): timed out after 1 s \(-t\)$'
 has '^    started$'
 hasnt 'never|late'
 has '^PASS leaver '
@@ -270,7 +270,7 @@ mk c_after 'echo "after"; exit 0'
 run 1 -j 1 -t 1 -v --dir "$tmp/t"
 has '^BROK a_segv .*killed by signal 11 \(SIGSEGV\)$'
 has '^    about to crash$'
-has '^BROK b_hang .*timed out after 1 s$'
+has '^BROK b_hang .*timed out after 1 s \(-t\)$'
 has '^    about to hang$'
 has '^PASS c_after '
 has '^Summary: 3 tests, 1 passed, 0 failed, 2 broken \(1 timed out\)'
@@ -305,7 +305,7 @@ EOC
 		run 1 -j 1 -t 1 --dir "$tmp/t"
 		has '^BROK a_csegv .*killed by signal 11 \(SIGSEGV\)$'
 		has '^    TINFO: before the crash$'
-		has '^BROK b_chang .*timed out after 1 s$'
+		has '^BROK b_chang .*timed out after 1 s \(-t\)$'
 		has '^    TINFO: spinning$'
 		has '^PASS c_after '
 	fi
@@ -397,6 +397,101 @@ hasnt 'kvm_plain'
 has '^Summary: 3 tests, 1 passed, 0 failed, 1 broken, 0 skipped, 0 warned, 1 not run in .*FAILED$'
 run 1 -j 1 --fail-fast --tap --dir "$tmp/t" 'kvm_[cfp]*'
 has '^Bail out! --fail-fast: 1 not run$'
+
+# ---- the declared timeout: each test's own, not one global default ------
+# mktmo NAME OVERALL_S BODY: a test whose --meta declares its watchdog
+mktmo() {
+	mkdir -p "$tmp/tmo"
+	cat > "$tmp/tmo/$1" <<EOS
+#!/bin/sh
+# kvmkit-meta-1
+if [ "\${1:-}" = --meta ]; then
+	printf '%s\n' '{"format":"kvmkit-meta-1","name":"$1","tags":[],"needs":{},"timeout":{"guest_s":1,"overall_s":$2}}'
+	exit 0
+fi
+$3
+EOS
+	chmod +x "$tmp/tmo/$1"
+}
+mktmo short_hang 1 'echo "TINFO: hanging"; sleep 30'
+mktmo long_ok 100 'sleep 3; echo "TPASS: slow but declared"; exit 0'
+mk undeclared 'sleep 3; exit 0' tmo
+start=$(date +%s)
+run 1 -j 3 --json "$tmp/tmo.json" --dir "$tmp/tmo"
+end=$(date +%s)
+# declared 1 s: killed at 1 s + the 2 s grace, with what it printed
+has '^BROK short_hang \(3\.[0-9]{3} s\): timed out after 3 s \(declares 1 s, LTP_TIMEOUT_MUL 1, plus grace\)$'
+has '^    TINFO: hanging$'
+has '^PASS long_ok '
+has '^PASS undeclared '
+[ $((end - start)) -le 6 ] && ok || bad "declared-timeout run took $((end - start)) s"
+if command -v python3 > /dev/null; then
+	python3 - "$tmp/tmo.json" <<'PY' && ok || bad "--json timeout_s"
+import json, sys
+d = {t["name"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+assert d["short_hang"]["timeout_s"] == 3 and d["short_hang"]["timed_out"], d["short_hang"]
+assert d["long_ok"]["timeout_s"] == 110, d["long_ok"]
+assert d["undeclared"]["timeout_s"] == 60, d["undeclared"]
+PY
+fi
+# LTP_TIMEOUT_MUL scales it, KVMKIT_TIMEOUT adds the guest's own
+LTP_TIMEOUT_MUL=2 run 1 --dir "$tmp/tmo" short_hang
+has '^BROK short_hang \(4\.[0-9]{3} s\): timed out after 4 s \(declares 1 s, LTP_TIMEOUT_MUL 2, plus grace\)$'
+# -t replaces every declaration
+run 1 -t 1 --dir "$tmp/tmo" long_ok
+has '^BROK long_ok \(1\.[0-9]{3} s\): timed out after 1 s \(-t\)$'
+# overall_s 0 is the test's "unlimited" (TST_UNLIMITED_TIMEOUT): no limit
+mktmo unlimited 0 'sleep 1; exit 0'
+run 0 --dir "$tmp/tmo" unlimited
+# what the tests would reject is one line and exit 2, before any test runs
+for env in LTP_TIMEOUT_MUL=abc LTP_TIMEOUT_MUL=0.5 LTP_TIMEOUT_MUL=nan KVMKIT_TIMEOUT=nan KVMKIT_TIMEOUT=-1; do
+	env "$env" "$RUN" --dir "$tmp/tmo" > "$tmp/out" 2>&1
+	[ $? = 2 ] && ok || bad "$env: expected exit 2"
+	has "^kvmkit-run: invalid ${env%%=*} '${env#*=}': must be "
+	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "$env: not one line"
+done
+
+# ---- the live progress line: on a terminal only -----------------------------
+rm -rf "$tmp/pg"
+mk pg_a 'sleep 0.6; exit 0' pg
+mk pg_b 'echo "TFAIL: b"; exit 1' pg
+if command -v script > /dev/null; then
+	TERM=xterm script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	# drawn: counts and the running tests, behind a carriage return and erase
+	if grep -q "$(printf '\r\033\\[K')\\[0/2\\] 0 passed | running: pg_a (0\\.[0-9] s) pg_b" "$tmp/out"; then ok; else bad "no progress line under a pty"; fi
+	if grep -q "$(printf '\033\\[K')\\[1/2\\] 0 passed, 1 failed | running: pg_a" "$tmp/out"; then ok; else bad "progress line without the counts"; fi
+	# erased before every result line and the summary: split at each
+	# erase, every piece is a whole progress line or a whole report line
+	if command -v python3 > /dev/null; then
+		python3 - "$tmp/out" <<'PY' && ok || bad "progress line garbles the report"
+import sys
+raw = open(sys.argv[1], "rb").read().decode()
+results = 0
+for line in raw.split("\n"):
+    line = line.rstrip("\r")
+    pieces = line.split("\r\033[K")
+    for i, p in enumerate(pieces):
+        if p == "" or (p.startswith("[") and "running:" in p and "\033" not in p):
+            continue            # a whole progress line
+        assert i == len(pieces) - 1, repr(line)        # a report line ends its line
+        assert "running:" not in p and "\033" not in p, repr(line)
+        results += p.startswith(("PASS ", "FAIL ", "Summary:"))
+assert results == 3, results
+PY
+	fi
+	tr -d '\r' < "$tmp/out" | sed "s/^.*$(printf '\033')\\[K//" > "$tmp/out.clean"
+	grep -q '^Summary: 2 tests' "$tmp/out.clean" && ok || bad "summary garbled under a pty"
+	# TERM=dumb, --tap and --ktap: none
+	for how in "dumb:" "xterm:--tap" "xterm:--ktap"; do
+		TERM=${how%%:*} script -qec "'$RUN' ${how#*:} -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+		if grep -q "$(printf '\033')\\[K\|running:" "$tmp/out"; then bad "progress line with $how"; else ok; fi
+	done
+fi
+# never in a pipe or a file
+TERM=xterm "$RUN" -j 2 --dir "$tmp/pg" > "$tmp/out" 2>&1
+if grep -q "$(printf '\033')\\[K\|running:" "$tmp/out"; then bad "progress line in a file"; else ok; fi
+TERM=xterm "$RUN" -j 2 --dir "$tmp/pg" 2>&1 | cat > "$tmp/out"
+if grep -q "$(printf '\033')\\[K\|running:\|$(printf '\r')" "$tmp/out"; then bad "progress line in a pipe"; else ok; fi
 
 # ---- --json FILE: results for programs -------------------------------------
 run 1 -j 1 --json "$tmp/results.json" --dir "$tmp/t" 'kvm_[cfp]*' zz_script
