@@ -77,16 +77,21 @@ static ssize_t read_bounded(int fd, char *buf, size_t max)
 	}
 }
 
-static int ask(const char *path, char *buf, size_t max, size_t *len)
+/*
+ * path ARG's stdout (and stderr when both), bounded in size and time;
+ * *status is its wait status.  0, or -errno when it could not tell.
+ */
+int test_ask(const char *path, const char *arg, int both, char *buf,
+	     size_t max, size_t *len, int *status)
 {
-	char *argv[] = { (char *)path, "--meta", NULL };
-	int fd[2], status, ret;
+	char *argv[] = { (char *)path, (char *)arg, NULL };
+	int fd[2], ret;
 	ssize_t n;
 	pid_t pid;
 
 	if (pipe2(fd, O_CLOEXEC))
 		return -errno;
-	ret = spawn_process(path, argv, fd[1], -1, NULL, &pid);
+	ret = spawn_process(path, argv, fd[1], both ? fd[1] : -1, NULL, &pid);
 	close(fd[1]);
 	if (ret) {
 		close(fd[0]);
@@ -95,14 +100,21 @@ static int ask(const char *path, char *buf, size_t max, size_t *len)
 	n = read_bounded(fd[0], buf, max);
 	close(fd[0]);
 	kill(-pid, SIGKILL);	/* whatever it left behind, or itself when late */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	if (n < 0)
 		return n;
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return -EPROTO;
 	*len = n;
 	return 0;
+}
+
+static int ask(const char *path, char *buf, size_t max, size_t *len)
+{
+	int status, ret = test_ask(path, "--meta", 0, buf, max, len, &status);
+
+	if (ret)
+		return ret;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EPROTO;
 }
 
 static void meta_clear(struct meta *m)

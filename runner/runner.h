@@ -90,7 +90,7 @@ struct test {
 	struct timespec start, end, deadline, drain_deadline;
 	struct output out;
 	enum verdict verdict;
-	char reason[128];	/* why, for non-PASS: "exit status 1 (TFAIL)" */
+	char reason[512];	/* why, for non-PASS: "exit status 1 (TFAIL)" */
 	int strict_skip;	/* a skip counted as failure under --strict */
 	const char *known;	/* --known: the listed reason for this verdict */
 	int known_passed;	/* --known listed it, and it passed */
@@ -165,6 +165,10 @@ int tests_select(struct test_list *l, const struct options *opt);
 
 /* meta.c */
 int meta_fetch(struct test *t);
+int test_ask(const char *path, const char *arg, int both, char *buf,
+	     size_t max, size_t *len, int *status);
+/* The message of the first "TCONF: " line in buf, up to its end */
+int tconf_message(const char *buf, size_t len, char *out, size_t outlen);
 void meta_free(struct meta *m);
 
 /* json.c */

@@ -69,7 +69,7 @@ has '^    TFAIL: nope$'
 has '^BROK c_brok .*exit status 2 \(TBROK\)$'
 has '^    TBROK: broken$'
 has '^WARN d_warn .*exit status 4 \(TWARN\)$'
-has '^CONF e_conf .*exit status 32 \(TCONF\)$'
+has '^CONF e_conf .*exit status 32 \(TCONF\): not here$'
 has '^FAIL f_mixed .*\(TFAIL\|TCONF\)$'
 has '^BROK g_sig .*killed by signal 11 \(SIGSEGV\)$'
 has '^BROK h_127 .*exit status 127 \(not an LTP result\)$'
@@ -573,70 +573,103 @@ sleep 0.2
 if alive "$(cat "$tmp/hang.pid")"; then bad "test survived SIGINT"; else ok; fi
 
 # ---- --info ----------------------------------------------------------------
-# mkneeds NAME NEEDS_JSON [EXTRA_JSON]: a fake test that answers --meta with needs
+# The host part, and per test what the test itself decides with
+# --check-needs (exit 0: will run; TCONF: will skip, its message is why).
+# mkneeds NAME CHECK_NEEDS_BODY [EXTRA_JSON]: a fake test answering both
 mkneeds() {
 	mkdir -p "$tmp/info"
 	{
 		printf '#!/bin/sh\n# kvmkit-meta-1\n'
 		printf 'if [ "${1:-}" = --meta ]; then\n'
 		printf "\tprintf '%%s\\\\n' '%s'\n" \
-			"{\"format\":\"kvmkit-meta-1\",\"name\":\"$1\",\"description\":\"d\",\"tags\":[],\"needs\":$2${3:-}}"
-		printf '\texit 0\nfi\nexit 0\n'
+			"{\"format\":\"kvmkit-meta-1\",\"name\":\"$1\",\"description\":\"d\",\"tags\":[],\"needs\":{}${3:-}}"
+		printf '\texit 0\nfi\n'
+		printf 'if [ "${1:-}" = --check-needs ]; then\n\t%s\nfi\nexit 0\n' "$2"
 	} > "$tmp/info/$1"
 	chmod +x "$tmp/info/$1"
 }
-mkneeds i_plain '{"vcpus":1,"mem_mb":0,"nested":false,"cpu_features":[],"kvm_caps":[],"root":false,"min_cpus":0,"min_mem_avail_mb":0}'
-mkneeds i_cpus '{"vcpus":1,"min_cpus":100000}'
-mkneeds i_tconf '{"vcpus":1}' ',"tconf":"never here"'
-mkneeds i_unknown '{"cpu_features":["no_such_feature"],"kvm_caps":["KVM_CAP_NO_SUCH_CAP"]}'
-mkneeds i_mem '{"mem_mb":999999999}'
-mkneeds i_vcpus '{"vcpus":1000000000}'
+mkneeds i_plain 'exit 0'
+mkneeds i_skip 'echo "x.c:1: TCONF: needs 100000 online CPUs"; exit 32'
+mkneeds i_tconf 'exit 0' ',"tconf":"never here"'
+mkneeds i_brok 'echo "x.c:2: TBROK: unknown need"; exit 2'
+mkneeds i_hang 'sleep 30'
 mk i_script 'exit 0' info
 
 run 0 --info --dir "$tmp/info"
 has "^Kernel: +Linux $(uname -r) "
 has '^Module: '
 has '^Nested: +(yes|no) '
-has '^  i_tconf: will skip: always: never here'
+has '^  i_skip: will skip: needs 100000 online CPUs$'
+has '^  i_tconf: will skip: always: never here$'
+has '^  i_brok: cannot tell: --check-needs exit status 2: x.c:2: TBROK: unknown need$'
+has '^  i_hang: cannot tell: --check-needs: Connection timed out$|^  i_hang: cannot tell: --check-needs: Timer expired$'
 has '^  i_script: cannot tell \(does not answer --meta\)$'
+has '^  will run: i_plain$'
+has '^Summary: +6 tests, 1 will run, 2 will skip, 3 cannot tell$'
 if [ -e /dev/kvm ]; then
-	has '^  i_cpus: will skip: needs 100000 online CPUs$'
-	has '^  i_unknown: not checked: cpu feature no_such_feature unknown to kvmkit-run; KVM_CAP_NO_SUCH_CAP unknown to kvmkit-run$'
-	has '^  i_mem: will skip: .*needs 999999999 MiB available$'
-	has '^  will run: .*i_plain'
-	hasnt 'i_plain: will skip'
-else
-	# without KVM that one reason is given for each
-	for t in i_cpus i_unknown i_mem i_plain; do
-		has "^  $t: will skip: no /dev/kvm\$"
-	done
-fi
-if [ -e /dev/kvm ]; then
-	has '^Summary: +7 tests, 2 will run, 4 will skip, 1 cannot tell$'
 	has '^KVM: +/dev/kvm, API version 12$'
 	has '^  KVM_CAP_MAX_VCPUS +[0-9]+ '
 	has '^  KVM_CAP_IRQCHIP +(yes|no) '
 	has '^  yes: '
-	has '^  i_vcpus: will skip: needs 1000000000 vCPUs'
-	# a test needing a feature KVM does not offer here skips, and says so
-	nofeat=$(sed -n 's/^  no: *\([a-z0-9_]*\).*/\1/p' "$tmp/out")
-	if [ -n "$nofeat" ]; then
-		mkneeds i_feat "{\"cpu_features\":[\"$nofeat\"]}"
-		run 0 --info "$tmp/info/i_feat"
-		has "^  i_feat: will skip: KVM offers no $nofeat\$"
-		rm "$tmp/info/i_feat"
-	fi
 fi
 # without /dev/kvm: one line says so, the kernel part is still there
 KVMKIT_RUN_KVM_DEVICE=$tmp/no-kvm run 0 --info --dir "$tmp/info"
 has "^KVM: +$tmp/no-kvm: No such file or directory: no KVM here, every KVM test will skip$"
 has "^Kernel: +Linux "
 hasnt '^Capabilities'
-has "^  i_plain: will skip: no $tmp/no-kvm\$"
-has '^Summary: +7 tests, 0 will run, 6 will skip, 1 cannot tell$'
+
+# A real test with declared needs (tests/unit/runner/needs.c, built here
+# once per -DNEED_*): it skips itself before setup() with every reason,
+# the result line names them, and --info says exactly the same.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -r "$O/lib/libkvmkit_ltp.a" ] && [ -c /dev/kvm ] && [ -w /dev/kvm ]; then
+	san=
+	nm "$O/lib/libkvmkit.a" 2>/dev/null | grep -q __asan_init && san="-fsanitize=address,undefined"
+	rm -rf "$tmp/nd"
+	mkdir -p "$tmp/nd"
+	for v in VCPUS MEM NESTED BADNAME CAP; do
+		n=$(echo "$v" | tr 'A-Z' 'a-z')
+		KVMKIT_BUILD=$(cd "$O" && pwd) "$here/../../../bin/kvmkit-cc" "$here/needs.c" \
+			-o "$tmp/nd/needs_$n" "-DNEED_$v" $san > "$tmp/out" 2>&1 &&
+			ok || bad "kvmkit-cc needs.c -DNEED_$v"
+	done
+	run 0 --info --dir "$tmp/nd"
+	cp "$tmp/out" "$tmp/info.out"
+	run 1 -j 1 --dir "$tmp/nd"
+	cp "$tmp/out" "$tmp/run.out"
+	# the impossible ones skip, with the reason, in both
+	for want in 'needs_vcpus:needs 1000000 vCPUs, KVM allows [0-9]+' \
+		    'needs_mem:needs 1073741824 MiB of guest memory, more than MemAvailable'; do
+		t=${want%%:*} r=${want#*:}
+		cp "$tmp/info.out" "$tmp/out"
+		has "^  $t: will skip: $r\$"
+		cp "$tmp/run.out" "$tmp/out"
+		has "^CONF $t \\([0-9.]+ s\\): exit status 32 \\(TCONF\\): $r\$"
+	done
+	# whatever each decides here, --info and the run agree
+	for t in needs_vcpus needs_mem needs_nested needs_cap; do
+		why=$(sed -n "s/^  $t: will skip: //p" "$tmp/info.out")
+		if grep -q "^  will run:.* $t\\b" "$tmp/info.out"; then
+			grep -q "^PASS $t " "$tmp/run.out" && ok || bad "$t: --info says it runs, the run did not pass"
+		elif [ -n "$why" ]; then
+			grep -qF "): exit status 32 (TCONF): $why" "$tmp/run.out" && ok ||
+				bad "$t: --info says '$why', the run says otherwise"
+		else
+			bad "$t: --info says neither will run nor will skip"
+		fi
+	done
+	cp "$tmp/info.out" "$tmp/out"
+	has '^  will run: .*needs_cap'
+	has "^  needs_badname: cannot tell: --check-needs exit status 2: .*TBROK: kvmkit_needs: CPU feature 'no_such_feature' is unknown to kvmkit"
+	cp "$tmp/run.out" "$tmp/out"
+	has '^PASS needs_cap '
+	has "^BROK needs_badname .*exit status 2 \\(TBROK\\)$"
+	# the run skipped before setup(): no guest ran
+	hasnt '^    .*needs met'
+fi
 # with no tests given, the suite next to kvmkit-run (here: none or $O/tests/kvm)
 run 0 --info
-has '^(Tests \([0-9]+\):|Tests: +none found)'
+has '^(Tests \([0-9]+, as each decides with --check-needs\):|Tests: +none found)'
 run 2 --kernel x --dir "$tmp/info"
 has 'kvmkit-run: --kernel is for --vm'
 
