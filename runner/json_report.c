@@ -88,6 +88,9 @@ static void put_test(FILE *f, const struct test *t)
 	}
 	fprintf(f, ",\"verdict\":\"%s\",\"reason\":", verdict_tag(t->verdict));
 	json_put_str(f, t->reason[0] ? t->reason : NULL);
+	/* --known's reason: a listed non-pass, which --rerun-failed leaves out */
+	fputs(",\"known\":", f);
+	json_put_str(f, t->known);
 	if (t->exited && WIFEXITED(t->status) && !t->timed_out && !t->interrupted)
 		fprintf(f, ",\"exit_status\":%d,\"signal\":null", WEXITSTATUS(t->status));
 	else if (t->exited && WIFSIGNALED(t->status) && !t->timed_out && !t->interrupted)

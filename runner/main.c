@@ -123,7 +123,7 @@ static int push(const char ***v, const char *s)
 
 enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_KTAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
        OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST, OPT_KNOWN, OPT_INFO, OPT_VM,
-       OPT_KERNEL, OPT_TRACE };
+       OPT_KERNEL, OPT_TRACE, OPT_RERUN };
 
 static struct option longopts[] = {
 	{ "jobs",      required_argument, NULL, 'j' },
@@ -147,6 +147,7 @@ static struct option longopts[] = {
 	{ "vm",        no_argument,       NULL, OPT_VM },
 	{ "kernel",    required_argument, NULL, OPT_KERNEL },
 	{ "trace",     required_argument, NULL, OPT_TRACE },
+	{ "rerun-failed", required_argument, NULL, OPT_RERUN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -182,6 +183,7 @@ static int parse_option(int c, struct options *opt)
 	case OPT_INFO: opt->info = 1; return 0;
 	case OPT_VM: opt->vm = 1; return 0;
 	case OPT_KERNEL: opt->vm_kernel = optarg; return 0;
+	case OPT_RERUN: opt->rerun_path = optarg; return 0;
 	case OPT_TRACE:
 		if (trace_dir_check(optarg)) {
 			fprintf(stderr, "kvmkit-run: --trace %s: %s\n", optarg,
@@ -289,7 +291,9 @@ static int no_match(const struct test_list *l, const struct options *opt)
 {
 	fputs("kvmkit-run: no test matched", stderr);
 	if (!l->npaths && !l->not_tests && !opt->dirs)
-		fputs(" (give --dir DIR or test binaries)", stderr);
+		fputs(" (no suite next to kvmkit-run: give --dir DIR or test binaries)", stderr);
+	else if (opt->default_suite)
+		fputs(" in the suite next to kvmkit-run", stderr);
 	if (l->not_tests)
 		fprintf(stderr, " (%zu entr%s skipped: not executable files)",
 			l->not_tests, l->not_tests == 1 ? "y" : "ies");
@@ -314,6 +318,11 @@ static int open_out(const char *what, const char *file, FILE **f)
 
 static void free_options(struct options *opt)
 {
+	char **v;
+
+	for (v = opt->rerun; v && *v; v++)
+		free(*v);
+	free(opt->rerun);
 	free(opt->patterns);
 	free(opt->excludes);
 	free(opt->tags);
@@ -324,6 +333,28 @@ static const char *kvm_device(void)
 	const char *dev = getenv("KVMKIT_RUN_KVM_DEVICE");
 
 	return dev && *dev ? dev : "/dev/kvm";
+}
+
+/*
+ * One line when the KVM tests cannot run here, before they all skip one
+ * by one: no device, or no permission to it.
+ */
+static void kvm_warning(const char *dev, const struct options *o, const char *pfx)
+{
+	int err;
+
+	if (!access(dev, R_OK | W_OK))
+		return;
+	err = errno;
+	if (o->strict && !o->kvm_present) {
+		printf("%skvmkit-run: warning: --strict but %s does not exist: "
+		       "skipped tests are tolerated\n", pfx, dev);
+		return;
+	}
+	printf("%skvmkit-run: warning: %s: %s: the KVM tests will skip%s\n", pfx,
+	       dev, strerror(err), err == ENOENT ?
+	       " (no KVM here: --vm runs them in a VM)" : err == EACCES ?
+	       " (add the user to the kvm group, or run as root)" : "");
 }
 
 /* Runs the selection and writes the reports; returns the exit status */
@@ -342,13 +373,11 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 		tap = stdout;
 		human = NULL;
 	}
-	if (o.strict && !o.kvm_present)
-		printf("%skvmkit-run: warning: --strict but %s does not exist: "
-		       "skipped tests are tolerated\n", tap ? "# " : "", dev);
 	if (o.ktap)
 		ktap_begin(tap, l->n);
 	else if (tap)
 		tap_begin(tap, l->n);
+	kvm_warning(dev, &o, tap ? "# " : "");
 	fflush(stdout);
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -363,6 +392,7 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 		report_summary(tap, l, elapsed, &o, ret != 0);
 		tap_end(tap, l, ret != 0);
 	} else {
+		report_table(human, l, &o);
 		report_summary(human, l, elapsed, &o, ret != 0);
 	}
 	fflush(stdout);
@@ -381,7 +411,10 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 	return ret;
 }
 
-/* --info without tests: the suite installed or built next to kvmkit-run */
+/*
+ * No --dir and no binary: the suite installed or built next to
+ * kvmkit-run (PREFIX/libexec/kvmkit/tests, or BUILD/tests/kvm)
+ */
 static int default_suite(struct test_list *l)
 {
 	static const char *const where[] = { "../libexec/kvmkit/tests", "../tests/kvm" };
@@ -413,8 +446,16 @@ int main(int argc, char **argv)
 		ret = vm_reexec(argc, argv, &opt);
 		goto out;
 	}
-	if (!ret && opt.info && !l.npaths && !opt.dirs && !l.not_tests)
+	if (!ret && opt.rerun_path) {
+		ret = rerun_load(opt.rerun_path, &opt, &l,
+				 !l.npaths && !opt.dirs && !l.not_tests);
+		if (!ret && opt.rerun_none)
+			goto out;
+	}
+	if (!ret && !l.npaths && !opt.dirs && !l.not_tests) {
+		opt.default_suite = 1;
 		ret = default_suite(&l) ? RUN_FAILED : 0;
+	}
 	if (!ret) {
 		ret = tests_select(&l, &opt);
 		if (ret) {

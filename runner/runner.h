@@ -124,6 +124,7 @@ struct options {
 	const char *junit;
 	const char *json;	/* --json FILE: results */
 	int dirs;		/* --dir options given */
+	int default_suite;	/* neither --dir nor binaries: the suite next to us */
 	int list;		/* --list: describe the selection, run nothing */
 	int list_json;		/* --list --json */
 	int info;		/* --info: this host, and which tests skip */
@@ -136,6 +137,9 @@ struct options {
 	const char **patterns;	/* names to run (globs), empty: all */
 	const char **excludes;	/* names not to run (globs) */
 	const char **tags;	/* NAME or NAME=VALUE, any of them */
+	const char *rerun_path;	/* --rerun-failed FILE */
+	char **rerun;		/* the names that failed in it, NULL-terminated */
+	int rerun_none;		/* it holds no failure: nothing to run */
 	const char *known_path;	/* --known FILE */
 	const struct known *known;	/* loaded from it, or NULL */
 };
@@ -175,6 +179,14 @@ void meta_free(struct meta *m);
 int json_parse_meta(const char *buf, size_t len, struct meta *m);
 void json_put_str(FILE *f, const char *s);
 void json_put_bytes(FILE *f, const char *buf, size_t len);
+
+/* --rerun-failed FILE: fn(ctx, name, path) for each test that failed */
+typedef int (*json_failed_fn)(void *ctx, const char *name, const char *path);
+int json_parse_results(const char *buf, size_t len, json_failed_fn fn, void *ctx);
+
+/* rerun.c: --rerun-failed FILE; the exit status when it decides the run */
+int rerun_load(const char *file, struct options *opt, struct test_list *l,
+	       int add_paths);
 
 /* json_report.c: --json FILE, written at the end and closed */
 int json_write(FILE *f, const struct test_list *l, double elapsed,
@@ -254,6 +266,8 @@ size_t utf8_len(const unsigned char *s, size_t len);
 
 /* report.c, tap.c, junit.c */
 void report_test(FILE *f, const struct test *t, const struct options *opt);
+/* The not-passed tests with their wall times, and the slowest, before it */
+void report_table(FILE *f, const struct test_list *l, const struct options *opt);
 void report_summary(FILE *f, const struct test_list *l, double elapsed,
 		    const struct options *opt, int interrupted);
 int run_failed(const struct test_list *l);

@@ -44,8 +44,18 @@ static int any_tag(const struct meta *m, const char **tags)
 	return 0;
 }
 
+static int in_list(char **v, const char *name)
+{
+	for (; v && *v; v++)
+		if (!strcmp(*v, name))
+			return 1;
+	return 0;
+}
+
 static int wanted(struct test *t, const struct options *opt)
 {
+	if (opt->rerun && !in_list(opt->rerun, t->name))
+		return 0;
 	if (!t->explicit && opt->patterns && *opt->patterns &&
 	    !any_match(opt->patterns, t->name))
 		return 0;

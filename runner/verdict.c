@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "runner.h"
 
 /* LTP's exit bits (tst_res.h): combined with OR by the test library */
@@ -124,6 +125,14 @@ void test_judge(struct test *t, const struct options *opt)
 		t->verdict = V_BROK;
 		snprintf(t->reason, sizeof(t->reason),
 			 "cannot execute: is a directory (--dir runs the tests in it)");
+	} else if (t->spawn_errno == EACCES && access(t->path, X_OK)) {
+		t->verdict = V_BROK;
+		snprintf(t->reason, sizeof(t->reason), "cannot execute: not an "
+			 "executable file (a test is a program, e.g. built by kvmkit-cc)");
+	} else if (t->spawn_errno == ENOEXEC) {
+		t->verdict = V_BROK;
+		snprintf(t->reason, sizeof(t->reason), "cannot execute: %s (not a "
+			 "program this machine runs)", strerror(t->spawn_errno));
 	} else if (t->spawn_errno) {
 		t->verdict = V_BROK;
 		snprintf(t->reason, sizeof(t->reason), "cannot execute: %s",

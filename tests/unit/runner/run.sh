@@ -84,12 +84,12 @@ has 'Summary: 3 tests, 1 passed, 0 failed, 0 broken, 1 skipped, 1 warned .*: OK$
 # -v shows passing output; sorted order with -j 1
 run 0 -v -j 1 --dir "$tmp/t"
 has '^    TPASS: hello$'
-if [ "$(grep -E '^(PASS|WARN|CONF) ' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf " ]; then ok; else bad "not in sorted order"; fi
+if [ "$(grep -E '^(PASS|WARN|CONF) [^ ]+ \(' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf " ]; then ok; else bad "not in sorted order"; fi
 
 # explicit binaries after directories, in the order given
 mk z_last 'exit 0' u
 run 0 -j 1 "$tmp/u/z_last" --dir "$tmp/t"
-if [ "$(grep -E '^(PASS|WARN|CONF) ' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf z_last " ]; then ok; else bad "explicit binary not last"; fi
+if [ "$(grep -E '^(PASS|WARN|CONF) [^ ]+ \(' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf z_last " ]; then ok; else bad "explicit binary not last"; fi
 
 # a binary that cannot be executed is broken, not forgotten
 run 1 "$tmp/nonexistent"
@@ -239,8 +239,12 @@ rm -rf "$tmp/t" "$tmp/empty" "$tmp/data"
 mkdir -p "$tmp/empty" "$tmp/data/sub"
 printf 'x\n' > "$tmp/data/a.txt"
 printf '#!/bin/sh\nexit 0\n' > "$tmp/data/b.sh"
-run 3
-has '^kvmkit-run: no test matched \(give --dir DIR or test binaries\)$'
+# no --dir, no binary, and no suite next to kvmkit-run (a copy of it alone)
+mkdir -p "$tmp/alone/bin"
+cp "$RUN" "$tmp/alone/bin/kvmkit-run"
+"$tmp/alone/bin/kvmkit-run" > "$tmp/out" 2>&1
+[ $? = 3 ] && ok || bad "kvmkit-run alone without arguments: expected exit 3"
+has '^kvmkit-run: no test matched \(no suite next to kvmkit-run: give --dir DIR or test binaries\)$'
 [ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-argument run not one line"
 run 3 --dir "$tmp/empty"
 has '^kvmkit-run: no test matched$'
@@ -261,6 +265,73 @@ rm -f "$tmp/marker-ran"
 run 2 --junit "$tmp/no/such/dir/j.xml" --dir "$tmp/t"
 has "^kvmkit-run: --junit $tmp/no/such/dir/j.xml: No such file or directory$"
 [ ! -e "$tmp/marker-ran" ] && ok || bad "a test ran before the --junit check"
+
+# ---- kvmkit-run [PATTERN...]: the suite installed or built next to it -----
+# PREFIX/bin/kvmkit-run runs PREFIX/libexec/kvmkit/tests; BUILD/bin's runs
+# BUILD/tests/kvm; patterns select in it
+for lay in "inst/bin:inst/libexec/kvmkit/tests" "tree/build/bin:tree/build/tests/kvm"; do
+	b=$tmp/${lay%%:*} d=$tmp/${lay#*:}
+	mkdir -p "$b"
+	cp "$RUN" "$b/kvmkit-run"
+	mk s_one 'echo "TPASS: one"; exit 0' "${d#"$tmp"/}"
+	mk s_two 'echo "TFAIL: two"; exit 1' "${d#"$tmp"/}"
+	"$b/kvmkit-run" > "$tmp/out" 2>&1
+	[ $? = 1 ] && ok || bad "$b/kvmkit-run without arguments did not run its suite"
+	has '^PASS s_one '
+	has '^FAIL s_two '
+	"$b/kvmkit-run" 's_o*' > "$tmp/out" 2>&1
+	[ $? = 0 ] && ok || bad "$b/kvmkit-run 's_o*' did not select s_one alone"
+	has '^Summary: 1 tests, 1 passed'
+	"$b/kvmkit-run" 'nosuch*' > "$tmp/out" 2>&1
+	[ $? = 3 ] && ok || bad "$b/kvmkit-run 'nosuch*': expected exit 3"
+	has "^kvmkit-run: no test matched in the suite next to kvmkit-run pattern 'nosuch\\*'$"
+done
+
+# ---- the summary table: what did not pass, with wall times; the slowest ---
+rm -rf "$tmp/st"
+mk st_pass 'sleep 0.3; exit 0' st
+mk st_fail 'echo "TFAIL: x"; exit 1' st
+mk st_conf 'echo "TCONF: not here"; exit 32' st
+run 1 -j 3 --dir "$tmp/st"
+has '^ +TIME  TEST$'
+has '^FAIL +0\.[0-9]{3} s  st_fail: exit status 1 \(TFAIL\)$'
+has '^CONF +0\.[0-9]{3} s  st_conf: exit status 32 \(TCONF\): not here$'
+hasnt '^PASS +0\.'
+# worst first: the FAIL row before the CONF row, both before the summary
+[ "$(grep -nE '^(FAIL|CONF) +0' "$tmp/out" | cut -d: -f2 | cut -c1-4 | tr '\n' ' ')" = "FAIL CONF " ] &&
+	ok || bad "summary table not worst first"
+has '^Slowest: st_pass 0\.[0-9]{3} s, st_(fail|conf) 0\.[0-9]{3} s, st_(fail|conf) 0\.[0-9]{3} s$'
+# -v: every test has a row
+run 1 -v -j 3 --dir "$tmp/st"
+has '^PASS +0\.[0-9]{3} s  st_pass$'
+# quiet when everything passes: no table, the slowest and the summary
+rm "$tmp/st/st_fail" "$tmp/st/st_conf"
+mk st_pass2 'exit 0' st
+run 0 --dir "$tmp/st"
+hasnt 'TIME  TEST'
+[ "$(wc -l < "$tmp/out")" = 4 ] && ok || bad "an all-pass run is not 4 lines"
+
+# ---- /dev/kvm missing: one line up front, not just every test skipping ----
+KVMKIT_RUN_KVM_DEVICE=$tmp/no-kvm run 0 --dir "$tmp/st"
+has "^kvmkit-run: warning: $tmp/no-kvm: No such file or directory: the KVM tests will skip \(no KVM here: --vm runs them in a VM\)$"
+KVMKIT_RUN_KVM_DEVICE=$tmp/no-kvm run 0 --tap --dir "$tmp/st"
+[ "$(head -n 1 "$tmp/out")" = "TAP version 13" ] && ok || bad "--tap does not start with its version line"
+has "^# kvmkit-run: warning: $tmp/no-kvm: "
+if [ "$(id -u)" != 0 ]; then
+	: > "$tmp/kvm-noperm"
+	chmod 000 "$tmp/kvm-noperm"
+	KVMKIT_RUN_KVM_DEVICE=$tmp/kvm-noperm run 0 --dir "$tmp/st"
+	has "^kvmkit-run: warning: $tmp/kvm-noperm: Permission denied: the KVM tests will skip \(add the user to the kvm group, or run as root\)$"
+fi
+
+# ---- a file that is not a test: one clear reason ---------------------------
+printf 'just text\n' > "$tmp/notes.txt"
+run 1 "$tmp/notes.txt"
+has '^BROK notes.txt .*cannot execute: not an executable file \(a test is a program, e.g. built by kvmkit-cc\)$'
+printf '\177ELF garbage' > "$tmp/badelf"
+chmod +x "$tmp/badelf"
+run 1 "$tmp/badelf"
+has '^BROK badelf .*cannot execute: Exec format error \(not a program this machine runs\)$'
 
 # ---- crashing and hanging tests: broken, with their output; the run goes on
 rm -rf "$tmp/t"
@@ -475,7 +546,7 @@ for line in raw.split("\n"):
             continue            # a whole progress line
         assert i == len(pieces) - 1, repr(line)        # a report line ends its line
         assert "running:" not in p and "\033" not in p, repr(line)
-        results += p.startswith(("PASS ", "FAIL ", "Summary:"))
+        results += p.startswith(("PASS pg", "FAIL pg", "Summary:"))
 assert results == 3, results
 PY
 	fi
@@ -517,6 +588,45 @@ PY
 fi
 run 2 --json "$tmp/no/such/dir/r.json" --dir "$tmp/t"
 has "^kvmkit-run: --json $tmp/no/such/dir/r.json: No such file or directory$"
+
+# ---- --rerun-failed FILE: what failed in an earlier --json FILE -----------
+rm -rf "$tmp/rr"
+mk rr_pass 'exit 0' rr
+mk rr_fail "echo x >> $tmp/rr_fail.runs; exit 1" rr
+mk rr_brok "echo x >> $tmp/rr_brok.runs; exit 2" rr
+mk rr_known 'exit 1' rr
+printf 'plat-r rr_known FAIL listed\n' > "$tmp/rr.known"
+rm -f "$tmp/rr_fail.runs" "$tmp/rr_brok.runs"
+KVMKIT_PLATFORM=plat-r run 1 --known "$tmp/rr.known" --json "$tmp/rr.json" --dir "$tmp/rr"
+# again: only the failed and broken (not the known), from the paths recorded
+run 1 --rerun-failed "$tmp/rr.json"
+has '^FAIL rr_fail '
+has '^BROK rr_brok '
+hasnt 'rr_pass|rr_known'
+has '^Summary: 2 tests'
+[ "$(wc -l < "$tmp/rr_fail.runs")" = 2 ] && ok || bad "--rerun-failed did not run rr_fail again"
+# with --dir: selected by name among the tests found there; with patterns
+run 1 --rerun-failed "$tmp/rr.json" --dir "$tmp/rr" 'rr_f*'
+has '^FAIL rr_fail '
+hasnt 'rr_brok|rr_pass'
+# the same file as --json: read before it is rewritten
+cp "$tmp/rr.json" "$tmp/rr2.json"
+run 1 --rerun-failed "$tmp/rr2.json" --json "$tmp/rr2.json" --dir "$tmp/rr"
+has '^Summary: 2 tests'
+# nothing failed: a line says so, exit 0, nothing runs
+mk rr_fail 'exit 0' rr
+mk rr_brok 'exit 0' rr
+run 0 --json "$tmp/rr3.json" --dir "$tmp/rr" rr_fail rr_brok
+run 0 --rerun-failed "$tmp/rr3.json"
+has "^kvmkit-run: nothing to rerun: no test failed in $tmp/rr3.json$"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--rerun-failed of a passing run not one line"
+# bad files: one line, exit 2
+run 2 --rerun-failed "$tmp/no-such.json"
+has "^kvmkit-run: --rerun-failed $tmp/no-such.json: No such file or directory$"
+printf '{"tests":[]}\n' > "$tmp/rr-bad.json"
+run 2 --rerun-failed "$tmp/rr-bad.json"
+has "^kvmkit-run: --rerun-failed $tmp/rr-bad.json: not a results file of kvmkit-run --json FILE$"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--rerun-failed of a bad file not one line"
 
 # ---- --known: expected non-passes of a platform ----------------------------
 rm -rf "$tmp/t"
