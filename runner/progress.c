@@ -5,7 +5,7 @@
  * before anything else is printed, so a result line never lands in the
  * middle of it.  Only when stdout is a terminal that understands the
  * erase (TERM set, not "dumb") and carries the human report: never in a
- * pipe, a file, a CI log, or under --tap/--ktap.
+ * pipe, a file, a CI log, or under --tap/--ktap (see progress_wanted()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +16,22 @@
 #define ERASE		"\r\033[K"
 #define REDRAW_MS	250	/* the running times tick at this pace */
 
+/*
+ * KVMKIT_RUN_PROGRESS=0 or 1 decides; else a terminal with a TERM that
+ * erases, but not inside kvmkit-vm (KVMKIT_IN_VM): there stdout is a
+ * serial line, a tty even when the host's output goes to a log, so
+ * kvmkit-run --vm passes KVMKIT_RUN_PROGRESS=1 when it has a terminal.
+ */
 int progress_wanted(const struct options *opt)
 {
 	const char *term = getenv("TERM");
+	const char *force = getenv("KVMKIT_RUN_PROGRESS");
 
 	if (opt->tap || opt->ktap || !isatty(STDOUT_FILENO))
+		return 0;
+	if (force && *force)
+		return strcmp(force, "0") != 0;
+	if (getenv("KVMKIT_IN_VM"))
 		return 0;
 	return term && *term && strcmp(term, "dumb");
 }

@@ -552,6 +552,13 @@ PY
 	fi
 	tr -d '\r' < "$tmp/out" | sed "s/^.*$(printf '\033')\\[K//" > "$tmp/out.clean"
 	grep -q '^Summary: 2 tests' "$tmp/out.clean" && ok || bad "summary garbled under a pty"
+	# inside kvmkit-vm stdout is a serial tty: none unless asked for
+	KVMKIT_IN_VM=1 TERM=xterm script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	if grep -q "running:" "$tmp/out"; then bad "progress line inside kvmkit-vm"; else ok; fi
+	KVMKIT_IN_VM=1 KVMKIT_RUN_PROGRESS=1 TERM=linux script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	if grep -q "running:" "$tmp/out"; then ok; else bad "KVMKIT_RUN_PROGRESS=1: no progress line"; fi
+	KVMKIT_RUN_PROGRESS=0 TERM=xterm script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	if grep -q "running:" "$tmp/out"; then bad "KVMKIT_RUN_PROGRESS=0: a progress line"; else ok; fi
 	# TERM=dumb, --tap and --ktap: none
 	for how in "dumb:" "xterm:--tap" "xterm:--ktap"; do
 		TERM=${how%%:*} script -qec "'$RUN' ${how#*:} -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
@@ -803,6 +810,14 @@ ln -s "$tmp/vmt/build/bin/kvmkit-run" "$tmp/vmlink"
 [ $? = 0 ] && ok || bad "--vm through a symlink into a tree failed"
 has "^kvmkit-vm args: -- $tmp/vmt/build/bin/kvmkit-run --tap --dir $tmp/vmdir\$"
 has '^ok 1 - v_pass'
+# --vm on a terminal asks the kvmkit-run in the VM for the progress line
+# (there stdout is a serial tty, whatever the host's is)
+if command -v script > /dev/null; then
+	TERM=xterm script -qec "'$tmp/vmi/bin/kvmkit-run' --vm --dir '$tmp/vmdir'" /dev/null > "$tmp/out" 2>&1
+	has "^kvmkit-vm args: -- env KVMKIT_RUN_PROGRESS=1 $tmp/vmi/bin/kvmkit-run --dir $tmp/vmdir"
+fi
+"$tmp/vmi/bin/kvmkit-run" --vm --rerun-failed "$tmp/none.json" --dir "$tmp/vmdir" > "$tmp/out" 2>&1
+has "^kvmkit-vm args: -- $tmp/vmi/bin/kvmkit-run --rerun-failed $tmp/none.json --dir $tmp/vmdir\$"
 # its exit status is the run's
 mk v_fail 'echo "TFAIL: in vm"; exit 1' vmdir
 "$tmp/vmi/bin/kvmkit-run" --vm --dir "$tmp/vmdir" > "$tmp/out" 2>&1
