@@ -129,8 +129,12 @@ void report_table(FILE *f, const struct test_list *l,
 	qsort(v, n, sizeof(*v), cmp_time);	/* now by time alone */
 	if (n > 1) {
 		fputs("Slowest:", f);
-		for (i = 0; i < n && i < SLOWEST; i++)
-			fprintf(f, "%s %s %.3f s", i ? "," : "", v[i]->name, wall(v[i]));
+		for (i = 0; i < n && i < SLOWEST; i++) {
+			fprintf(f, "%s %s", i ? "," : "", v[i]->name);
+			if (opt->repeat > 1)
+				fprintf(f, " [%u/%u]", v[i]->rep + 1, opt->repeat);
+			fprintf(f, " %.3f s", wall(v[i]));
+		}
 		fputc('\n', f);
 	}
 	free(v);

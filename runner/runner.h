@@ -76,6 +76,7 @@ struct test {
 	unsigned int rep;	/* --repeat: 0 for the first run; copies share
 				 * path and meta with it */
 	struct meta *meta;	/* NULL until fetched */
+	int own_meta;		/* fetched for this copy alone (--repeat) */
 	pid_t pid;		/* also the process group id; 0 once reaped */
 	int out_fd;		/* read end of stdout+stderr, -1 once closed */
 	int running;

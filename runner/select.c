@@ -90,9 +90,8 @@ static int repeat(struct test_list *l, unsigned int times)
 
 int tests_select(struct test_list *l, const struct options *opt)
 {
-	/* a run needs each test's declared timeout, unless -t replaces it */
-	int need_meta = opt->list || opt->info || opt->json || opt->timeout <= 0 ||
-			(opt->tags && *opt->tags);
+	/* a run alone asks only its slow tests, see loop.c's check_time() */
+	int need_meta = opt->list || opt->info || opt->json || (opt->tags && *opt->tags);
 	size_t i, kept = 0;
 	int ret;
 
