@@ -841,6 +841,22 @@ hasnt 'exit trace: .*tr_pass'
 [ "$(cat "$tmp/trout/tr_pass.trace" 2>/dev/null)" = "one exit" ] && ok || bad "--trace: tr_pass.trace"
 [ "$(wc -l < "$tmp/trout/tr_fail.trace")" -eq 2 ] && ok || bad "--trace: the old trace was not emptied"
 [ "$(cat "$tmp/trout-stale")" = stale ] && ok || bad "--trace: the runner's own KVMKIT_TRACE was used"
+# by kind with counts and the time to the next exit; a broken test's last 16
+rm -rf "$tmp/trdir2"
+mk tr_brok 'i=0; while [ $i -lt 20 ]; do echo "0.$((i + 10))0000 pid 7 IO_OUT port 0x9e size 4 value 0x1 rip=0x10c0 (t.c:$i)" >> "$KVMKIT_TRACE"; i=$((i + 1)); done
+echo "0.400000 pid 7 HLT rip=0x10c2 (t.c:99)" >> "$KVMKIT_TRACE"; echo "0.500000 pid 7 TIMEOUT rip=0x10c2" >> "$KVMKIT_TRACE"; exit 2' trdir2
+mk tr_fail2 'echo "0.1 pid 7 HLT rip=0x1" >> "$KVMKIT_TRACE"; exit 1' trdir2
+run 1 -j 1 --trace "$tmp/trout2" --dir "$tmp/trdir2"
+has "^    exit trace: $tmp/trout2/tr_brok.trace \\(22 exits\\)\$"
+has '^      IO_OUT +20 +0\.300000 s to the next exit$'
+has '^      HLT +1 +0\.100000 s to the next exit$'
+has '^      TIMEOUT +1 +0\.000000 s to the next exit$'
+has '^    last 16 exits:$'
+has '^      0\.160000 pid 7 IO_OUT .*\(t\.c:6\)$'
+hasnt '\(t\.c:5\)$'
+has '^      0\.500000 pid 7 TIMEOUT rip=0x10c2$'
+# a failure (not broken) gets the counts, not the last exits
+[ "$(grep -c 'last [0-9]* exits' "$tmp/out")" = 1 ] && ok || bad "last exits under a test that did not break"
 run 2 --trace "$tmp/trnew/sub" --dir "$tmp/trdir"
 has "^kvmkit-run: --trace $tmp/trnew/sub: No such file or directory\$"
 run 1 --trace "$tmp/trnew" --repeat 2 --dir "$tmp/trdir"
