@@ -2,7 +2,8 @@
 /*
  * A test that declares needs (struct tst_kvmkit_needs), built by
  * tests/unit/runner/run.sh once per -DNEED_* to check that the test
- * skips itself with the reasons and that kvmkit-run --info says the same.
+ * skips itself with the reasons and that kvmkit-run --info says the same;
+ * -DNEED_TIMEOUT: a declared timeout that kvmkit-run must use.
  */
 #include "kvm_test.h"
 
@@ -39,6 +40,9 @@ static struct tst_test test = {
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
 	.kvmkit_desc = "declares needs",
+#ifdef NEED_TIMEOUT	/* watchdog 30 + 100, guest 100: --meta overall_s 230 */
+	.timeout = 100,
+#endif
 	.kvmkit_needs = &needs,
 };
 

@@ -783,6 +783,22 @@ if [ -r "$O/lib/libkvmkit_ltp.a" ] && [ -c /dev/kvm ] && [ -w /dev/kvm ]; then
 	has "^BROK needs_badname .*exit status 2 \\(TBROK\\)$"
 	# the run skipped before setup(): no guest ran
 	hasnt '^    .*needs met'
+	# a real test's declared timeout is the runner's limit: --meta
+	# overall_s (230 with .timeout = 100) x LTP_TIMEOUT_MUL + 10 %
+	KVMKIT_BUILD=$(cd "$O" && pwd) "$here/../../../bin/kvmkit-cc" "$here/needs.c" \
+		-o "$tmp/nd/needs_timeout" -DNEED_TIMEOUT $san > "$tmp/out" 2>&1 &&
+		ok || bad "kvmkit-cc needs.c -DNEED_TIMEOUT"
+	"$tmp/nd/needs_timeout" --meta > "$tmp/out" 2>&1
+	has '"timeout":\{"guest_s":100,"overall_s":230\}'
+	LTP_TIMEOUT_MUL=2 run 0 --json "$tmp/nd.json" "$tmp/nd/needs_timeout" "$tmp/nd/needs_cap"
+	if command -v python3 > /dev/null; then
+		python3 - "$tmp/nd.json" <<'PY' && ok || bad "declared timeouts of real tests in --json"
+import json, sys
+d = {t["name"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+assert d["needs_timeout"]["timeout_s"] == 506, d["needs_timeout"]   # 230 * 2 * 1.1
+assert d["needs_cap"]["timeout_s"] == 77, d["needs_cap"]             # 35 * 2 * 1.1
+PY
+	fi
 fi
 # with no tests given, the suite next to kvmkit-run (here: none or $O/tests/kvm)
 run 0 --info
