@@ -17,7 +17,8 @@
 
 #define USAGE "usage: kvmkit-run [-j N] [-t SEC] [-v] [--unit] [--strict] " \
 	"[--tap|--ktap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
-	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--known FILE] [--info] " \
+	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--rerun-failed FILE] " \
+	"[--known FILE] [--info] " \
 	"[--vm [--kernel FILE]] [--trace DIR] [--dir DIR]... [BINARY|PATTERN...]"
 
 static const char help[] =
@@ -26,7 +27,11 @@ static const char help[] =
 	"each BINARY) in parallel, each in its own process group, and prints\n"
 	"one line per test as it finishes, with its output indented below\n"
 	"unless it passed.  An argument that is not an existing file (and has\n"
-	"no '/') is a PATTERN: a glob on the names of the tests found in DIRs.\n\n"
+	"no '/') is a PATTERN: a glob on the names of the tests found in DIRs.\n"
+	"Without DIR or BINARY: the suite next to kvmkit-run (installed in\n"
+	"PREFIX/libexec/kvmkit/tests, or built in BUILD/tests/kvm).\n"
+	"On a terminal a progress line shows the counts and the running tests\n"
+	"(KVMKIT_RUN_PROGRESS=0 or 1 overrides).  See docs/runner.md.\n\n"
 	"  -j, --jobs N      tests at a time (default: online CPUs)\n"
 	"  -t, --timeout SEC wall-clock limit for every test, replacing each\n"
 	"                    test's own (default: what the test declares in\n"
@@ -47,10 +52,16 @@ static const char help[] =
 	"                    tests (from TEST --meta), run nothing; with --json\n"
 	"                    (no FILE then) as JSON\n"
 	"      --tag TAG     only tests with tag TAG (NAME or NAME=VALUE, as\n"
-	"                    in --list); repeated: any of them\n"
+	"                    in --list; a VALUE may be one item of a comma-\n"
+	"                    separated value; NAME alone also matches an item\n"
+	"                    of kvmkit-area, e.g. svm); repeated: any of them\n"
 	"      --exclude PATTERN  not the tests whose names match (repeatable)\n"
 	"      --repeat N    run each test N times\n"
 	"      --fail-fast   start no more tests after one failed or broke\n"
+	"      --rerun-failed FILE  only the tests that failed, broke or did not\n"
+	"                    run in FILE, an earlier --json FILE (not those\n"
+	"                    --known listed); without --dir or binaries, from\n"
+	"                    the paths FILE records\n"
 	"      --known FILE  expected non-passes per KVM platform (lines\n"
 	"                    'PLATFORM TEST FAIL|BROK|CONF[?] REASON', ? when\n"
 	"                    intermittent): reported\n"

@@ -10,6 +10,8 @@
 #include <string.h>
 #include "runner.h"
 
+#define AREA_TAG	"kvmkit-area"
+
 static int any_match(const char **globs, const char *name)
 {
 	for (; globs && *globs; globs++)
@@ -18,7 +20,32 @@ static int any_match(const char **globs, const char *name)
 	return 0;
 }
 
-/* --tag NAME matches any value, --tag NAME=VALUE that value only */
+/* value is want, or holds it as one of its comma-separated items */
+static int value_has(const char *value, const char *want)
+{
+	size_t n = strlen(want);
+	const char *p = value;
+
+	if (!value)
+		return 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len == n && !strncmp(p, want, n))
+			return 1;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+/*
+ * --tag NAME matches a tag NAME (any value) or, the suite's convention,
+ * an area: one of the comma-separated items of the tag "kvmkit-area"
+ * ({"kvmkit-area", "svm,nested"} is selected by --tag svm).  --tag
+ * NAME=VALUE matches tag NAME whose value is VALUE or holds it as an item.
+ */
 static int tag_match(const struct meta *m, const char *want)
 {
 	const char *eq = strchr(want, '=');
@@ -28,9 +55,11 @@ static int tag_match(const struct meta *m, const char *want)
 	for (i = 0; m && i < m->ntags; i++) {
 		const struct tag *t = &m->tags[i];
 
+		if (!eq && !strcmp(t->name, AREA_TAG) && value_has(t->value, want))
+			return 1;
 		if (strlen(t->name) != n || strncmp(t->name, want, n))
 			continue;
-		if (!eq || (t->value && !strcmp(t->value, eq + 1)))
+		if (!eq || value_has(t->value, eq + 1))
 			return 1;
 	}
 	return 0;

@@ -442,6 +442,17 @@ hasnt '^(kvm_fix|kvm_plain) '
 run 0 --list --dir "$tmp/t" --tag linux-git=def456 --tag CVE=1999-0001
 has '^kvm_fix '
 hasnt '^kvm_cve '
+# areas: the items of the suite's {"kvmkit-area", "a,b"} are tags of their own
+mkmeta kvm_area '[{"name":"kvmkit-area","value":"svm,nested"},{"name":"x","value":"p,q"}]' 'areas' 'exit 0'
+run 0 --list --dir "$tmp/t" --tag nested
+has '^kvm_area '
+hasnt '^kvm_(cve|fix|plain) '
+run 0 --list --dir "$tmp/t" --tag kvmkit-area=svm --tag x=q
+has '^kvm_area '
+run 3 --list --dir "$tmp/t" --tag q
+run 3 --list --dir "$tmp/t" --tag kvmkit-area=sv
+run 3 --list --dir "$tmp/t" --tag x=p,
+rm "$tmp/t/kvm_area"
 run 3 --dir "$tmp/t" --tag CVE=1999-0001
 has "^kvmkit-run: no test matched --tag 'CVE=1999-0001'$"
 [ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-match by tag not one line"
