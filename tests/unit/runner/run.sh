@@ -383,6 +383,31 @@ EOC
 	fi
 fi
 
+# an ELF binary is asked for --meta only when it carries kvmkit's note
+# (lib/ltp/tst_meta.c), not for holding the marker string somewhere
+if command -v "${CC:-cc}" > /dev/null 2>&1; then
+	rm -rf "$tmp/elf"
+	mkdir -p "$tmp/elf"
+	cat > "$tmp/strmarker.c" <<EOC
+#include <stdio.h>
+int main(void)
+{
+	static const char marker[] = "kvmkit-meta-1";
+	FILE *f = fopen("$tmp/elf-ran", "w");
+
+	if (f)
+		fclose(f);
+	return puts(marker) < 0;
+}
+EOC
+	if "${CC:-cc}" -o "$tmp/elf/strmarker" "$tmp/strmarker.c" 2>/dev/null; then
+		rm -f "$tmp/elf-ran"
+		run 0 --list --dir "$tmp/elf"
+		has '^strmarker +- +\(does not answer --meta\)$'
+		[ ! -e "$tmp/elf-ran" ] && ok || bad "--list ran an ELF binary without kvmkit's note"
+	fi
+fi
+
 # ---- --meta, --list, selection --------------------------------------------
 # mkmeta NAME TAGS_JSON DESCRIPTION RUN_BODY: a fake test that answers
 # --meta as lib/ltp does; the marker comment is what kvmkit-run looks for
