@@ -345,7 +345,7 @@ static void put_kvm(FILE *f, struct host *h)
  * checks) and exits 0 or TCONF, so --info never disagrees with a run.
  * 1: will run; 0: will skip, why in buf; -1: cannot tell, why in buf.
  */
-static int will_run(const struct test *t, char *buf, size_t len)
+static int will_run(const struct test *t, struct ask *a, char *buf, size_t len)
 {
 	char out[8192];
 	size_t n = 0;
@@ -355,7 +355,7 @@ static int will_run(const struct test *t, char *buf, size_t len)
 		snprintf(buf, len, "always: %s", t->meta->tconf);
 		return 0;
 	}
-	ret = test_ask(t->path, "--check-needs", 1, out, sizeof(out) - 1, &n, &status);
+	ret = ask_finish(a, out, sizeof(out) - 1, &n, &status);
 	if (ret) {
 		snprintf(buf, len, "--check-needs: %s", strerror(-ret));
 		return -1;
@@ -375,11 +375,50 @@ static int will_run(const struct test *t, char *buf, size_t len)
 	return -1;
 }
 
-static void put_tests(FILE *f, const struct test_list *l)
+static int asks(const struct test *t)
+{
+	return !t->rep && t->meta && t->meta->known && !t->meta->tconf;
+}
+
+/*
+ * -1 cannot tell, 0 will skip, 1 will run for each test (why[] the
+ * reason), -j tests asked at a time
+ */
+static void decide(const struct test_list *l, size_t jobs, signed char *runs,
+		   char (*why)[512])
+{
+	struct ask *a = calloc(jobs, sizeof(*a));
+	size_t i, j, k;
+
+	for (i = 0; i < l->n; i += k) {
+		k = l->n - i < jobs ? l->n - i : jobs;
+		for (j = 0; a && j < k; j++)
+			if (asks(&l->v[i + j]))
+				ask_start(&a[j], l->v[i + j].path, "--check-needs", 1);
+		for (j = 0; j < k; j++) {
+			const struct test *t = &l->v[i + j];
+
+			if (t->rep)
+				continue;
+			if (!t->meta || !t->meta->known) {
+				runs[i + j] = -1;
+				snprintf(why[i + j], sizeof(why[0]), "does not answer --meta");
+			} else if (!a) {
+				runs[i + j] = -1;
+				snprintf(why[i + j], sizeof(why[0]), "%s", strerror(ENOMEM));
+			} else {
+				runs[i + j] = will_run(t, &a[j], why[i + j], sizeof(why[0]));
+			}
+		}
+	}
+	free(a);
+}
+
+static void put_tests(FILE *f, const struct test_list *l, size_t jobs)
 {
 	size_t i, skip = 0, unknown = 0, n = 0;
-	char buf[1024];
-	char *runs;
+	signed char *runs;
+	char (*why)[512];
 	int col = 0;
 
 	for (i = 0; i < l->n; i++)
@@ -389,39 +428,37 @@ static void put_tests(FILE *f, const struct test_list *l)
 		return;
 	}
 	runs = calloc(l->n, 1);
-	if (!runs)
+	why = calloc(l->n, sizeof(*why));
+	if (!runs || !why) {
+		free(runs);
+		free(why);
 		return;
+	}
+	decide(l, jobs ? jobs : 1, runs, why);
 	fprintf(f, "Tests (%zu, as each decides with --check-needs):\n", n);
 	for (i = 0; i < l->n; i++) {
-		const struct test *t = &l->v[i];
-		int r;
-
-		if (t->rep)
+		if (l->v[i].rep)
 			continue;
-		if (!t->meta || !t->meta->known) {
-			fprintf(f, "  %s: cannot tell (does not answer --meta)\n", t->name);
-			unknown++;
-			continue;
-		}
-		r = will_run(t, buf, sizeof(buf));
-		runs[i] = r == 1;
-		if (!r)
-			fprintf(f, "  %s: will skip: %s\n", t->name, buf);
-		if (r < 0)
-			fprintf(f, "  %s: cannot tell: %s\n", t->name, buf);
-		skip += !r;
-		unknown += r < 0;
+		if (!runs[i])
+			fprintf(f, "  %s: will skip: %s\n", l->v[i].name, why[i]);
+		if (runs[i] < 0)
+			fprintf(f, "  %s: cannot tell%s%s\n", l->v[i].name,
+				l->v[i].meta && l->v[i].meta->known ? ": " : " (",
+				l->v[i].meta && l->v[i].meta->known ? why[i] : "does not answer --meta)");
+		skip += !runs[i];
+		unknown += runs[i] < 0;
 	}
 	put_word(f, &col, "", "  will run:");
 	if (skip + unknown == n)
 		put_word(f, &col, "    ", "none");
 	for (i = 0; i < l->n; i++)
-		if (runs[i])
+		if (!l->v[i].rep && runs[i] == 1)
 			put_word(f, &col, "    ", l->v[i].name);
 	fputc('\n', f);
 	fprintf(f, "Summary:  %zu tests, %zu will run, %zu will skip, %zu cannot tell\n",
 		n, n - skip - unknown, skip, unknown);
 	free(runs);
+	free(why);
 }
 
 static long mem_available_mb(void)
@@ -439,7 +476,7 @@ static long mem_available_mb(void)
 	return kb < 0 ? -1 : kb / 1024;
 }
 
-int info_print(FILE *f, const struct test_list *l, const char *dev)
+int info_print(FILE *f, const struct test_list *l, const char *dev, size_t jobs)
 {
 	struct host h = { .fd = -1, .dev = dev };
 	size_t i;
@@ -472,7 +509,7 @@ int info_print(FILE *f, const struct test_list *l, const char *dev)
 		fputs("Nested:   no (needs kvm_intel or kvm_amd with nested=Y and "
 		      "VMX/SVM offered to guests)\n", f);
 	fflush(f);	/* before the tests write anything */
-	put_tests(f, l);
+	put_tests(f, l, jobs);
 	if (h.fd >= 0)
 		close(h.fd);
 	free(h.cpuid);

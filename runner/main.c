@@ -475,7 +475,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ret && opt.info) {
-		ret = info_print(stdout, &l, kvm_device());
+		ret = info_print(stdout, &l, kvm_device(), opt.jobs);
 		goto out;
 	}
 	if (!ret && opt.known_path) {

@@ -144,30 +144,40 @@ static ssize_t read_bounded(int fd, char *buf, size_t max)
 	}
 }
 
-/*
- * path ARG's stdout (and stderr when both), bounded in size and time;
- * *status is its wait status.  0, or -errno when it could not tell.
- */
-int test_ask(const char *path, const char *arg, int both, char *buf,
-	     size_t max, size_t *len, int *status)
+/* Starts path ARG, its stdout (and stderr when both) into a pipe */
+int ask_start(struct ask *a, const char *path, const char *arg, int both)
 {
 	char *argv[] = { (char *)path, (char *)arg, NULL };
-	int fd[2], ret;
-	ssize_t n;
-	pid_t pid;
+	int fd[2];
 
+	a->fd = -1;
 	if (pipe2(fd, O_CLOEXEC))
-		return -errno;
-	ret = spawn_process(path, argv, fd[1], both ? fd[1] : -1, NULL, &pid);
+		return a->err = -errno;
+	a->err = spawn_process(path, argv, fd[1], both ? fd[1] : -1, NULL, &a->pid);
 	close(fd[1]);
-	if (ret) {
+	if (a->err)
 		close(fd[0]);
-		return ret;
-	}
-	n = read_bounded(fd[0], buf, max);
-	close(fd[0]);
-	kill(-pid, SIGKILL);	/* whatever it left behind, or itself when late */
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+	else
+		a->fd = fd[0];
+	return a->err;
+}
+
+/*
+ * Its output, bounded in size and time (from now: started in a batch, it
+ * may have run a while, which only helps); *status is its wait status.
+ * 0, or -errno when it could not tell.
+ */
+int ask_finish(struct ask *a, char *buf, size_t max, size_t *len, int *status)
+{
+	ssize_t n;
+
+	if (a->err)
+		return a->err;
+	n = read_bounded(a->fd, buf, max);
+	close(a->fd);
+	a->fd = -1;
+	kill(-a->pid, SIGKILL);	/* whatever it left behind, or itself when late */
+	while (waitpid(a->pid, status, 0) < 0 && errno == EINTR)
 		;
 	if (n < 0)
 		return n;
@@ -175,13 +185,13 @@ int test_ask(const char *path, const char *arg, int both, char *buf,
 	return 0;
 }
 
-static int ask(const char *path, char *buf, size_t max, size_t *len)
+int test_ask(const char *path, const char *arg, int both, char *buf,
+	     size_t max, size_t *len, int *status)
 {
-	int status, ret = test_ask(path, "--meta", 0, buf, max, len, &status);
+	struct ask a;
 
-	if (ret)
-		return ret;
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EPROTO;
+	ask_start(&a, path, arg, both);
+	return ask_finish(&a, buf, max, len, status);
 }
 
 static void meta_clear(struct meta *m)
@@ -214,22 +224,35 @@ void meta_free(struct meta *m)
 	free(m);
 }
 
-/* t->meta is set in any case (known = 0 when the test could not tell) */
-int meta_fetch(struct test *t)
+/* Asks t (when it carries the marker); t->meta is set in any case */
+static int fetch_start(struct test *t, struct ask *a)
 {
-	struct meta *m = calloc(1, sizeof(*m));
+	t->meta = calloc(1, sizeof(*t->meta));
+	if (!t->meta)
+		return -ENOMEM;
+	a->err = -ENOENT;
+	if (has_marker(t->path))
+		ask_start(a, t->path, "--meta", 0);
+	return 0;
+}
+
+/* known = 0 when the test could not tell */
+static int fetch_finish(struct test *t, struct ask *a)
+{
+	struct meta *m = t->meta;
 	size_t len = 0;
+	int status;
 	char *buf;
 
-	if (!m)
-		return -ENOMEM;
-	t->meta = m;
-	if (!has_marker(t->path))
+	if (a->err)
 		return 0;
 	buf = malloc(META_MAX + 1);
-	if (!buf)
+	if (!buf) {
+		ask_finish(a, NULL, 0, &len, &status);
 		return -ENOMEM;
-	if (ask(t->path, buf, META_MAX, &len)) {
+	}
+	if (ask_finish(a, buf, META_MAX, &len, &status) ||
+	    !WIFEXITED(status) || WEXITSTATUS(status)) {
 		free(buf);
 		return 0;
 	}
@@ -245,4 +268,36 @@ int meta_fetch(struct test *t)
 	m->json = buf;
 	m->known = 1;
 	return 0;
+}
+
+int meta_fetch(struct test *t)
+{
+	return meta_fetch_many(&t, 1, 1);
+}
+
+/* jobs tests asked at a time: each --meta is mostly an exec's I/O */
+int meta_fetch_many(struct test **v, size_t n, size_t jobs)
+{
+	struct ask *a = calloc(jobs ? jobs : 1, sizeof(*a));
+	size_t i, j, k;
+	int ret = 0, r;
+
+	if (!a)
+		return -ENOMEM;
+	for (i = 0; i < n; i += k) {
+		k = n - i < jobs ? n - i : jobs;
+		for (j = 0; j < k; j++) {
+			r = fetch_start(v[i + j], &a[j]);
+			if (r) {
+				a[j].err = r;
+				ret = r;
+			}
+		}
+		for (j = 0; j < k; j++) {
+			r = fetch_finish(v[i + j], &a[j]);
+			ret = ret ? ret : r;
+		}
+	}
+	free(a);
+	return ret;
 }

@@ -170,6 +170,15 @@ int tests_select(struct test_list *l, const struct options *opt);
 
 /* meta.c */
 int meta_fetch(struct test *t);
+int meta_fetch_many(struct test **v, size_t n, size_t jobs);
+/* A test asked something (--meta, --check-needs): start, then finish */
+struct ask {
+	pid_t pid;
+	int fd;
+	int err;	/* why it did not start */
+};
+int ask_start(struct ask *a, const char *path, const char *arg, int both);
+int ask_finish(struct ask *a, char *buf, size_t max, size_t *len, int *status);
 int test_ask(const char *path, const char *arg, int both, char *buf,
 	     size_t max, size_t *len, int *status);
 /* The message of the first "TCONF: " line in buf, up to its end */
@@ -194,7 +203,7 @@ int json_write(FILE *f, const struct test_list *l, double elapsed,
 	       const struct options *opt);
 
 /* info.c: --info; returns the exit status */
-int info_print(FILE *f, const struct test_list *l, const char *dev);
+int info_print(FILE *f, const struct test_list *l, const char *dev, size_t jobs);
 /* The folder this kvmkit-run really is in (symlinks resolved), or NULL */
 char *self_dir(void);
 

@@ -117,6 +117,22 @@ static int repeat(struct test_list *l, unsigned int times)
 	return 0;
 }
 
+/* Every kept test asks --meta, -j of them at a time */
+static int fetch_all(struct test_list *l, const struct options *opt)
+{
+	struct test **v = calloc(l->n ? l->n : 1, sizeof(*v));
+	size_t i;
+	int ret;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < l->n; i++)
+		v[i] = &l->v[i];
+	ret = meta_fetch_many(v, l->n, opt->jobs > 0 ? opt->jobs : 1);
+	free(v);
+	return ret;
+}
+
 int tests_select(struct test_list *l, const struct options *opt)
 {
 	/* a run alone asks only its slow tests, see loop.c's check_time() */
@@ -124,16 +140,18 @@ int tests_select(struct test_list *l, const struct options *opt)
 	size_t i, kept = 0;
 	int ret;
 
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; i < l->n; i++)
+		if (wanted(&l->v[i], opt))
+			l->v[kept++] = l->v[i];
+	l->n = kept;
+	if (need_meta) {
+		ret = fetch_all(l, opt);
+		if (ret)
+			return ret;
+	}
+	for (i = 0, kept = 0; i < l->n; i++) {
 		struct test *t = &l->v[i];
 
-		if (!wanted(t, opt))
-			continue;
-		if (need_meta) {
-			ret = meta_fetch(t);
-			if (ret)
-				return ret;
-		}
 		if (opt->tags && *opt->tags && !any_tag(t->meta, opt->tags)) {
 			meta_free(t->meta);
 			t->meta = NULL;
