@@ -27,8 +27,12 @@
 # /dev/kvm, said with the count), 1 otherwise.
 here=$(cd "$(dirname "$0")" && pwd)
 
-# kvmkit-run selects every one of them by the tag (no KVM needed for that)
-if [ $# -gt 0 ] && [ -x "${O:-build}/bin/kvmkit-run" ]; then
+# kvmkit-run selects every one of them by the tag (no KVM needed for that;
+# skipped inside kvmkit-vm, where each --meta costs 0.2 s of 9p reads and
+# the selection is the same as on the host)
+if [ -n "${KVMKIT_IN_VM:-}" ]; then
+	echo "hostile: kvmkit-run --tag hostile selection not checked inside kvmkit-vm"
+elif [ $# -gt 0 ] && [ -x "${O:-build}/bin/kvmkit-run" ]; then
 	listed=$("${O:-build}/bin/kvmkit-run" --list --tag hostile "$@" 2>&1 | grep -c ' hostile=')
 	if [ "$listed" != $# ]; then
 		echo "FAIL kvmkit-run --list --tag hostile lists $listed of the $# hostile tests"
