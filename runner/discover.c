@@ -132,7 +132,7 @@ void tests_free(struct test_list *l)
 
 	for (i = 0; i < l->n; i++) {
 		output_free(&l->v[i].out);
-		if (!l->v[i].rep)	/* --repeat copies share it */
+		if (!l->v[i].rep || l->v[i].own_meta)	/* copies share it */
 			meta_free(l->v[i].meta);
 	}
 	for (i = 0; i < l->npaths; i++)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 #include "runner.h"
@@ -280,6 +281,16 @@ static int has_feature(const struct host *h, const struct feature *ft)
 	return 0;
 }
 
+static const struct feature *find_feature(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NFEATURES; i++)
+		if (!strcmp(features[i].name, name))
+			return &features[i];
+	return NULL;
+}
+
 static void put_kvm(FILE *f, struct host *h)
 {
 	size_t i;
@@ -328,96 +339,86 @@ static void put_kvm(FILE *f, struct host *h)
 	}
 }
 
-static const struct feature *find_feature(const char *name)
+/*
+ * What the test itself decides here: `TEST --check-needs` runs every
+ * check a real run makes before setup() (lib/ltp/tst_needs.c and LTP's
+ * checks) and exits 0 or TCONF, so --info never disagrees with a run.
+ * 1: will run; 0: will skip, why in buf; -1: cannot tell, why in buf.
+ */
+static int will_run(const struct test *t, struct ask *a, char *buf, size_t len)
 {
-	size_t i;
+	char out[8192];
+	size_t n = 0;
+	int status, ret;
 
-	for (i = 0; i < NFEATURES; i++)
-		if (!strcmp(features[i].name, name))
-			return &features[i];
-	return NULL;
+	if (t->meta->tconf) {
+		snprintf(buf, len, "always: %s", t->meta->tconf);
+		return 0;
+	}
+	ret = ask_finish(a, out, sizeof(out) - 1, &n, &status);
+	if (ret) {
+		snprintf(buf, len, "--check-needs: %s", strerror(-ret));
+		return -1;
+	}
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 32 &&
+	    tconf_message(out, n, buf, len))
+		return 0;
+	out[n] = 0;
+	out[strcspn(out, "\n")] = 0;
+	if (WIFEXITED(status))
+		snprintf(buf, len, "--check-needs exit status %d: %.200s",
+			 WEXITSTATUS(status), out);
+	else
+		snprintf(buf, len, "--check-needs killed by signal %d", WTERMSIG(status));
+	return -1;
 }
 
-static long find_cap(const struct host *h, const char *name, int *known)
+static int asks(const struct test *t)
 {
-	size_t i;
+	return !t->rep && t->meta && t->meta->known && !t->meta->tconf;
+}
 
-	for (i = 0; i < NCAPS; i++) {
-		if (!strcmp(caps[i].name, name)) {
-			*known = 1;
-			return h->cap[i];
+/*
+ * -1 cannot tell, 0 will skip, 1 will run for each test (why[] the
+ * reason), -j tests asked at a time
+ */
+static void decide(const struct test_list *l, size_t jobs, signed char *runs,
+		   char (*why)[512])
+{
+	struct ask *a = calloc(jobs, sizeof(*a));
+	size_t i, j, k;
+
+	for (i = 0; i < l->n; i += k) {
+		k = l->n - i < jobs ? l->n - i : jobs;
+		for (j = 0; a && j < k; j++)
+			if (asks(&l->v[i + j]))
+				ask_start(&a[j], l->v[i + j].path, "--check-needs", 1);
+		for (j = 0; j < k; j++) {
+			const struct test *t = &l->v[i + j];
+
+			if (t->rep)
+				continue;
+			if (!t->meta || !t->meta->known) {
+				runs[i + j] = -1;
+				snprintf(why[i + j], sizeof(why[0]), "does not answer --meta");
+			} else if (!a) {
+				runs[i + j] = -1;
+				snprintf(why[i + j], sizeof(why[0]), "%s", strerror(ENOMEM));
+			} else {
+				runs[i + j] = will_run(t, &a[j], why[i + j], sizeof(why[0]));
+			}
 		}
 	}
-	*known = 0;
-	return 0;
+	free(a);
 }
 
-static void why(char *buf, size_t len, const char *fmt, const char *arg)
-{
-	size_t n = strlen(buf);
-
-	if (n + 2 >= len)
-		return;
-	if (n)
-		n += snprintf(buf + n, len - n, "; ");
-	snprintf(buf + n, len - n, fmt, arg);
-}
-
-/* Why test m will skip here ("" when it will not; notes for what is unknown) */
-static void skip_reasons(const struct host *h, const struct meta *m, char *buf,
-			 size_t len, char *notes, size_t nlen)
-{
-	const struct needs *n = &m->needs;
-	char num[32];
-	long max_vcpus;
-	size_t i;
-	int known;
-
-	if (m->tconf)
-		why(buf, len, "always: %s", m->tconf);
-	if (h->fd < 0) {
-		why(buf, len, "no %s", h->dev);
-		return;
-	}
-	for (i = 0; i < n->ncpu_features; i++) {
-		const struct feature *ft = find_feature(n->cpu_features[i]);
-
-		if (!ft)
-			why(notes, nlen, "cpu feature %s unknown to kvmkit-run", n->cpu_features[i]);
-		else if (has_feature(h, ft) == 0)
-			why(buf, len, "KVM offers no %s", ft->name);
-	}
-	for (i = 0; i < n->nkvm_caps; i++) {
-		long v = find_cap(h, n->kvm_caps[i], &known);
-
-		if (!known)
-			why(notes, nlen, "%s unknown to kvmkit-run", n->kvm_caps[i]);
-		else if (v <= 0)
-			why(buf, len, "no %s", n->kvm_caps[i]);
-	}
-	if (n->nested && !h->nested)
-		why(buf, len, "%s", "needs nested virtualization (no kvm_intel/kvm_amd nested=Y)");
-	snprintf(num, sizeof(num), "%lu", n->vcpus);
-	max_vcpus = find_cap(h, "KVM_CAP_MAX_VCPUS", &known);
-	if (n->vcpus > 1 && max_vcpus > 0 && n->vcpus > (unsigned long)max_vcpus)
-		why(buf, len, "needs %s vCPUs, more than KVM_CAP_MAX_VCPUS", num);
-	if (n->root && geteuid())
-		why(buf, len, "%s", "needs root");
-	snprintf(num, sizeof(num), "%lu", n->min_cpus);
-	if (n->min_cpus && (long)n->min_cpus > h->cpus)
-		why(buf, len, "needs %s online CPUs", num);
-	snprintf(num, sizeof(num), "%lu", n->min_mem_avail_mb > n->mem_mb ?
-		 n->min_mem_avail_mb : n->mem_mb);
-	if (h->mem_avail_mb >= 0 &&
-	    (n->min_mem_avail_mb > (unsigned long)h->mem_avail_mb ||
-	     n->mem_mb > (unsigned long)h->mem_avail_mb))
-		why(buf, len, "needs %s MiB available", num);
-}
-
-static void put_tests(FILE *f, const struct host *h, const struct test_list *l)
+static void put_tests(FILE *f, const struct test_list *l, size_t jobs)
 {
 	size_t i, skip = 0, unknown = 0, n = 0;
-	char buf[1024], notes[512];
+	signed char *runs;
+	char (*why)[512];
 	int col = 0;
 
 	for (i = 0; i < l->n; i++)
@@ -426,42 +427,38 @@ static void put_tests(FILE *f, const struct host *h, const struct test_list *l)
 		fputs("Tests:    none found (give --dir DIR or test binaries)\n", f);
 		return;
 	}
-	fprintf(f, "Tests (%zu):\n", n);
+	runs = calloc(l->n, 1);
+	why = calloc(l->n, sizeof(*why));
+	if (!runs || !why) {
+		free(runs);
+		free(why);
+		return;
+	}
+	decide(l, jobs ? jobs : 1, runs, why);
+	fprintf(f, "Tests (%zu, as each decides with --check-needs):\n", n);
 	for (i = 0; i < l->n; i++) {
-		const struct test *t = &l->v[i];
-
-		if (t->rep)
+		if (l->v[i].rep)
 			continue;
-		if (!t->meta || !t->meta->known) {
-			fprintf(f, "  %s: cannot tell (does not answer --meta)\n", t->name);
-			unknown++;
-			continue;
-		}
-		buf[0] = notes[0] = 0;
-		skip_reasons(h, t->meta, buf, sizeof(buf), notes, sizeof(notes));
-		if (buf[0]) {
-			fprintf(f, "  %s: will skip: %s\n", t->name, buf);
-			skip++;
-		}
-		if (notes[0])
-			fprintf(f, "  %s: not checked: %s\n", t->name, notes);
+		if (!runs[i])
+			fprintf(f, "  %s: will skip: %s\n", l->v[i].name, why[i]);
+		if (runs[i] < 0)
+			fprintf(f, "  %s: cannot tell%s%s\n", l->v[i].name,
+				l->v[i].meta && l->v[i].meta->known ? ": " : " (",
+				l->v[i].meta && l->v[i].meta->known ? why[i] : "does not answer --meta)");
+		skip += !runs[i];
+		unknown += runs[i] < 0;
 	}
 	put_word(f, &col, "", "  will run:");
 	if (skip + unknown == n)
 		put_word(f, &col, "    ", "none");
-	for (i = 0; i < l->n; i++) {
-		const struct test *t = &l->v[i];
-
-		buf[0] = notes[0] = 0;
-		if (t->rep || !t->meta || !t->meta->known)
-			continue;
-		skip_reasons(h, t->meta, buf, sizeof(buf), notes, sizeof(notes));
-		if (!buf[0])
-			put_word(f, &col, "    ", t->name);
-	}
+	for (i = 0; i < l->n; i++)
+		if (!l->v[i].rep && runs[i] == 1)
+			put_word(f, &col, "    ", l->v[i].name);
 	fputc('\n', f);
 	fprintf(f, "Summary:  %zu tests, %zu will run, %zu will skip, %zu cannot tell\n",
 		n, n - skip - unknown, skip, unknown);
+	free(runs);
+	free(why);
 }
 
 static long mem_available_mb(void)
@@ -479,7 +476,7 @@ static long mem_available_mb(void)
 	return kb < 0 ? -1 : kb / 1024;
 }
 
-int info_print(FILE *f, const struct test_list *l, const char *dev)
+int info_print(FILE *f, const struct test_list *l, const char *dev, size_t jobs)
 {
 	struct host h = { .fd = -1, .dev = dev };
 	size_t i;
@@ -511,7 +508,8 @@ int info_print(FILE *f, const struct test_list *l, const char *dev)
 	else
 		fputs("Nested:   no (needs kvm_intel or kvm_amd with nested=Y and "
 		      "VMX/SVM offered to guests)\n", f);
-	put_tests(f, &h, l);
+	fflush(f);	/* before the tests write anything */
+	put_tests(f, l, jobs);
 	if (h.fd >= 0)
 		close(h.fd);
 	free(h.cpuid);

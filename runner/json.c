@@ -359,8 +359,43 @@ static int needs(struct jp *p, struct needs *n)
 	return 0;
 }
 
+/* "timeout":{"guest_s":5,"overall_s":35}: the seconds the test declares */
+static int timeouts(struct jp *p, struct meta *m)
+{
+	int first = 1, ret;
+
+	if (!eat(p, '{'))
+		return -EINVAL;
+	while (!eat(p, '}')) {
+		char *key;
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = string(p, &key);
+		if (ret)
+			return ret;
+		if (!eat(p, ':'))
+			ret = -EINVAL;
+		else if (!strcmp(key, "overall_s"))
+			ret = number(p, &m->overall_s);
+		else if (!strcmp(key, "guest_s"))
+			ret = number(p, &m->guest_s);
+		else
+			ret = skip_value(p, 2);
+		if (!ret && !strcmp(key, "overall_s"))
+			m->has_timeout = 1;
+		free(key);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int member(struct jp *p, struct meta *m, const char *key)
 {
+	if (!strcmp(key, "timeout"))
+		return timeouts(p, m);
 	if (!strcmp(key, "needs"))
 		return needs(p, &m->needs);
 	if (!strcmp(key, "tconf") && !m->tconf)
@@ -450,4 +485,116 @@ void json_put_bytes(FILE *f, const char *buf, size_t len)
 			i += n - 1;
 		}
 	}
+}
+
+/* One record of a results file: what --rerun-failed needs of it */
+struct result_rec {
+	char *name, *path, *verdict;
+	int known, strict_skip;
+};
+
+static int result_member(struct jp *p, struct result_rec *r, const char *key)
+{
+	if (!strcmp(key, "name") && !r->name)
+		return string(p, &r->name);
+	if (!strcmp(key, "path") && !r->path)
+		return string(p, &r->path);
+	if (!strcmp(key, "verdict") && !r->verdict)
+		return string(p, &r->verdict);
+	if (!strcmp(key, "strict_skip"))
+		return boolean(p, &r->strict_skip);
+	if (!strcmp(key, "known")) {
+		ws(p);
+		r->known = !(p->end - p->s >= 4 && !memcmp(p->s, "null", 4));
+	}
+	return skip_value(p, 3);
+}
+
+static int result(struct jp *p, struct result_rec *r)
+{
+	int first = 1, ret;
+
+	if (!eat(p, '{'))
+		return -EINVAL;
+	while (!eat(p, '}')) {
+		char *key;
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = string(p, &key);
+		if (ret)
+			return ret;
+		ret = eat(p, ':') ? result_member(p, r, key) : -EINVAL;
+		free(key);
+		if (ret)
+			return ret;
+	}
+	return r->name && r->verdict ? 0 : -EINVAL;
+}
+
+/* A record that made its run fail: FAIL, BROK, not run, a --strict skip */
+static int rec_failed(const struct result_rec *r)
+{
+	if (r->known)
+		return 0;
+	return !strcmp(r->verdict, "FAIL") || !strcmp(r->verdict, "BROK") ||
+	       !strcmp(r->verdict, "NOTRUN") || r->strict_skip;
+}
+
+static int results(struct jp *p, json_failed_fn fn, void *ctx)
+{
+	int first = 1, ret = 0;
+
+	if (!eat(p, '['))
+		return -EINVAL;
+	while (!ret && !eat(p, ']')) {
+		struct result_rec r = { 0 };
+
+		if (!first && !eat(p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = result(p, &r);
+		if (!ret && rec_failed(&r))
+			ret = fn(ctx, r.name, r.path);
+		free(r.name);
+		free(r.path);
+		free(r.verdict);
+	}
+	return ret;
+}
+
+int json_parse_results(const char *buf, size_t len, json_failed_fn fn, void *ctx)
+{
+	struct jp p = { buf, buf + len };
+	int first = 1, ret, format = 0, tests = 0;
+
+	if (!eat(&p, '{'))
+		return -EINVAL;
+	while (!eat(&p, '}')) {
+		char *key, *val = NULL;
+
+		if (!first && !eat(&p, ','))
+			return -EINVAL;
+		first = 0;
+		ret = string(&p, &key);
+		if (ret)
+			return ret;
+		if (!eat(&p, ':'))
+			ret = -EINVAL;
+		else if (!strcmp(key, "format")) {
+			ret = string(&p, &val);
+			format = !ret && !strcmp(val, "kvmkit-run-results-1");
+			free(val);
+		} else if (!strcmp(key, "tests") && format) {
+			ret = results(&p, fn, ctx);
+			tests = 1;
+		} else {
+			ret = skip_value(&p, 1);
+		}
+		free(key);
+		if (ret)
+			return ret;
+	}
+	return format && tests ? 0 : -EINVAL;
 }

@@ -88,6 +88,9 @@ static void put_test(FILE *f, const struct test *t)
 	}
 	fprintf(f, ",\"verdict\":\"%s\",\"reason\":", verdict_tag(t->verdict));
 	json_put_str(f, t->reason[0] ? t->reason : NULL);
+	/* --known's reason: a listed non-pass, which --rerun-failed leaves out */
+	fputs(",\"known\":", f);
+	json_put_str(f, t->known);
 	if (t->exited && WIFEXITED(t->status) && !t->timed_out && !t->interrupted)
 		fprintf(f, ",\"exit_status\":%d,\"signal\":null", WEXITSTATUS(t->status));
 	else if (t->exited && WIFSIGNALED(t->status) && !t->timed_out && !t->interrupted)
@@ -97,6 +100,11 @@ static void put_test(FILE *f, const struct test *t)
 	fprintf(f, ",\"timed_out\":%s,\"strict_skip\":%s,\"time_s\":%.3f",
 		t->timed_out ? "true" : "false", t->strict_skip ? "true" : "false",
 		ts_diff(&t->end, &t->start));
+	/* the wall-clock limit it ran under (limit.c), null: none */
+	if (t->limit > 0)
+		fprintf(f, ",\"timeout_s\":%.3f", t->limit);
+	else
+		fputs(",\"timeout_s\":null", f);
 	output_foreach(&t->out, scan, &ff);
 	if (!ff.found && ff.len)
 		check_line(&ff);	/* the last line had no newline */

@@ -17,7 +17,8 @@
 
 #define USAGE "usage: kvmkit-run [-j N] [-t SEC] [-v] [--unit] [--strict] " \
 	"[--tap|--ktap] [--junit FILE] [--json FILE] [--list [--json]] [--tag TAG]... " \
-	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--known FILE] [--info] " \
+	"[--exclude PATTERN]... [--repeat N] [--fail-fast] [--rerun-failed FILE] " \
+	"[--known FILE] [--info] " \
 	"[--vm [--kernel FILE]] [--trace DIR] [--dir DIR]... [BINARY|PATTERN...]"
 
 static const char help[] =
@@ -26,9 +27,17 @@ static const char help[] =
 	"each BINARY) in parallel, each in its own process group, and prints\n"
 	"one line per test as it finishes, with its output indented below\n"
 	"unless it passed.  An argument that is not an existing file (and has\n"
-	"no '/') is a PATTERN: a glob on the names of the tests found in DIRs.\n\n"
+	"no '/') is a PATTERN: a glob on the names of the tests found in DIRs.\n"
+	"Without DIR or BINARY: the suite next to kvmkit-run (installed in\n"
+	"PREFIX/libexec/kvmkit/tests, or built in BUILD/tests/kvm).\n"
+	"On a terminal a progress line shows the counts and the running tests\n"
+	"(KVMKIT_RUN_PROGRESS=0 or 1 overrides).  See docs/runner.md.\n\n"
 	"  -j, --jobs N      tests at a time (default: online CPUs)\n"
-	"  -t, --timeout SEC wall-clock limit per test (default 60); the test's\n"
+	"  -t, --timeout SEC wall-clock limit for every test, replacing each\n"
+	"                    test's own (default: what the test declares in\n"
+	"                    --meta, times LTP_TIMEOUT_MUL, plus KVMKIT_TIMEOUT\n"
+	"                    if set, plus 10 % (at least 2 s); 60 s times\n"
+	"                    LTP_TIMEOUT_MUL when it declares none); the test's\n"
 	"                    whole process group is then killed: BROK\n"
 	"  -v, --verbose     show the output of passing tests too\n"
 	"      --unit        exit codes 0 pass, 77 skip, else fail (default:\n"
@@ -43,10 +52,16 @@ static const char help[] =
 	"                    tests (from TEST --meta), run nothing; with --json\n"
 	"                    (no FILE then) as JSON\n"
 	"      --tag TAG     only tests with tag TAG (NAME or NAME=VALUE, as\n"
-	"                    in --list); repeated: any of them\n"
+	"                    in --list; a VALUE may be one item of a comma-\n"
+	"                    separated value; NAME alone also matches an item\n"
+	"                    of kvmkit-area, e.g. svm); repeated: any of them\n"
 	"      --exclude PATTERN  not the tests whose names match (repeatable)\n"
 	"      --repeat N    run each test N times\n"
 	"      --fail-fast   start no more tests after one failed or broke\n"
+	"      --rerun-failed FILE  only the tests that failed, broke or did not\n"
+	"                    run in FILE, an earlier --json FILE (not those\n"
+	"                    --known listed); without --dir or binaries, from\n"
+	"                    the paths FILE records\n"
 	"      --known FILE  expected non-passes per KVM platform (lines\n"
 	"                    'PLATFORM TEST FAIL|BROK|CONF[?] REASON', ? when\n"
 	"                    intermittent): reported\n"
@@ -119,7 +134,7 @@ static int push(const char ***v, const char *s)
 
 enum { OPT_UNIT = 256, OPT_STRICT, OPT_TAP, OPT_KTAP, OPT_JUNIT, OPT_JSON, OPT_LIST,
        OPT_TAG, OPT_EXCLUDE, OPT_REPEAT, OPT_FAIL_FAST, OPT_KNOWN, OPT_INFO, OPT_VM,
-       OPT_KERNEL, OPT_TRACE };
+       OPT_KERNEL, OPT_TRACE, OPT_RERUN };
 
 static struct option longopts[] = {
 	{ "jobs",      required_argument, NULL, 'j' },
@@ -143,6 +158,7 @@ static struct option longopts[] = {
 	{ "vm",        no_argument,       NULL, OPT_VM },
 	{ "kernel",    required_argument, NULL, OPT_KERNEL },
 	{ "trace",     required_argument, NULL, OPT_TRACE },
+	{ "rerun-failed", required_argument, NULL, OPT_RERUN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -178,6 +194,7 @@ static int parse_option(int c, struct options *opt)
 	case OPT_INFO: opt->info = 1; return 0;
 	case OPT_VM: opt->vm = 1; return 0;
 	case OPT_KERNEL: opt->vm_kernel = optarg; return 0;
+	case OPT_RERUN: opt->rerun_path = optarg; return 0;
 	case OPT_TRACE:
 		if (trace_dir_check(optarg)) {
 			fprintf(stderr, "kvmkit-run: --trace %s: %s\n", optarg,
@@ -223,7 +240,7 @@ static int parse_args(int argc, char **argv, struct options *opt,
 	int c, i, ret;
 
 	opt->jobs = cpus > 0 ? cpus : 1;
-	opt->timeout = 60;
+	opt->timeout = 0;	/* each test's own limit (limit.c) */
 	opt->repeat = 1;
 	/* with --list, --json is a flag (the listing as JSON), else --json FILE */
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
@@ -232,6 +249,9 @@ static int parse_args(int argc, char **argv, struct options *opt,
 	for (i = 0; opt->list && longopts[i].name; i++)
 		if (!strcmp(longopts[i].name, "json"))
 			longopts[i].has_arg = no_argument;
+	ret = limit_env(opt);
+	if (ret)
+		return ret;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":j:t:vd:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -282,7 +302,9 @@ static int no_match(const struct test_list *l, const struct options *opt)
 {
 	fputs("kvmkit-run: no test matched", stderr);
 	if (!l->npaths && !l->not_tests && !opt->dirs)
-		fputs(" (give --dir DIR or test binaries)", stderr);
+		fputs(" (no suite next to kvmkit-run: give --dir DIR or test binaries)", stderr);
+	else if (opt->default_suite)
+		fputs(" in the suite next to kvmkit-run", stderr);
 	if (l->not_tests)
 		fprintf(stderr, " (%zu entr%s skipped: not executable files)",
 			l->not_tests, l->not_tests == 1 ? "y" : "ies");
@@ -307,6 +329,11 @@ static int open_out(const char *what, const char *file, FILE **f)
 
 static void free_options(struct options *opt)
 {
+	char **v;
+
+	for (v = opt->rerun; v && *v; v++)
+		free(*v);
+	free(opt->rerun);
 	free(opt->patterns);
 	free(opt->excludes);
 	free(opt->tags);
@@ -317,6 +344,28 @@ static const char *kvm_device(void)
 	const char *dev = getenv("KVMKIT_RUN_KVM_DEVICE");
 
 	return dev && *dev ? dev : "/dev/kvm";
+}
+
+/*
+ * One line when the KVM tests cannot run here, before they all skip one
+ * by one: no device, or no permission to it.
+ */
+static void kvm_warning(const char *dev, const struct options *o, const char *pfx)
+{
+	int err;
+
+	if (!access(dev, R_OK | W_OK))
+		return;
+	err = errno;
+	if (o->strict && !o->kvm_present) {
+		printf("%skvmkit-run: warning: --strict but %s does not exist: "
+		       "skipped tests are tolerated\n", pfx, dev);
+		return;
+	}
+	printf("%skvmkit-run: warning: %s: %s: the KVM tests will skip%s\n", pfx,
+	       dev, strerror(err), err == ENOENT ?
+	       " (no KVM here: --vm runs them in a VM)" : err == EACCES ?
+	       " (add the user to the kvm group, or run as root)" : "");
 }
 
 /* Runs the selection and writes the reports; returns the exit status */
@@ -335,13 +384,11 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 		tap = stdout;
 		human = NULL;
 	}
-	if (o.strict && !o.kvm_present)
-		printf("%skvmkit-run: warning: --strict but %s does not exist: "
-		       "skipped tests are tolerated\n", tap ? "# " : "", dev);
 	if (o.ktap)
 		ktap_begin(tap, l->n);
 	else if (tap)
 		tap_begin(tap, l->n);
+	kvm_warning(dev, &o, tap ? "# " : "");
 	fflush(stdout);
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -356,6 +403,7 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 		report_summary(tap, l, elapsed, &o, ret != 0);
 		tap_end(tap, l, ret != 0);
 	} else {
+		report_table(human, l, &o);
 		report_summary(human, l, elapsed, &o, ret != 0);
 	}
 	fflush(stdout);
@@ -374,7 +422,10 @@ static int run(struct test_list *l, const struct options *opt, FILE *junit,
 	return ret;
 }
 
-/* --info without tests: the suite installed or built next to kvmkit-run */
+/*
+ * No --dir and no binary: the suite installed or built next to
+ * kvmkit-run (PREFIX/libexec/kvmkit/tests, or BUILD/tests/kvm)
+ */
 static int default_suite(struct test_list *l)
 {
 	static const char *const where[] = { "../libexec/kvmkit/tests", "../tests/kvm" };
@@ -406,8 +457,16 @@ int main(int argc, char **argv)
 		ret = vm_reexec(argc, argv, &opt);
 		goto out;
 	}
-	if (!ret && opt.info && !l.npaths && !opt.dirs && !l.not_tests)
+	if (!ret && opt.rerun_path) {
+		ret = rerun_load(opt.rerun_path, &opt, &l,
+				 !l.npaths && !opt.dirs && !l.not_tests);
+		if (!ret && opt.rerun_none)
+			goto out;
+	}
+	if (!ret && !l.npaths && !opt.dirs && !l.not_tests) {
+		opt.default_suite = 1;
 		ret = default_suite(&l) ? RUN_FAILED : 0;
+	}
 	if (!ret) {
 		ret = tests_select(&l, &opt);
 		if (ret) {
@@ -416,7 +475,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!ret && opt.info) {
-		ret = info_print(stdout, &l, kvm_device());
+		ret = info_print(stdout, &l, kvm_device(), opt.jobs);
 		goto out;
 	}
 	if (!ret && opt.known_path) {

@@ -6,13 +6,14 @@
  * describe itself but run.  A test that cannot answer is listed without
  * description or tags, never dropped.
  */
+#include <elf.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,25 +23,91 @@
 #define META_MAX	(64 * 1024)	/* one line of JSON, generously */
 #define META_TIMEOUT_MS	5000
 
+#define SCRIPT_MAX	(256 * 1024)	/* a non-ELF test scanned whole */
+#define NOTE_MAX	(64 * 1024)
+
+/* The note lib/ltp/tst_meta.c puts in every test: owner "kvmkit", type 1 */
+static int note_has_marker(const unsigned char *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off + 12 <= len) {
+		uint32_t namesz, descsz, type;
+		size_t name, desc, next;
+
+		memcpy(&namesz, p + off, 4);
+		memcpy(&descsz, p + off + 4, 4);
+		memcpy(&type, p + off + 8, 4);
+		name = off + 12;
+		desc = name + ((namesz + 3) & ~3u);
+		next = desc + ((descsz + 3) & ~3u);
+		if (desc > len || next > len || next <= off)
+			return 0;
+		if (type == 1 && namesz == 7 && !memcmp(p + name, "kvmkit", 7) &&
+		    descsz >= strlen(META_MARKER) &&
+		    !memcmp(p + desc, META_MARKER, strlen(META_MARKER)))
+			return 1;
+		off = next;
+	}
+	return 0;
+}
+
+/* An ELF binary: the marker in one of its PT_NOTE segments */
+static int elf_has_marker(int fd, const Elf64_Ehdr *eh)
+{
+	unsigned char *buf;
+	int i, found = 0;
+
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof(Elf64_Phdr))
+		return 0;
+	buf = malloc(NOTE_MAX);
+	if (!buf)
+		return 0;
+	for (i = 0; i < eh->e_phnum && !found; i++) {
+		Elf64_Phdr ph;
+
+		if (pread(fd, &ph, sizeof(ph), eh->e_phoff + (off_t)i * sizeof(ph)) != sizeof(ph))
+			break;
+		if (ph.p_type != PT_NOTE || !ph.p_filesz || ph.p_filesz > NOTE_MAX)
+			continue;
+		if (pread(fd, buf, ph.p_filesz, ph.p_offset) != (ssize_t)ph.p_filesz)
+			continue;
+		found = note_has_marker(buf, ph.p_filesz);
+	}
+	free(buf);
+	return found;
+}
+
+/*
+ * Does path describe itself?  An ELF test carries the marker as a note
+ * (read from its program headers, not the whole file); a script, the
+ * marker anywhere in its first SCRIPT_MAX bytes.
+ */
 static int has_marker(const char *path)
 {
+	union { Elf64_Ehdr eh; char bytes[SCRIPT_MAX]; } *u;
 	struct stat st;
-	void *map;
-	int fd, found;
+	ssize_t n;
+	int fd, found = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !st.st_size) {
+	u = malloc(sizeof(*u));
+	if (!u || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		free(u);
 		close(fd);
 		return 0;
 	}
-	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	n = pread(fd, u, sizeof(u->eh), 0);
+	if (n == sizeof(u->eh) && !memcmp(u->eh.e_ident, ELFMAG, SELFMAG)) {
+		found = elf_has_marker(fd, &u->eh);
+	} else if (st.st_size <= SCRIPT_MAX) {
+		n = pread(fd, u->bytes, st.st_size, 0);
+		found = n > 0 && memmem(u->bytes, n, META_MARKER, strlen(META_MARKER));
+	}
+	free(u);
 	close(fd);
-	if (map == MAP_FAILED)
-		return 0;
-	found = memmem(map, st.st_size, META_MARKER, strlen(META_MARKER)) != NULL;
-	munmap(map, st.st_size);
 	return found;
 }
 
@@ -77,32 +144,54 @@ static ssize_t read_bounded(int fd, char *buf, size_t max)
 	}
 }
 
-static int ask(const char *path, char *buf, size_t max, size_t *len)
+/* Starts path ARG, its stdout (and stderr when both) into a pipe */
+int ask_start(struct ask *a, const char *path, const char *arg, int both)
 {
-	char *argv[] = { (char *)path, "--meta", NULL };
-	int fd[2], status, ret;
-	ssize_t n;
-	pid_t pid;
+	char *argv[] = { (char *)path, (char *)arg, NULL };
+	int fd[2];
 
+	a->fd = -1;
 	if (pipe2(fd, O_CLOEXEC))
-		return -errno;
-	ret = spawn_process(path, argv, fd[1], -1, NULL, &pid);
+		return a->err = -errno;
+	a->err = spawn_process(path, argv, fd[1], both ? fd[1] : -1, NULL, &a->pid);
 	close(fd[1]);
-	if (ret) {
+	if (a->err)
 		close(fd[0]);
-		return ret;
-	}
-	n = read_bounded(fd[0], buf, max);
-	close(fd[0]);
-	kill(-pid, SIGKILL);	/* whatever it left behind, or itself when late */
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	else
+		a->fd = fd[0];
+	return a->err;
+}
+
+/*
+ * Its output, bounded in size and time (from now: started in a batch, it
+ * may have run a while, which only helps); *status is its wait status.
+ * 0, or -errno when it could not tell.
+ */
+int ask_finish(struct ask *a, char *buf, size_t max, size_t *len, int *status)
+{
+	ssize_t n;
+
+	if (a->err)
+		return a->err;
+	n = read_bounded(a->fd, buf, max);
+	close(a->fd);
+	a->fd = -1;
+	kill(-a->pid, SIGKILL);	/* whatever it left behind, or itself when late */
+	while (waitpid(a->pid, status, 0) < 0 && errno == EINTR)
 		;
 	if (n < 0)
 		return n;
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return -EPROTO;
 	*len = n;
 	return 0;
+}
+
+int test_ask(const char *path, const char *arg, int both, char *buf,
+	     size_t max, size_t *len, int *status)
+{
+	struct ask a;
+
+	ask_start(&a, path, arg, both);
+	return ask_finish(&a, buf, max, len, status);
 }
 
 static void meta_clear(struct meta *m)
@@ -135,22 +224,35 @@ void meta_free(struct meta *m)
 	free(m);
 }
 
-/* t->meta is set in any case (known = 0 when the test could not tell) */
-int meta_fetch(struct test *t)
+/* Asks t (when it carries the marker); t->meta is set in any case */
+static int fetch_start(struct test *t, struct ask *a)
 {
-	struct meta *m = calloc(1, sizeof(*m));
+	t->meta = calloc(1, sizeof(*t->meta));
+	if (!t->meta)
+		return -ENOMEM;
+	a->err = -ENOENT;
+	if (has_marker(t->path))
+		ask_start(a, t->path, "--meta", 0);
+	return 0;
+}
+
+/* known = 0 when the test could not tell */
+static int fetch_finish(struct test *t, struct ask *a)
+{
+	struct meta *m = t->meta;
 	size_t len = 0;
+	int status;
 	char *buf;
 
-	if (!m)
-		return -ENOMEM;
-	t->meta = m;
-	if (!has_marker(t->path))
+	if (a->err)
 		return 0;
 	buf = malloc(META_MAX + 1);
-	if (!buf)
+	if (!buf) {
+		ask_finish(a, NULL, 0, &len, &status);
 		return -ENOMEM;
-	if (ask(t->path, buf, META_MAX, &len)) {
+	}
+	if (ask_finish(a, buf, META_MAX, &len, &status) ||
+	    !WIFEXITED(status) || WEXITSTATUS(status)) {
 		free(buf);
 		return 0;
 	}
@@ -166,4 +268,36 @@ int meta_fetch(struct test *t)
 	m->json = buf;
 	m->known = 1;
 	return 0;
+}
+
+int meta_fetch(struct test *t)
+{
+	return meta_fetch_many(&t, 1, 1);
+}
+
+/* jobs tests asked at a time: each --meta is mostly an exec's I/O */
+int meta_fetch_many(struct test **v, size_t n, size_t jobs)
+{
+	struct ask *a = calloc(jobs ? jobs : 1, sizeof(*a));
+	size_t i, j, k;
+	int ret = 0, r;
+
+	if (!a)
+		return -ENOMEM;
+	for (i = 0; i < n; i += k) {
+		k = n - i < jobs ? n - i : jobs;
+		for (j = 0; j < k; j++) {
+			r = fetch_start(v[i + j], &a[j]);
+			if (r) {
+				a[j].err = r;
+				ret = r;
+			}
+		}
+		for (j = 0; j < k; j++) {
+			r = fetch_finish(v[i + j], &a[j]);
+			ret = ret ? ret : r;
+		}
+	}
+	free(a);
+	return ret;
 }

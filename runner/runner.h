@@ -63,6 +63,9 @@ struct meta {
 	size_t ntags;
 	struct needs needs;
 	char *tconf;		/* always skipped, and why (may be NULL) */
+	int has_timeout;	/* "timeout":{"overall_s":N} was given */
+	unsigned long overall_s;	/* the test's own watchdog, 0: unlimited */
+	unsigned long guest_s;		/* per guest run */
 	char *json;		/* the line as the test printed it */
 };
 
@@ -73,6 +76,7 @@ struct test {
 	unsigned int rep;	/* --repeat: 0 for the first run; copies share
 				 * path and meta with it */
 	struct meta *meta;	/* NULL until fetched */
+	int own_meta;		/* fetched for this copy alone (--repeat) */
 	pid_t pid;		/* also the process group id; 0 once reaped */
 	int out_fd;		/* read end of stdout+stderr, -1 once closed */
 	int running;
@@ -82,10 +86,12 @@ struct test {
 	int interrupted;	/* killed because the runner got ^C */
 	int finished;		/* judged and reported */
 	int spawn_errno;	/* posix_spawn failed: never ran */
+	double limit;		/* wall-clock seconds, 0: none (limit.c) */
+	enum { LIMIT_DEFAULT, LIMIT_OPTION, LIMIT_DECLARED, LIMIT_NONE } limit_src;
 	struct timespec start, end, deadline, drain_deadline;
 	struct output out;
 	enum verdict verdict;
-	char reason[128];	/* why, for non-PASS: "exit status 1 (TFAIL)" */
+	char reason[512];	/* why, for non-PASS: "exit status 1 (TFAIL)" */
 	int strict_skip;	/* a skip counted as failure under --strict */
 	const char *known;	/* --known: the listed reason for this verdict */
 	int known_passed;	/* --known listed it, and it passed */
@@ -107,7 +113,9 @@ struct known {
 
 struct options {
 	int jobs;
-	double timeout;		/* seconds */
+	double timeout;		/* -t seconds, 0: each test's own (limit.c) */
+	double timeout_mul;	/* LTP_TIMEOUT_MUL, >= 1 */
+	double kvmkit_timeout;	/* KVMKIT_TIMEOUT seconds, 0: unset */
 	int verbose;
 	int unit;		/* exit 0 pass, 77 skip, anything else fail */
 	int strict;		/* skips fail when the KVM device exists */
@@ -117,6 +125,7 @@ struct options {
 	const char *junit;
 	const char *json;	/* --json FILE: results */
 	int dirs;		/* --dir options given */
+	int default_suite;	/* neither --dir nor binaries: the suite next to us */
 	int list;		/* --list: describe the selection, run nothing */
 	int list_json;		/* --list --json */
 	int info;		/* --info: this host, and which tests skip */
@@ -129,6 +138,9 @@ struct options {
 	const char **patterns;	/* names to run (globs), empty: all */
 	const char **excludes;	/* names not to run (globs) */
 	const char **tags;	/* NAME or NAME=VALUE, any of them */
+	const char *rerun_path;	/* --rerun-failed FILE */
+	char **rerun;		/* the names that failed in it, NULL-terminated */
+	int rerun_none;		/* it holds no failure: nothing to run */
 	const char *known_path;	/* --known FILE */
 	const struct known *known;	/* loaded from it, or NULL */
 };
@@ -158,6 +170,19 @@ int tests_select(struct test_list *l, const struct options *opt);
 
 /* meta.c */
 int meta_fetch(struct test *t);
+int meta_fetch_many(struct test **v, size_t n, size_t jobs);
+/* A test asked something (--meta, --check-needs): start, then finish */
+struct ask {
+	pid_t pid;
+	int fd;
+	int err;	/* why it did not start */
+};
+int ask_start(struct ask *a, const char *path, const char *arg, int both);
+int ask_finish(struct ask *a, char *buf, size_t max, size_t *len, int *status);
+int test_ask(const char *path, const char *arg, int both, char *buf,
+	     size_t max, size_t *len, int *status);
+/* The message of the first "TCONF: " line in buf, up to its end */
+int tconf_message(const char *buf, size_t len, char *out, size_t outlen);
 void meta_free(struct meta *m);
 
 /* json.c */
@@ -165,12 +190,20 @@ int json_parse_meta(const char *buf, size_t len, struct meta *m);
 void json_put_str(FILE *f, const char *s);
 void json_put_bytes(FILE *f, const char *buf, size_t len);
 
+/* --rerun-failed FILE: fn(ctx, name, path) for each test that failed */
+typedef int (*json_failed_fn)(void *ctx, const char *name, const char *path);
+int json_parse_results(const char *buf, size_t len, json_failed_fn fn, void *ctx);
+
+/* rerun.c: --rerun-failed FILE; the exit status when it decides the run */
+int rerun_load(const char *file, struct options *opt, struct test_list *l,
+	       int add_paths);
+
 /* json_report.c: --json FILE, written at the end and closed */
 int json_write(FILE *f, const struct test_list *l, double elapsed,
 	       const struct options *opt);
 
 /* info.c: --info; returns the exit status */
-int info_print(FILE *f, const struct test_list *l, const char *dev);
+int info_print(FILE *f, const struct test_list *l, const char *dev, size_t jobs);
 /* The folder this kvmkit-run really is in (symlinks resolved), or NULL */
 char *self_dir(void);
 
@@ -210,6 +243,23 @@ int known_load(struct known *k, const char *path, char *why, size_t whylen);
 void known_apply(const struct known *k, struct test *t);
 void known_free(struct known *k);
 
+/* limit.c: each test's wall-clock limit */
+int limit_env(struct options *opt);
+void limit_set(struct test *t, const struct options *opt);
+void limit_describe(const struct test *t, const struct options *opt,
+		    char *buf, size_t len);
+
+/* progress.c: the live line on a terminal */
+struct progress {
+	int on;
+	int drawn;		/* on screen now */
+	struct timespec last;	/* last drawn */
+};
+int progress_wanted(const struct options *opt);
+void progress_draw(struct progress *p, FILE *f, const struct test_list *l,
+		   int force);
+void progress_erase(struct progress *p, FILE *f);
+
 /* verdict.c */
 void test_judge(struct test *t, const struct options *opt);
 const char *verdict_tag(enum verdict v);
@@ -226,6 +276,8 @@ size_t utf8_len(const unsigned char *s, size_t len);
 
 /* report.c, tap.c, junit.c */
 void report_test(FILE *f, const struct test *t, const struct options *opt);
+/* The not-passed tests with their wall times, and the slowest, before it */
+void report_table(FILE *f, const struct test_list *l, const struct options *opt);
 void report_summary(FILE *f, const struct test_list *l, double elapsed,
 		    const struct options *opt, int interrupted);
 int run_failed(const struct test_list *l);

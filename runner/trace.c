@@ -89,24 +89,93 @@ void trace_env_free(char **env)
 	free(env);
 }
 
-/* "    exit trace: FILE (N exits)" under a report, when it holds any */
+#define LAST_EXITS	16	/* of a broken test, shown under its report */
+#define KINDS		32	/* exit kinds counted apart; the rest as "other" */
+
+struct kind {
+	char name[32];
+	unsigned long count;
+	double after;	/* seconds from these exits to the next one */
+};
+
+struct trace_sum {
+	unsigned long lines;
+	struct kind kinds[KINDS + 1];
+	size_t nkinds;
+	char last[LAST_EXITS][256];
+	double prev_time;
+	struct kind *prev;
+};
+
+/* "0.000090 pid 30999 IO_OUT port 0x9e ...": the time and the exit kind */
+static void trace_line(struct trace_sum *s, const char *line)
+{
+	char name[32];
+	double when;
+	size_t i;
+
+	snprintf(s->last[s->lines % LAST_EXITS], sizeof(s->last[0]), "%.255s", line);
+	s->lines++;
+	if (sscanf(line, "%lf pid %*d %31s", &when, name) != 2)
+		return;
+	if (s->prev)
+		s->prev->after += when - s->prev_time;
+	for (i = 0; i < s->nkinds && strcmp(s->kinds[i].name, name); i++)
+		;
+	if (i == s->nkinds) {
+		if (s->nkinds == KINDS)
+			i = KINDS;	/* "other" */
+		else
+			s->nkinds++;
+		snprintf(s->kinds[i].name, sizeof(s->kinds[i].name), "%s",
+			 i == KINDS ? "other" : name);
+	}
+	s->kinds[i].count++;
+	s->prev = &s->kinds[i];
+	s->prev_time = when;
+}
+
+/*
+ * Under the report of a test that did not pass: "exit trace: FILE (N
+ * exits)", the exits by kind with their counts and the time from them to
+ * the next exit (the guest's run plus the host's handling), and for a
+ * broken test its last 16 exits.
+ */
 void trace_report(FILE *f, const struct test *t, const struct options *opt)
 {
-	char path[4096], buf[4096];
-	unsigned long lines = 0;
-	ssize_t n;
-	int fd;
+	struct trace_sum *s;
+	char path[4096], line[512];
+	unsigned long i, first;
+	FILE *in;
 
 	if (!opt->trace_dir || trace_path(t, opt, path, sizeof(path)))
 		return;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	in = fopen(path, "re");
+	s = in ? calloc(1, sizeof(*s)) : NULL;
+	if (!s) {
+		if (in)
+			fclose(in);
 		return;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n; i++)
-			lines += buf[i] == '\n';
-	close(fd);
-	if (lines)
-		fprintf(f, "    exit trace: %s (%lu exit%s)\n", path, lines,
-			lines == 1 ? "" : "s");
+	}
+	while (fgets(line, sizeof(line), in)) {
+		line[strcspn(line, "\n")] = 0;
+		trace_line(s, line);
+	}
+	fclose(in);
+	if (s->lines)
+		fprintf(f, "    exit trace: %s (%lu exit%s)\n", path, s->lines,
+			s->lines == 1 ? "" : "s");
+	for (i = 0; i < s->nkinds + (s->kinds[KINDS].count > 0); i++) {
+		const struct kind *k = &s->kinds[i < s->nkinds ? i : KINDS];
+
+		fprintf(f, "      %-16s %8lu  %10.6f s to the next exit\n", k->name,
+			k->count, k->after);
+	}
+	if (t->verdict == V_BROK && s->lines) {
+		first = s->lines > LAST_EXITS ? s->lines - LAST_EXITS : 0;
+		fprintf(f, "    last %lu exits:\n", s->lines - first);
+		for (i = first; i < s->lines; i++)
+			fprintf(f, "      %s\n", s->last[i % LAST_EXITS]);
+	}
+	free(s);
 }

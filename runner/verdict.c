@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include "runner.h"
 
 /* LTP's exit bits (tst_res.h): combined with OR by the test library */
@@ -80,6 +81,42 @@ static void judge_unit(struct test *t, int code)
 	}
 }
 
+/*
+ * "kvm_x.c:12: TCONF: needs 8 vCPUs" -> "needs 8 vCPUs": the first such
+ * line; 1 when found.  How a skip explains itself in one line.
+ */
+int tconf_message(const char *buf, size_t len, char *out, size_t outlen)
+{
+	static const char key[] = "TCONF: ";
+	const char *end = buf + len, *p = buf;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *eol = nl ? nl : end;
+		const char *k = memmem(p, eol - p, key, sizeof(key) - 1);
+
+		if (k) {
+			k += sizeof(key) - 1;
+			snprintf(out, outlen, "%.*s", (int)(eol - k), k);
+			return 1;
+		}
+		p = eol + 1;
+	}
+	return 0;
+}
+
+/* A skip names its reason on the result line, as --info does */
+static void add_tconf_reason(struct test *t)
+{
+	char msg[256];
+	size_t n = strlen(t->reason);
+
+	if (t->verdict != V_CONF || !t->out.head ||
+	    !tconf_message(t->out.head, t->out.head_len, msg, sizeof(msg)))
+		return;
+	snprintf(t->reason + n, sizeof(t->reason) - n, ": %s", msg);
+}
+
 void test_judge(struct test *t, const struct options *opt)
 {
 	t->reason[0] = 0;
@@ -88,6 +125,14 @@ void test_judge(struct test *t, const struct options *opt)
 		t->verdict = V_BROK;
 		snprintf(t->reason, sizeof(t->reason),
 			 "cannot execute: is a directory (--dir runs the tests in it)");
+	} else if (t->spawn_errno == EACCES && access(t->path, X_OK)) {
+		t->verdict = V_BROK;
+		snprintf(t->reason, sizeof(t->reason), "cannot execute: not an "
+			 "executable file (a test is a program, e.g. built by kvmkit-cc)");
+	} else if (t->spawn_errno == ENOEXEC) {
+		t->verdict = V_BROK;
+		snprintf(t->reason, sizeof(t->reason), "cannot execute: %s (not a "
+			 "program this machine runs)", strerror(t->spawn_errno));
 	} else if (t->spawn_errno) {
 		t->verdict = V_BROK;
 		snprintf(t->reason, sizeof(t->reason), "cannot execute: %s",
@@ -95,8 +140,7 @@ void test_judge(struct test *t, const struct options *opt)
 	} else if (t->timed_out) {
 		/* checked before the status: the test died of our SIGKILL */
 		t->verdict = V_BROK;
-		snprintf(t->reason, sizeof(t->reason), "timed out after %g s",
-			 opt->timeout);
+		limit_describe(t, opt, t->reason, sizeof(t->reason));
 	} else if (t->interrupted) {
 		t->verdict = V_BROK;
 		snprintf(t->reason, sizeof(t->reason), "interrupted");
@@ -111,6 +155,7 @@ void test_judge(struct test *t, const struct options *opt)
 		judge_unit(t, WEXITSTATUS(t->status));
 	} else {
 		judge_ltp(t, WEXITSTATUS(t->status));
+		add_tconf_reason(t);
 	}
 	if (t->verdict == V_CONF && opt->strict && opt->kvm_present)
 		t->strict_skip = 1;

@@ -18,7 +18,8 @@ static int takes_arg(const char *a, const struct options *opt)
 {
 	static const char *const with_arg[] = {
 		"-j", "--jobs", "-t", "--timeout", "-d", "--dir", "--junit",
-		"--tag", "--exclude", "--repeat", "--kernel", "--trace", NULL,
+		"--tag", "--exclude", "--repeat", "--kernel", "--trace",
+		"--rerun-failed", NULL,
 	};
 	const char *const *w;
 
@@ -64,7 +65,7 @@ int vm_reexec(int argc, char **argv, const struct options *opt)
 		free(self);
 		return RUN_USAGE;
 	}
-	args = calloc(argc + 5, sizeof(*args));
+	args = calloc(argc + 7, sizeof(*args));
 	if (!args)
 		return RUN_FAILED;
 	args[n++] = vm;
@@ -73,6 +74,14 @@ int vm_reexec(int argc, char **argv, const struct options *opt)
 		args[n++] = (char *)opt->vm_kernel;
 	}
 	args[n++] = "--";
+	/*
+	 * In the VM, stdout is a serial line whatever ours is: a tty that may
+	 * end in a CI log.  Only we know whether the progress line is wanted.
+	 */
+	if (progress_wanted(opt)) {
+		args[n++] = "env";
+		args[n++] = "KVMKIT_RUN_PROGRESS=1";
+	}
 	args[n++] = self;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -86,6 +86,8 @@ void tst_kvm_precheck(void) __attribute__((weak));
 
 /* tst_meta.c: --meta, one line of JSON describing the test, then exit 0 */
 void tst_print_meta(const char *argv0) __attribute__((noreturn));
+/* tst_needs.c: TCONF when the declared kvmkit_needs are not met here */
+void tst_kvmkit_check_needs(void);
 
 /* tst_module.c */
 int tst_check_driver(const char *driver);

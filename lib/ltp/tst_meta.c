@@ -14,6 +14,24 @@
 
 #define TST_META_FORMAT	"kvmkit-meta-1"
 
+/*
+ * The same marker as an ELF note (owner "kvmkit", type 1, descriptor
+ * the format), so that kvmkit-run finds it in the program headers, a few
+ * hundred bytes, instead of reading the whole binary: on kvmkit-vm's 9p
+ * root a 1.6 MB test costs 0.2 s to read.  Linked in with
+ * tst_run_tcases(); linkers keep note sections under --gc-sections.
+ */
+__asm__(".pushsection .note.kvmkit, \"a\", @note\n"
+	".balign 4\n"
+	".long 7\n"			/* namesz: "kvmkit" and its NUL */
+	".long 2f - 1f\n"		/* descsz */
+	".long 1\n"			/* type */
+	".asciz \"kvmkit\"\n"
+	".balign 4\n"
+	"1: .asciz \"" TST_META_FORMAT "\"\n"
+	"2: .balign 4\n"
+	".popsection");
+
 /* A JSON string: quotes, backslashes and control characters escaped */
 static void put_str(const char *s)
 {

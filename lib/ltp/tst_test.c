@@ -120,11 +120,20 @@ void tst_run_tcases(int argc, char *argv[], struct tst_test *self)
 {
 	unsigned int variants, v;
 	struct utsname uts;
+	int check_only;
 
 	tst_test = self;
 	/* before anything opens a device or prints: a description only */
 	if (argc == 2 && !strcmp(argv[1], "--meta"))
 		tst_print_meta(argv[0]);
+	/*
+	 * --check-needs: every check a run makes before setup(), then exit
+	 * 0 (it would run) or TCONF with the reasons (it would skip); what
+	 * kvmkit-run --info asks, so both come from the one decision below.
+	 */
+	check_only = argc == 2 && !strcmp(argv[1], "--check-needs");
+	if (check_only)
+		argc = 1;
 	tst_results_init();
 	tst_fatal_init();
 
@@ -135,6 +144,9 @@ void tst_run_tcases(int argc, char *argv[], struct tst_test *self)
 	tst_do_checks();
 	if (tst_kvm_precheck)
 		tst_kvm_precheck();
+	tst_kvmkit_check_needs();
+	if (check_only)
+		exit(0);
 
 	if (self->save_restore) {
 		const struct tst_path_val *pv;

@@ -37,6 +37,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "a callback that returns 0 has not handled the interrupt: the default handler's TBROK",
 };
 
 #endif /* COMPILE_PAYLOAD */

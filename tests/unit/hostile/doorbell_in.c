@@ -27,6 +27,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "a read (IN) from the doorbell port, and a 1-byte write to it",
 };
 
 #endif /* COMPILE_PAYLOAD */

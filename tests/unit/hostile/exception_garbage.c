@@ -31,6 +31,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "an EXCEPTION hypercall whose frame is 0xff bytes (vector 2^64-1, every register all ones)",
 };
 
 #endif /* COMPILE_PAYLOAD */

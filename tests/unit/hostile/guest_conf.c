@@ -16,6 +16,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TCONF" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "TST_TEST_TCONF: a payload that only reports TCONF exits 32",
 };
 
 #endif /* COMPILE_PAYLOAD */

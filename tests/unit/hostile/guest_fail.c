@@ -21,6 +21,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TFAIL" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "A TFAIL from the guest must make the test fail (exit status 1) even when a TPASS follows",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -24,6 +24,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "Requests whose size would wrap the heap pointer around (SIZE_MAX, or a huge alignment) must be a TBROK,...",
 };
 
 #endif /* COMPILE_PAYLOAD */

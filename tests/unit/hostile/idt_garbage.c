@@ -25,6 +25,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "overwrite every IDT gate with 0xff bytes (present gates with a selector far past the GDT), then fault",
 };
 
 #endif /* COMPILE_PAYLOAD */

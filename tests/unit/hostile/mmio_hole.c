@@ -25,6 +25,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "a read at 1 GiB, inside the identity map but outside the 16 MiB of RAM",
 };
 
 #endif /* COMPILE_PAYLOAD */

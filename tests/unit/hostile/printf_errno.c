@@ -44,6 +44,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TFAIL" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "KVMKIT_HC_PRINTF with LTP's errno flags in the result (%edx)",
 };
 
 #endif /* COMPILE_PAYLOAD */

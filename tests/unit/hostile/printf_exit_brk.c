@@ -23,6 +23,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "KVMKIT_HC_PRINTF_EXIT with TBROK (what tst_brk() sends)",
 };
 
 #endif /* COMPILE_PAYLOAD */

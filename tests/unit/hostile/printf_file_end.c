@@ -38,6 +38,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TPASS" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "KVMKIT_HC_PRINTF whose file name has no NUL before the end of guest RAM, then before the end of the result...",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -52,6 +52,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TWARN" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "%n, which would have the host write guest memory at an address the guest chose",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -26,6 +26,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "KVMKIT_HC_PRINTF whose result is KVM_TNONE (-1, the \"no result yet\" marker), given as 0xffffffff with a...",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -43,6 +43,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TWARN" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "KVMKIT_HC_PRINTF with NULL for the format and for the file name",
 };
 
 #endif /* COMPILE_PAYLOAD */

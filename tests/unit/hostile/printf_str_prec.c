@@ -37,6 +37,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TPASS" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "A %s with a precision need not point to a NUL-terminated string",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -88,6 +88,11 @@ static void run(void)
 static struct tst_test test = {
 	.test_all = run,
 	.cleanup = inject_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TPASS,TCONF" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "int3 and INT n reach their callbacks and resume (TCONF where KVM cannot emulate them)",
 };
 
 #endif /* COMPILE_PAYLOAD */

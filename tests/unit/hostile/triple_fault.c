@@ -26,6 +26,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "with an IDT of limit 0, the #UD of ud2 cannot be delivered (#GP), nor can that #GP (#DF), nor the #DF",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -40,6 +40,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "a #UD callback that empties the IDT and faults again, so the second #UD triple-faults",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -23,6 +23,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "an unhandled #GP from a selector past the GDT: TBROK naming the vector and the selector",
 };
 
 #endif /* COMPILE_PAYLOAD */

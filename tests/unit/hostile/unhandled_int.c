@@ -28,6 +28,11 @@ static void run(void)
 static struct tst_test test = {
 	.test_all = run,
 	.cleanup = inject_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "vector 200 without a callback: TBROK naming it",
 };
 
 #endif /* COMPILE_PAYLOAD */

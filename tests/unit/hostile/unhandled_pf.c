@@ -25,6 +25,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "an unhandled write fault in the 2-3 GiB hole: TBROK naming #PF, error code, RIP, CR2",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -31,6 +31,11 @@ static struct tst_test test = {
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TPASS" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "a REPORT whose message fills the whole message area with 'A' and no NUL",
 };
 
 #endif /* COMPILE_PAYLOAD */

@@ -69,7 +69,7 @@ has '^    TFAIL: nope$'
 has '^BROK c_brok .*exit status 2 \(TBROK\)$'
 has '^    TBROK: broken$'
 has '^WARN d_warn .*exit status 4 \(TWARN\)$'
-has '^CONF e_conf .*exit status 32 \(TCONF\)$'
+has '^CONF e_conf .*exit status 32 \(TCONF\): not here$'
 has '^FAIL f_mixed .*\(TFAIL\|TCONF\)$'
 has '^BROK g_sig .*killed by signal 11 \(SIGSEGV\)$'
 has '^BROK h_127 .*exit status 127 \(not an LTP result\)$'
@@ -84,12 +84,12 @@ has 'Summary: 3 tests, 1 passed, 0 failed, 0 broken, 1 skipped, 1 warned .*: OK$
 # -v shows passing output; sorted order with -j 1
 run 0 -v -j 1 --dir "$tmp/t"
 has '^    TPASS: hello$'
-if [ "$(grep -E '^(PASS|WARN|CONF) ' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf " ]; then ok; else bad "not in sorted order"; fi
+if [ "$(grep -E '^(PASS|WARN|CONF) [^ ]+ \(' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf " ]; then ok; else bad "not in sorted order"; fi
 
 # explicit binaries after directories, in the order given
 mk z_last 'exit 0' u
 run 0 -j 1 "$tmp/u/z_last" --dir "$tmp/t"
-if [ "$(grep -E '^(PASS|WARN|CONF) ' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf z_last " ]; then ok; else bad "explicit binary not last"; fi
+if [ "$(grep -E '^(PASS|WARN|CONF) [^ ]+ \(' "$tmp/out" | cut -d' ' -f2 | tr '\n' ' ')" = "a_pass d_warn e_conf z_last " ]; then ok; else bad "explicit binary not last"; fi
 
 # a binary that cannot be executed is broken, not forgotten
 run 1 "$tmp/nonexistent"
@@ -129,7 +129,7 @@ mk leaver "(sleep 30; echo late) & echo \$! > $tmp/leaver.pid; exit 0"
 start=$(date +%s)
 run 1 -t 1 -j 3 --dir "$tmp/t"
 end=$(date +%s)
-has '^BROK slow \(1\.[0-9]{3} s\): timed out after 1 s$'
+has '^BROK slow \(1\.[0-9]{3} s\): timed out after 1 s \(-t\)$'
 has '^    started$'
 hasnt 'never|late'
 has '^PASS leaver '
@@ -239,8 +239,12 @@ rm -rf "$tmp/t" "$tmp/empty" "$tmp/data"
 mkdir -p "$tmp/empty" "$tmp/data/sub"
 printf 'x\n' > "$tmp/data/a.txt"
 printf '#!/bin/sh\nexit 0\n' > "$tmp/data/b.sh"
-run 3
-has '^kvmkit-run: no test matched \(give --dir DIR or test binaries\)$'
+# no --dir, no binary, and no suite next to kvmkit-run (a copy of it alone)
+mkdir -p "$tmp/alone/bin"
+cp "$RUN" "$tmp/alone/bin/kvmkit-run"
+"$tmp/alone/bin/kvmkit-run" > "$tmp/out" 2>&1
+[ $? = 3 ] && ok || bad "kvmkit-run alone without arguments: expected exit 3"
+has '^kvmkit-run: no test matched \(no suite next to kvmkit-run: give --dir DIR or test binaries\)$'
 [ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-argument run not one line"
 run 3 --dir "$tmp/empty"
 has '^kvmkit-run: no test matched$'
@@ -262,6 +266,74 @@ run 2 --junit "$tmp/no/such/dir/j.xml" --dir "$tmp/t"
 has "^kvmkit-run: --junit $tmp/no/such/dir/j.xml: No such file or directory$"
 [ ! -e "$tmp/marker-ran" ] && ok || bad "a test ran before the --junit check"
 
+# ---- kvmkit-run [PATTERN...]: the suite installed or built next to it -----
+# PREFIX/bin/kvmkit-run runs PREFIX/libexec/kvmkit/tests; BUILD/bin's runs
+# BUILD/tests/kvm; patterns select in it
+for lay in "inst/bin:inst/libexec/kvmkit/tests" "tree/build/bin:tree/build/tests/kvm"; do
+	b=$tmp/${lay%%:*} d=$tmp/${lay#*:}
+	mkdir -p "$b"
+	cp "$RUN" "$b/kvmkit-run"
+	mk s_one 'echo "TPASS: one"; exit 0' "${d#"$tmp"/}"
+	mk s_two 'echo "TFAIL: two"; exit 1' "${d#"$tmp"/}"
+	"$b/kvmkit-run" > "$tmp/out" 2>&1
+	[ $? = 1 ] && ok || bad "$b/kvmkit-run without arguments did not run its suite"
+	has '^PASS s_one '
+	has '^FAIL s_two '
+	"$b/kvmkit-run" 's_o*' > "$tmp/out" 2>&1
+	[ $? = 0 ] && ok || bad "$b/kvmkit-run 's_o*' did not select s_one alone"
+	has '^Summary: 1 tests, 1 passed'
+	"$b/kvmkit-run" 'nosuch*' > "$tmp/out" 2>&1
+	[ $? = 3 ] && ok || bad "$b/kvmkit-run 'nosuch*': expected exit 3"
+	has "^kvmkit-run: no test matched in the suite next to kvmkit-run pattern 'nosuch\\*'$"
+done
+
+# ---- the summary table: what did not pass, with wall times; the slowest ---
+rm -rf "$tmp/st"
+mk st_pass 'sleep 0.3; exit 0' st
+mk st_fail 'echo "TFAIL: x"; exit 1' st
+mk st_conf 'echo "TCONF: not here"; exit 32' st
+run 1 -j 3 --dir "$tmp/st"
+has '^ +TIME  TEST$'
+has '^FAIL +0\.[0-9]{3} s  st_fail: exit status 1 \(TFAIL\)$'
+has '^CONF +0\.[0-9]{3} s  st_conf: exit status 32 \(TCONF\): not here$'
+hasnt '^PASS +0\.'
+# worst first: the FAIL row before the CONF row, both before the summary
+[ "$(grep -nE '^(FAIL|CONF) +0' "$tmp/out" | cut -d: -f2 | cut -c1-4 | tr '\n' ' ')" = "FAIL CONF " ] &&
+	ok || bad "summary table not worst first"
+has '^Slowest: st_pass 0\.[0-9]{3} s, st_(fail|conf) 0\.[0-9]{3} s, st_(fail|conf) 0\.[0-9]{3} s$'
+# -v: every test has a row
+run 1 -v -j 3 --dir "$tmp/st"
+has '^PASS +0\.[0-9]{3} s  st_pass$'
+# quiet when everything passes: no table, the slowest and the summary
+rm "$tmp/st/st_fail" "$tmp/st/st_conf"
+mk st_pass2 'exit 0' st
+: > "$tmp/fake-kvm"	# a readable, writable device: no warning line
+KVMKIT_RUN_KVM_DEVICE=$tmp/fake-kvm run 0 --dir "$tmp/st"
+hasnt 'TIME  TEST'
+[ "$(wc -l < "$tmp/out")" = 4 ] && ok || bad "an all-pass run is not 4 lines"
+
+# ---- /dev/kvm missing: one line up front, not just every test skipping ----
+KVMKIT_RUN_KVM_DEVICE=$tmp/no-kvm run 0 --dir "$tmp/st"
+has "^kvmkit-run: warning: $tmp/no-kvm: No such file or directory: the KVM tests will skip \(no KVM here: --vm runs them in a VM\)$"
+KVMKIT_RUN_KVM_DEVICE=$tmp/no-kvm run 0 --tap --dir "$tmp/st"
+[ "$(head -n 1 "$tmp/out")" = "TAP version 13" ] && ok || bad "--tap does not start with its version line"
+has "^# kvmkit-run: warning: $tmp/no-kvm: "
+if [ "$(id -u)" != 0 ]; then
+	: > "$tmp/kvm-noperm"
+	chmod 000 "$tmp/kvm-noperm"
+	KVMKIT_RUN_KVM_DEVICE=$tmp/kvm-noperm run 0 --dir "$tmp/st"
+	has "^kvmkit-run: warning: $tmp/kvm-noperm: Permission denied: the KVM tests will skip \(add the user to the kvm group, or run as root\)$"
+fi
+
+# ---- a file that is not a test: one clear reason ---------------------------
+printf 'just text\n' > "$tmp/notes.txt"
+run 1 "$tmp/notes.txt"
+has '^BROK notes.txt .*cannot execute: not an executable file \(a test is a program, e.g. built by kvmkit-cc\)$'
+printf '\177ELF garbage' > "$tmp/badelf"
+chmod +x "$tmp/badelf"
+run 1 "$tmp/badelf"
+has '^BROK badelf .*cannot execute: Exec format error \(not a program this machine runs\)$'
+
 # ---- crashing and hanging tests: broken, with their output; the run goes on
 rm -rf "$tmp/t"
 mk a_segv 'echo "about to crash"; kill -SEGV $$'
@@ -270,7 +342,7 @@ mk c_after 'echo "after"; exit 0'
 run 1 -j 1 -t 1 -v --dir "$tmp/t"
 has '^BROK a_segv .*killed by signal 11 \(SIGSEGV\)$'
 has '^    about to crash$'
-has '^BROK b_hang .*timed out after 1 s$'
+has '^BROK b_hang .*timed out after 1 s \(-t\)$'
 has '^    about to hang$'
 has '^PASS c_after '
 has '^Summary: 3 tests, 1 passed, 0 failed, 2 broken \(1 timed out\)'
@@ -305,9 +377,34 @@ EOC
 		run 1 -j 1 -t 1 --dir "$tmp/t"
 		has '^BROK a_csegv .*killed by signal 11 \(SIGSEGV\)$'
 		has '^    TINFO: before the crash$'
-		has '^BROK b_chang .*timed out after 1 s$'
+		has '^BROK b_chang .*timed out after 1 s \(-t\)$'
 		has '^    TINFO: spinning$'
 		has '^PASS c_after '
+	fi
+fi
+
+# an ELF binary is asked for --meta only when it carries kvmkit's note
+# (lib/ltp/tst_meta.c), not for holding the marker string somewhere
+if command -v "${CC:-cc}" > /dev/null 2>&1; then
+	rm -rf "$tmp/elf"
+	mkdir -p "$tmp/elf"
+	cat > "$tmp/strmarker.c" <<EOC
+#include <stdio.h>
+int main(void)
+{
+	static const char marker[] = "kvmkit-meta-1";
+	FILE *f = fopen("$tmp/elf-ran", "w");
+
+	if (f)
+		fclose(f);
+	return puts(marker) < 0;
+}
+EOC
+	if "${CC:-cc}" -o "$tmp/elf/strmarker" "$tmp/strmarker.c" 2>/dev/null; then
+		rm -f "$tmp/elf-ran"
+		run 0 --list --dir "$tmp/elf"
+		has '^strmarker +- +\(does not answer --meta\)$'
+		[ ! -e "$tmp/elf-ran" ] && ok || bad "--list ran an ELF binary without kvmkit's note"
 	fi
 fi
 
@@ -370,6 +467,17 @@ hasnt '^(kvm_fix|kvm_plain) '
 run 0 --list --dir "$tmp/t" --tag linux-git=def456 --tag CVE=1999-0001
 has '^kvm_fix '
 hasnt '^kvm_cve '
+# areas: the items of the suite's {"kvmkit-area", "a,b"} are tags of their own
+mkmeta kvm_area '[{"name":"kvmkit-area","value":"svm,nested"},{"name":"x","value":"p,q"}]' 'areas' 'exit 0'
+run 0 --list --dir "$tmp/t" --tag nested
+has '^kvm_area '
+hasnt '^kvm_(cve|fix|plain) '
+run 0 --list --dir "$tmp/t" --tag kvmkit-area=svm --tag x=q
+has '^kvm_area '
+run 3 --list --dir "$tmp/t" --tag q
+run 3 --list --dir "$tmp/t" --tag kvmkit-area=sv
+run 3 --list --dir "$tmp/t" --tag x=p,
+rm "$tmp/t/kvm_area"
 run 3 --dir "$tmp/t" --tag CVE=1999-0001
 has "^kvmkit-run: no test matched --tag 'CVE=1999-0001'$"
 [ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "no-match by tag not one line"
@@ -398,6 +506,112 @@ has '^Summary: 3 tests, 1 passed, 0 failed, 1 broken, 0 skipped, 0 warned, 1 not
 run 1 -j 1 --fail-fast --tap --dir "$tmp/t" 'kvm_[cfp]*'
 has '^Bail out! --fail-fast: 1 not run$'
 
+# ---- the declared timeout: each test's own, not one global default ------
+# mktmo NAME OVERALL_S BODY: a test whose --meta declares its watchdog
+mktmo() {
+	mkdir -p "$tmp/tmo"
+	cat > "$tmp/tmo/$1" <<EOS
+#!/bin/sh
+# kvmkit-meta-1
+if [ "\${1:-}" = --meta ]; then
+	printf '%s\n' '{"format":"kvmkit-meta-1","name":"$1","tags":[],"needs":{},"timeout":{"guest_s":1,"overall_s":$2}}'
+	exit 0
+fi
+$3
+EOS
+	chmod +x "$tmp/tmo/$1"
+}
+mktmo short_hang 1 'echo "TINFO: hanging"; sleep 30'
+mktmo long_ok 100 'sleep 3; echo "TPASS: slow but declared"; exit 0'
+mk undeclared 'sleep 3; exit 0' tmo
+start=$(date +%s)
+run 1 -j 3 --json "$tmp/tmo.json" --dir "$tmp/tmo"
+end=$(date +%s)
+# declared 1 s: killed at 1 s + the 2 s grace, with what it printed
+has '^BROK short_hang \(3\.[0-9]{3} s\): timed out after 3 s \(declares 1 s, LTP_TIMEOUT_MUL 1, plus grace\)$'
+has '^    TINFO: hanging$'
+has '^PASS long_ok '
+has '^PASS undeclared '
+[ $((end - start)) -le 6 ] && ok || bad "declared-timeout run took $((end - start)) s"
+if command -v python3 > /dev/null; then
+	python3 - "$tmp/tmo.json" <<'PY' && ok || bad "--json timeout_s"
+import json, sys
+d = {t["name"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+assert d["short_hang"]["timeout_s"] == 3 and d["short_hang"]["timed_out"], d["short_hang"]
+assert d["long_ok"]["timeout_s"] == 110, d["long_ok"]
+assert d["undeclared"]["timeout_s"] == 60, d["undeclared"]
+PY
+fi
+# LTP_TIMEOUT_MUL scales it, KVMKIT_TIMEOUT adds the guest's own
+LTP_TIMEOUT_MUL=2 run 1 --dir "$tmp/tmo" short_hang
+has '^BROK short_hang \(4\.[0-9]{3} s\): timed out after 4 s \(declares 1 s, LTP_TIMEOUT_MUL 2, plus grace\)$'
+# -t replaces every declaration
+run 1 -t 1 --dir "$tmp/tmo" long_ok
+has '^BROK long_ok \(1\.[0-9]{3} s\): timed out after 1 s \(-t\)$'
+# overall_s 0 is the test's "unlimited" (TST_UNLIMITED_TIMEOUT): no limit
+mktmo unlimited 0 'sleep 1; exit 0'
+run 0 --dir "$tmp/tmo" unlimited
+# what the tests would reject is one line and exit 2, before any test runs
+for env in LTP_TIMEOUT_MUL=abc LTP_TIMEOUT_MUL=0.5 LTP_TIMEOUT_MUL=nan KVMKIT_TIMEOUT=nan KVMKIT_TIMEOUT=-1; do
+	env "$env" "$RUN" --dir "$tmp/tmo" > "$tmp/out" 2>&1
+	[ $? = 2 ] && ok || bad "$env: expected exit 2"
+	has "^kvmkit-run: invalid ${env%%=*} '${env#*=}': must be "
+	[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "$env: not one line"
+done
+
+# ---- the live progress line: on a terminal only -----------------------------
+rm -rf "$tmp/pg"
+mk pg_a 'sleep 0.6; exit 0' pg
+mk pg_b 'echo "TFAIL: b"; exit 1' pg
+# a pty from script(1), when this machine can make one
+pty=0
+command -v script > /dev/null && script -qec true /dev/null > /dev/null 2>&1 && pty=1
+[ $pty = 1 ] || echo "runner tests: progress line under a pty not checked: script(1) cannot make a pty here"
+if [ $pty = 1 ]; then
+	TERM=xterm script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	# drawn: counts and the running tests, behind a carriage return and erase
+	if grep -q "$(printf '\r\033\\[K')\\[0/2\\] 0 passed | running: pg_a (0\\.[0-9] s) pg_b" "$tmp/out"; then ok; else bad "no progress line under a pty"; fi
+	if grep -q "$(printf '\033\\[K')\\[1/2\\] 0 passed, 1 failed | running: pg_a" "$tmp/out"; then ok; else bad "progress line without the counts"; fi
+	# erased before every result line and the summary: split at each
+	# erase, every piece is a whole progress line or a whole report line
+	if command -v python3 > /dev/null; then
+		python3 - "$tmp/out" <<'PY' && ok || bad "progress line garbles the report"
+import sys
+raw = open(sys.argv[1], "rb").read().decode()
+results = 0
+for line in raw.split("\n"):
+    line = line.rstrip("\r")
+    pieces = line.split("\r\033[K")
+    for i, p in enumerate(pieces):
+        if p == "" or (p.startswith("[") and "running:" in p and "\033" not in p):
+            continue            # a whole progress line
+        assert i == len(pieces) - 1, repr(line)        # a report line ends its line
+        assert "running:" not in p and "\033" not in p, repr(line)
+        results += p.startswith(("PASS pg", "FAIL pg", "Summary:"))
+assert results == 3, results
+PY
+	fi
+	tr -d '\r' < "$tmp/out" | sed "s/^.*$(printf '\033')\\[K//" > "$tmp/out.clean"
+	grep -q '^Summary: 2 tests' "$tmp/out.clean" && ok || bad "summary garbled under a pty"
+	# inside kvmkit-vm stdout is a serial tty: none unless asked for
+	KVMKIT_IN_VM=1 TERM=xterm script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	if grep -q "running:" "$tmp/out"; then bad "progress line inside kvmkit-vm"; else ok; fi
+	KVMKIT_IN_VM=1 KVMKIT_RUN_PROGRESS=1 TERM=linux script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	if grep -q "running:" "$tmp/out"; then ok; else bad "KVMKIT_RUN_PROGRESS=1: no progress line"; fi
+	KVMKIT_RUN_PROGRESS=0 TERM=xterm script -qec "'$RUN' -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+	if grep -q "running:" "$tmp/out"; then bad "KVMKIT_RUN_PROGRESS=0: a progress line"; else ok; fi
+	# TERM=dumb, --tap and --ktap: none
+	for how in "dumb:" "xterm:--tap" "xterm:--ktap"; do
+		TERM=${how%%:*} script -qec "'$RUN' ${how#*:} -j 2 --dir '$tmp/pg'" /dev/null > "$tmp/out" 2>&1
+		if grep -q "$(printf '\033')\\[K\|running:" "$tmp/out"; then bad "progress line with $how"; else ok; fi
+	done
+fi
+# never in a pipe or a file
+TERM=xterm "$RUN" -j 2 --dir "$tmp/pg" > "$tmp/out" 2>&1
+if grep -q "$(printf '\033')\\[K\|running:" "$tmp/out"; then bad "progress line in a file"; else ok; fi
+TERM=xterm "$RUN" -j 2 --dir "$tmp/pg" 2>&1 | cat > "$tmp/out"
+if grep -q "$(printf '\033')\\[K\|running:\|$(printf '\r')" "$tmp/out"; then bad "progress line in a pipe"; else ok; fi
+
 # ---- --json FILE: results for programs -------------------------------------
 run 1 -j 1 --json "$tmp/results.json" --dir "$tmp/t" 'kvm_[cfp]*' zz_script
 has '^BROK kvm_fix '
@@ -422,6 +636,45 @@ PY
 fi
 run 2 --json "$tmp/no/such/dir/r.json" --dir "$tmp/t"
 has "^kvmkit-run: --json $tmp/no/such/dir/r.json: No such file or directory$"
+
+# ---- --rerun-failed FILE: what failed in an earlier --json FILE -----------
+rm -rf "$tmp/rr"
+mk rr_pass 'exit 0' rr
+mk rr_fail "echo x >> $tmp/rr_fail.runs; exit 1" rr
+mk rr_brok "echo x >> $tmp/rr_brok.runs; exit 2" rr
+mk rr_known 'exit 1' rr
+printf 'plat-r rr_known FAIL listed\n' > "$tmp/rr.known"
+rm -f "$tmp/rr_fail.runs" "$tmp/rr_brok.runs"
+KVMKIT_PLATFORM=plat-r run 1 --known "$tmp/rr.known" --json "$tmp/rr.json" --dir "$tmp/rr"
+# again: only the failed and broken (not the known), from the paths recorded
+run 1 --rerun-failed "$tmp/rr.json"
+has '^FAIL rr_fail '
+has '^BROK rr_brok '
+hasnt 'rr_pass|rr_known'
+has '^Summary: 2 tests'
+[ "$(wc -l < "$tmp/rr_fail.runs")" = 2 ] && ok || bad "--rerun-failed did not run rr_fail again"
+# with --dir: selected by name among the tests found there; with patterns
+run 1 --rerun-failed "$tmp/rr.json" --dir "$tmp/rr" 'rr_f*'
+has '^FAIL rr_fail '
+hasnt 'rr_brok|rr_pass'
+# the same file as --json: read before it is rewritten
+cp "$tmp/rr.json" "$tmp/rr2.json"
+run 1 --rerun-failed "$tmp/rr2.json" --json "$tmp/rr2.json" --dir "$tmp/rr"
+has '^Summary: 2 tests'
+# nothing failed: a line says so, exit 0, nothing runs
+mk rr_fail 'exit 0' rr
+mk rr_brok 'exit 0' rr
+run 0 --json "$tmp/rr3.json" --dir "$tmp/rr" rr_fail rr_brok
+run 0 --rerun-failed "$tmp/rr3.json"
+has "^kvmkit-run: nothing to rerun: no test failed in $tmp/rr3.json$"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--rerun-failed of a passing run not one line"
+# bad files: one line, exit 2
+run 2 --rerun-failed "$tmp/no-such.json"
+has "^kvmkit-run: --rerun-failed $tmp/no-such.json: No such file or directory$"
+printf '{"tests":[]}\n' > "$tmp/rr-bad.json"
+run 2 --rerun-failed "$tmp/rr-bad.json"
+has "^kvmkit-run: --rerun-failed $tmp/rr-bad.json: not a results file of kvmkit-run --json FILE$"
+[ "$(wc -l < "$tmp/out")" = 1 ] && ok || bad "--rerun-failed of a bad file not one line"
 
 # ---- --known: expected non-passes of a platform ----------------------------
 rm -rf "$tmp/t"
@@ -478,70 +731,121 @@ sleep 0.2
 if alive "$(cat "$tmp/hang.pid")"; then bad "test survived SIGINT"; else ok; fi
 
 # ---- --info ----------------------------------------------------------------
-# mkneeds NAME NEEDS_JSON [EXTRA_JSON]: a fake test that answers --meta with needs
+# The host part, and per test what the test itself decides with
+# --check-needs (exit 0: will run; TCONF: will skip, its message is why).
+# mkneeds NAME CHECK_NEEDS_BODY [EXTRA_JSON]: a fake test answering both
 mkneeds() {
 	mkdir -p "$tmp/info"
 	{
 		printf '#!/bin/sh\n# kvmkit-meta-1\n'
 		printf 'if [ "${1:-}" = --meta ]; then\n'
 		printf "\tprintf '%%s\\\\n' '%s'\n" \
-			"{\"format\":\"kvmkit-meta-1\",\"name\":\"$1\",\"description\":\"d\",\"tags\":[],\"needs\":$2${3:-}}"
-		printf '\texit 0\nfi\nexit 0\n'
+			"{\"format\":\"kvmkit-meta-1\",\"name\":\"$1\",\"description\":\"d\",\"tags\":[],\"needs\":{}${3:-}}"
+		printf '\texit 0\nfi\n'
+		printf 'if [ "${1:-}" = --check-needs ]; then\n\t%s\nfi\nexit 0\n' "$2"
 	} > "$tmp/info/$1"
 	chmod +x "$tmp/info/$1"
 }
-mkneeds i_plain '{"vcpus":1,"mem_mb":0,"nested":false,"cpu_features":[],"kvm_caps":[],"root":false,"min_cpus":0,"min_mem_avail_mb":0}'
-mkneeds i_cpus '{"vcpus":1,"min_cpus":100000}'
-mkneeds i_tconf '{"vcpus":1}' ',"tconf":"never here"'
-mkneeds i_unknown '{"cpu_features":["no_such_feature"],"kvm_caps":["KVM_CAP_NO_SUCH_CAP"]}'
-mkneeds i_mem '{"mem_mb":999999999}'
-mkneeds i_vcpus '{"vcpus":1000000000}'
+mkneeds i_plain 'exit 0'
+mkneeds i_skip 'echo "x.c:1: TCONF: needs 100000 online CPUs"; exit 32'
+mkneeds i_tconf 'exit 0' ',"tconf":"never here"'
+mkneeds i_brok 'echo "x.c:2: TBROK: unknown need"; exit 2'
+mkneeds i_hang 'sleep 30'
 mk i_script 'exit 0' info
 
 run 0 --info --dir "$tmp/info"
 has "^Kernel: +Linux $(uname -r) "
 has '^Module: '
 has '^Nested: +(yes|no) '
-has '^  i_tconf: will skip: always: never here'
+has '^  i_skip: will skip: needs 100000 online CPUs$'
+has '^  i_tconf: will skip: always: never here$'
+has '^  i_brok: cannot tell: --check-needs exit status 2: x.c:2: TBROK: unknown need$'
+has '^  i_hang: cannot tell: --check-needs: Connection timed out$|^  i_hang: cannot tell: --check-needs: Timer expired$'
 has '^  i_script: cannot tell \(does not answer --meta\)$'
+has '^  will run: i_plain$'
+has '^Summary: +6 tests, 1 will run, 2 will skip, 3 cannot tell$'
 if [ -e /dev/kvm ]; then
-	has '^  i_cpus: will skip: needs 100000 online CPUs$'
-	has '^  i_unknown: not checked: cpu feature no_such_feature unknown to kvmkit-run; KVM_CAP_NO_SUCH_CAP unknown to kvmkit-run$'
-	has '^  i_mem: will skip: .*needs 999999999 MiB available$'
-	has '^  will run: .*i_plain'
-	hasnt 'i_plain: will skip'
-else
-	# without KVM that one reason is given for each
-	for t in i_cpus i_unknown i_mem i_plain; do
-		has "^  $t: will skip: no /dev/kvm\$"
-	done
-fi
-if [ -e /dev/kvm ]; then
-	has '^Summary: +7 tests, 2 will run, 4 will skip, 1 cannot tell$'
 	has '^KVM: +/dev/kvm, API version 12$'
 	has '^  KVM_CAP_MAX_VCPUS +[0-9]+ '
 	has '^  KVM_CAP_IRQCHIP +(yes|no) '
 	has '^  yes: '
-	has '^  i_vcpus: will skip: needs 1000000000 vCPUs'
-	# a test needing a feature KVM does not offer here skips, and says so
-	nofeat=$(sed -n 's/^  no: *\([a-z0-9_]*\).*/\1/p' "$tmp/out")
-	if [ -n "$nofeat" ]; then
-		mkneeds i_feat "{\"cpu_features\":[\"$nofeat\"]}"
-		run 0 --info "$tmp/info/i_feat"
-		has "^  i_feat: will skip: KVM offers no $nofeat\$"
-		rm "$tmp/info/i_feat"
-	fi
 fi
 # without /dev/kvm: one line says so, the kernel part is still there
 KVMKIT_RUN_KVM_DEVICE=$tmp/no-kvm run 0 --info --dir "$tmp/info"
 has "^KVM: +$tmp/no-kvm: No such file or directory: no KVM here, every KVM test will skip$"
 has "^Kernel: +Linux "
 hasnt '^Capabilities'
-has "^  i_plain: will skip: no $tmp/no-kvm\$"
-has '^Summary: +7 tests, 0 will run, 6 will skip, 1 cannot tell$'
+
+# A real test with declared needs (tests/unit/runner/needs.c, built here
+# once per -DNEED_*): it skips itself before setup() with every reason,
+# the result line names them, and --info says exactly the same.
+here=$(cd "$(dirname "$0")" && pwd)
+if ! [ -r "$O/lib/libkvmkit_ltp.a" ] || ! [ -c /dev/kvm ] || ! [ -w /dev/kvm ]; then
+	echo "runner tests: declared needs and timeouts of real tests not checked: needs $O/lib/libkvmkit_ltp.a (make) and /dev/kvm"
+else
+	san=
+	nm "$O/lib/libkvmkit.a" 2>/dev/null | grep -q __asan_init && san="-fsanitize=address,undefined"
+	rm -rf "$tmp/nd"
+	mkdir -p "$tmp/nd"
+	for v in VCPUS MEM NESTED BADNAME CAP; do
+		n=$(echo "$v" | tr 'A-Z' 'a-z')
+		KVMKIT_BUILD=$(cd "$O" && pwd) "$here/../../../bin/kvmkit-cc" "$here/needs.c" \
+			-o "$tmp/nd/needs_$n" "-DNEED_$v" $san > "$tmp/out" 2>&1 &&
+			ok || bad "kvmkit-cc needs.c -DNEED_$v"
+	done
+	run 0 --info --dir "$tmp/nd"
+	cp "$tmp/out" "$tmp/info.out"
+	run 1 -j 1 --dir "$tmp/nd"
+	cp "$tmp/out" "$tmp/run.out"
+	# the impossible ones skip, with the reason, in both
+	for want in 'needs_vcpus:needs 1000000 vCPUs, KVM allows [0-9]+' \
+		    'needs_mem:needs 1073741824 MiB of guest memory, more than MemAvailable'; do
+		t=${want%%:*} r=${want#*:}
+		cp "$tmp/info.out" "$tmp/out"
+		has "^  $t: will skip: $r\$"
+		cp "$tmp/run.out" "$tmp/out"
+		has "^CONF $t \\([0-9.]+ s\\): exit status 32 \\(TCONF\\): $r\$"
+	done
+	# whatever each decides here, --info and the run agree
+	for t in needs_vcpus needs_mem needs_nested needs_cap; do
+		why=$(sed -n "s/^  $t: will skip: //p" "$tmp/info.out")
+		if grep -q "^  will run:.* $t\\b" "$tmp/info.out"; then
+			grep -q "^PASS $t " "$tmp/run.out" && ok || bad "$t: --info says it runs, the run did not pass"
+		elif [ -n "$why" ]; then
+			grep -qF "): exit status 32 (TCONF): $why" "$tmp/run.out" && ok ||
+				bad "$t: --info says '$why', the run says otherwise"
+		else
+			bad "$t: --info says neither will run nor will skip"
+		fi
+	done
+	cp "$tmp/info.out" "$tmp/out"
+	has '^  will run: .*needs_cap'
+	has "^  needs_badname: cannot tell: --check-needs exit status 2: .*TBROK: kvmkit_needs: CPU feature 'no_such_feature' is unknown to kvmkit"
+	cp "$tmp/run.out" "$tmp/out"
+	has '^PASS needs_cap '
+	has "^BROK needs_badname .*exit status 2 \\(TBROK\\)$"
+	# the run skipped before setup(): no guest ran
+	hasnt '^    .*needs met'
+	# a real test's declared timeout is the runner's limit: --meta
+	# overall_s (230 with .timeout = 100) x LTP_TIMEOUT_MUL + 10 %
+	KVMKIT_BUILD=$(cd "$O" && pwd) "$here/../../../bin/kvmkit-cc" "$here/needs.c" \
+		-o "$tmp/nd/needs_timeout" -DNEED_TIMEOUT $san > "$tmp/out" 2>&1 &&
+		ok || bad "kvmkit-cc needs.c -DNEED_TIMEOUT"
+	"$tmp/nd/needs_timeout" --meta > "$tmp/out" 2>&1
+	has '"timeout":\{"guest_s":100,"overall_s":230\}'
+	LTP_TIMEOUT_MUL=2 run 0 --json "$tmp/nd.json" "$tmp/nd/needs_timeout" "$tmp/nd/needs_cap"
+	if command -v python3 > /dev/null; then
+		python3 - "$tmp/nd.json" <<'PY' && ok || bad "declared timeouts of real tests in --json"
+import json, sys
+d = {t["name"]: t for t in json.load(open(sys.argv[1]))["tests"]}
+assert d["needs_timeout"]["timeout_s"] == 506, d["needs_timeout"]   # 230 * 2 * 1.1
+assert d["needs_cap"]["timeout_s"] == 77, d["needs_cap"]             # 35 * 2 * 1.1
+PY
+	fi
+fi
 # with no tests given, the suite next to kvmkit-run (here: none or $O/tests/kvm)
 run 0 --info
-has '^(Tests \([0-9]+\):|Tests: +none found)'
+has '^(Tests \([0-9]+, as each decides with --check-needs\):|Tests: +none found)'
 run 2 --kernel x --dir "$tmp/info"
 has 'kvmkit-run: --kernel is for --vm'
 
@@ -565,6 +869,14 @@ ln -s "$tmp/vmt/build/bin/kvmkit-run" "$tmp/vmlink"
 [ $? = 0 ] && ok || bad "--vm through a symlink into a tree failed"
 has "^kvmkit-vm args: -- $tmp/vmt/build/bin/kvmkit-run --tap --dir $tmp/vmdir\$"
 has '^ok 1 - v_pass'
+# --vm on a terminal asks the kvmkit-run in the VM for the progress line
+# (there stdout is a serial tty, whatever the host's is)
+if [ $pty = 1 ]; then
+	TERM=xterm script -qec "'$tmp/vmi/bin/kvmkit-run' --vm --dir '$tmp/vmdir'" /dev/null > "$tmp/out" 2>&1
+	has "^kvmkit-vm args: -- env KVMKIT_RUN_PROGRESS=1 $tmp/vmi/bin/kvmkit-run --dir $tmp/vmdir"
+fi
+"$tmp/vmi/bin/kvmkit-run" --vm --rerun-failed "$tmp/none.json" --dir "$tmp/vmdir" > "$tmp/out" 2>&1
+has "^kvmkit-vm args: -- $tmp/vmi/bin/kvmkit-run --rerun-failed $tmp/none.json --dir $tmp/vmdir\$"
 # its exit status is the run's
 mk v_fail 'echo "TFAIL: in vm"; exit 1' vmdir
 "$tmp/vmi/bin/kvmkit-run" --vm --dir "$tmp/vmdir" > "$tmp/out" 2>&1
@@ -588,6 +900,22 @@ hasnt 'exit trace: .*tr_pass'
 [ "$(cat "$tmp/trout/tr_pass.trace" 2>/dev/null)" = "one exit" ] && ok || bad "--trace: tr_pass.trace"
 [ "$(wc -l < "$tmp/trout/tr_fail.trace")" -eq 2 ] && ok || bad "--trace: the old trace was not emptied"
 [ "$(cat "$tmp/trout-stale")" = stale ] && ok || bad "--trace: the runner's own KVMKIT_TRACE was used"
+# by kind with counts and the time to the next exit; a broken test's last 16
+rm -rf "$tmp/trdir2"
+mk tr_brok 'i=0; while [ $i -lt 20 ]; do echo "0.$((i + 10))0000 pid 7 IO_OUT port 0x9e size 4 value 0x1 rip=0x10c0 (t.c:$i)" >> "$KVMKIT_TRACE"; i=$((i + 1)); done
+echo "0.400000 pid 7 HLT rip=0x10c2 (t.c:99)" >> "$KVMKIT_TRACE"; echo "0.500000 pid 7 TIMEOUT rip=0x10c2" >> "$KVMKIT_TRACE"; exit 2' trdir2
+mk tr_fail2 'echo "0.1 pid 7 HLT rip=0x1" >> "$KVMKIT_TRACE"; exit 1' trdir2
+run 1 -j 1 --trace "$tmp/trout2" --dir "$tmp/trdir2"
+has "^    exit trace: $tmp/trout2/tr_brok.trace \\(22 exits\\)\$"
+has '^      IO_OUT +20 +0\.300000 s to the next exit$'
+has '^      HLT +1 +0\.100000 s to the next exit$'
+has '^      TIMEOUT +1 +0\.000000 s to the next exit$'
+has '^    last 16 exits:$'
+has '^      0\.160000 pid 7 IO_OUT .*\(t\.c:6\)$'
+hasnt '\(t\.c:5\)$'
+has '^      0\.500000 pid 7 TIMEOUT rip=0x10c2$'
+# a failure (not broken) gets the counts, not the last exits
+[ "$(grep -c 'last [0-9]* exits' "$tmp/out")" = 1 ] && ok || bad "last exits under a test that did not break"
 run 2 --trace "$tmp/trnew/sub" --dir "$tmp/trdir"
 has "^kvmkit-run: --trace $tmp/trnew/sub: No such file or directory\$"
 run 1 --trace "$tmp/trnew" --repeat 2 --dir "$tmp/trdir"
