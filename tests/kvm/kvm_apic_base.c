@@ -76,6 +76,7 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "IA32_APIC_BASE (MSR 1BH) of vCPU 0",
 	.test_all = suite_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

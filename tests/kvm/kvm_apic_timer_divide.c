@@ -111,6 +111,7 @@ static void setup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Local APIC timer divide configuration (xAPIC, in-kernel LAPIC)",
 	.test_all = suite_kvm_run,
 	.setup = setup,
 	.cleanup = suite_kvm_cleanup,

@@ -161,6 +161,7 @@ static void setup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Local APIC timer, one-shot mode (xAPIC, in-kernel LAPIC)",
 	.test_all = suite_kvm_run,
 	.setup = setup,
 	.cleanup = suite_kvm_cleanup,

@@ -189,6 +189,7 @@ static void setup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "x2APIC MSR access rules, timer registers included (in-kernel LAPIC)",
 	.test_all = suite_kvm_run,
 	.setup = setup,
 	.cleanup = suite_kvm_cleanup,

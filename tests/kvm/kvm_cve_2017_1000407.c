@@ -71,6 +71,7 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "CVE-2017-1000407: a port 80H write flood must neither reach nor disturb the host",
 	.test_all = suite_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

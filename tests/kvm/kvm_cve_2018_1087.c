@@ -110,6 +110,7 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "CVE-2018-1087/CVE-2018-8897: a data breakpoint hit by MOV SS, then INT3 or INT n",
 	.test_all = suite_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

@@ -109,6 +109,7 @@ static void run(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "The dirty log is exact",
 	.test_all = run,
 	.cleanup = hk_cleanup,
 	.tags = (const struct tst_tag[]){

@@ -120,6 +120,7 @@ static void run(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "KVM_SET_GUEST_DEBUG from the host, on a real-mode guest",
 	.test_all = run,
 	.cleanup = hk_cleanup,
 	.tags = (const struct tst_tag[]){

@@ -85,6 +85,7 @@ static void setup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "KVM's hypercall ABI at CPL 0",
 	.test_all = suite_kvm_run,
 	.setup = setup,
 	.cleanup = suite_kvm_cleanup,

@@ -172,6 +172,7 @@ static void run(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Getting a vCPU out of KVM_RUN",
 	.test_all = run,
 	.cleanup = hk_cleanup,
 	.tags = (const struct tst_tag[]){

@@ -128,6 +128,7 @@ static void run(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Events injected by the VMM arrive with their vector, error code and CR2",
 	.test_all = run,
 	.cleanup = inject_cleanup,
 	.tags = (const struct tst_tag[]){

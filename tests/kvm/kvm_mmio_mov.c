@@ -81,6 +81,7 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "MOV to and from memory-mapped I/O, every operand size",
 	.test_all = suite_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

@@ -118,6 +118,7 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "PAE paging's PDPTEs with a reserved bit set (KVMKIT_GUEST_MODE(32pae))",
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,

@@ -182,6 +182,7 @@ static void run(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "MSR accesses handed to the VMM",
 	.test_all = run,
 	.cleanup = inject_cleanup,
 	.tags = (const struct tst_tag[]){

@@ -84,6 +84,7 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "IA32_PAT (MSR 277H)",
 	.test_all = suite_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

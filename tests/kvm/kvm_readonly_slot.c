@@ -100,6 +100,7 @@ static void run(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "A KVM_MEM_READONLY memory slot",
 	.test_all = run,
 	.cleanup = hk_cleanup,
 	.tags = (const struct tst_tag[]){

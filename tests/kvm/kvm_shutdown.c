@@ -114,6 +114,7 @@ static void cleanup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "A triple fault ends KVM_RUN with KVM_EXIT_SHUTDOWN",
 	.test_all = run,
 	.cleanup = cleanup,
 	.tags = (const struct tst_tag[]){

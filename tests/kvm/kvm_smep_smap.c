@@ -111,6 +111,7 @@ out:
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "SMEP and SMAP at CPL 0 on a user-mode page (U/S = 1 at every level)",
 	.test_all = suite_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

@@ -179,6 +179,7 @@ static void cleanup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Migrating a vCPU: its whole state saved and restored into a new VM",
 	.test_all = run,
 	.cleanup = cleanup,
 	.tags = (const struct tst_tag[]){

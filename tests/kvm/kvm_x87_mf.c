@@ -156,6 +156,7 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.kvmkit_desc = "#MF, x87 floating-point error (vector 16), with CR0.NE = 1",
 	.test_all = suite_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

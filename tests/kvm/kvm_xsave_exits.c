@@ -302,6 +302,7 @@ static void setup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Extended state survives what the guest does not see",
 	.test_all = suite_kvm_run,
 	.setup = setup,
 	.cleanup = suite_kvm_cleanup,

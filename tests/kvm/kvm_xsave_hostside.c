@@ -325,6 +325,7 @@ static void run(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Extended state through the host",
 	.test_all = run,
 	.setup = tst_kvm_setup,
 	.cleanup = suite_kvm_cleanup,

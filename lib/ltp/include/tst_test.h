@@ -122,8 +122,9 @@ extern unsigned int tst_variant;
 
 /*
  * kvmkit extension: what a test needs to run, printed by --meta so that a
- * runner can list and select tests without starting a guest.  Declared,
- * not checked: the test still checks (and TCONFs) at run time.
+ * runner can list and select tests without starting a guest, and checked
+ * before setup() (lib/ltp/tst_needs.c): a need this machine does not meet
+ * is a TCONF naming it; TEST --check-needs makes the same decision alone.
  */
 struct tst_kvmkit_needs {
 	const char *const *cpu_features;	/* NULL-terminated: "vmx", "svm", "la57" */
