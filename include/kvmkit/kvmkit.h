@@ -55,6 +55,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <linux/kvm.h>
@@ -435,6 +436,75 @@ int kvmkit_vcpu_dump(struct kvmkit_vcpu *vcpu, char *buf, size_t len);
 size_t kvmkit_x86_format_regs(const struct kvm_regs *regs,
 			      const struct kvm_sregs *sregs,
 			      char *buf, size_t len);
+
+/* ---- Exit history and dumps (lib/host/exit_history.c, dump_file.c) ---- */
+
+/*
+ * Each vCPU keeps its last KVMKIT_EXIT_HISTORY exits, as kvmkit_vcpu_run()
+ * decoded them, in a ring: what a guest did just before it broke, for a
+ * CI log.  Recording costs two clock reads per KVM_RUN and no ioctl: the
+ * guest's RIP comes from the registers KVM syncs into kvm_run (pc_valid 0
+ * where it does not).
+ */
+#define KVMKIT_EXIT_HISTORY	32
+struct kvmkit_exit_record {
+	uint64_t seq;		/* 1 for the vCPU's first exit, and on */
+	uint64_t start_ns;	/* CLOCK_MONOTONIC when KVM_RUN was entered */
+	uint64_t run_ns;	/* time spent in that KVM_RUN */
+	uint64_t pc;		/* guest RIP at the exit, if pc_valid */
+	/*
+	 * What the exit was about: IO the port, MMIO the guest-physical
+	 * address, DEBUG the pc, X86_RDMSR/WRMSR the MSR index, HYPERCALL
+	 * the number, FAIL_ENTRY the hardware reason, INTERNAL_ERROR the
+	 * suberror, SYSTEM_EVENT its type, ERROR the errno; else 0
+	 */
+	uint64_t addr;
+	/* OUT and MMIO writes: the bytes written (the first 8); WRMSR: data */
+	uint64_t value;
+	enum kvmkit_exit_type type;
+	uint32_t reason;	/* raw kvm_run->exit_reason */
+	uint32_t size;		/* IO: bytes per access; MMIO: length */
+	uint32_t count;		/* IO: accesses (> 1: string I/O) */
+	uint8_t pc_valid;
+	uint8_t has_value;
+};
+/*
+ * Copy the vCPU's last min(max, KVMKIT_EXIT_HISTORY, exits so far)
+ * records into out, oldest first; returns how many.  Call it from the
+ * vCPU's thread, or while no thread runs the vCPU.
+ */
+unsigned int kvmkit_vcpu_exit_history(const struct kvmkit_vcpu *vcpu,
+				      struct kvmkit_exit_record *out,
+				      unsigned int max);
+/*
+ * One line for a record (pure, no newline): "#12 IO_OUT port 0xf4 size 4
+ * value 0x0 rip 0x1a2b; 3.1 us in KVM_RUN".  Returns the length it
+ * wanted, as snprintf().
+ */
+size_t kvmkit_exit_record_format(const struct kvmkit_exit_record *r,
+				 char *buf, size_t len);
+/*
+ * The last n exits (at most KVMKIT_EXIT_HISTORY), one line each, oldest
+ * first, each with its start relative to the newest exit's end.
+ * Returns 0, or -EIO when writing to f failed (no message recorded).
+ */
+int kvmkit_vcpu_dump_exits(const struct kvmkit_vcpu *vcpu, FILE *f,
+			   unsigned int n);
+/*
+ * A vCPU for a log: general registers, every segment (selector, base,
+ * limit, attributes), descriptor tables, control registers, EFER, APIC
+ * base, then its last n exits.  -errno when the registers could not be
+ * read (message: kvmkit_vcpu_error(); what could be read is written),
+ * -EIO when writing to f failed.
+ */
+int kvmkit_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f, unsigned int n);
+/*
+ * A VM for a log: its memory slots (guest range, size, flags, host
+ * address), port and MMIO handlers, then kvmkit_vcpu_fdump() of each
+ * vCPU.  Returns the first error (-EIO: writing failed), going on past
+ * a vCPU whose registers could not be read.
+ */
+int kvmkit_vm_fdump(struct kvmkit_vm *vm, FILE *f, unsigned int n);
 
 /* ---- kvmkit payloads (the guest runtime's images) ---------------------- */
 

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <sys/types.h>
 #include <kvmkit/kvmkit.h>
+#include "x86_64/arch.h"	/* the architecture, chosen once */
 
 struct kvmkit_kvm {
 	int fd;
@@ -60,6 +61,9 @@ struct kvmkit_vcpu {
 	int timer_armed;
 	pid_t timer_tid;	/* the thread the timer is aimed at */
 	struct timespec deadline;	/* CLOCK_MONOTONIC */
+	/* exit history (exit_history.c): hist[seq % KVMKIT_EXIT_HISTORY] */
+	struct kvmkit_exit_record hist[KVMKIT_EXIT_HISTORY];
+	uint64_t hist_seq;	/* exits recorded so far */
 	char err[KVMKIT_ERR_MAX];
 };
 
@@ -77,6 +81,31 @@ void kvmkit_io_tables_release(struct kvmkit_vm *vm);
  * handler's answer, or KVMKIT_UNHANDLED (run_loop.c's dispatch uses it)
  */
 int kvmkit_io_dispatch(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
+
+/* A monotonic clock in ns, for the exit history */
+uint64_t kvmkit_now_ns(void);
+/* Record the exit kvmkit_vcpu_run() just decoded (exit_history.c) */
+void kvmkit_exit_record(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
+			uint64_t start_ns, uint64_t end_ns);
+
+/* ---- the _arch_ interface: what generic files ask of lib/host/<arch>/ ---- */
+/* At vCPU creation: have KVM sync what it can into kvm_run */
+void kvmkit_arch_vcpu_init(struct kvmkit_vcpu *vcpu);
+/* The guest's PC at the last exit from kvm_run alone: 0 if unknown */
+int kvmkit_arch_exit_pc(const struct kvmkit_vcpu *vcpu, uint64_t *pc);
+/* The arch part of a debug exit: exception, pc, DR6, DR7 */
+void kvmkit_arch_decode_debug(const struct kvm_run *run, struct kvmkit_exit *e);
+/*
+ * The paging state of the vCPU's last exit (from kvm_run when KVM syncs
+ * it, else an ioctl; message on the vCPU), and a translation through it
+ * (-EFAULT: not mapped)
+ */
+int kvmkit_arch_mmu_fetch(struct kvmkit_vcpu *vcpu, struct kvmkit_arch_mmu *mmu);
+int kvmkit_arch_mmu_translate(const struct kvmkit_vm *vm,
+			      const struct kvmkit_arch_mmu *mmu, uint64_t gva,
+			      uint64_t *gpa);
+/* Registers, segments and control registers for kvmkit_vcpu_fdump() */
+int kvmkit_arch_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f);
 
 #define KVMKIT_VM_ERR(vm, e, ...) kvmkit_set_error((vm)->err, (e), __VA_ARGS__)
 /* Record "<what>: <strerror> (vcpu N)" on the vCPU and return -err */

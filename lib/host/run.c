@@ -5,7 +5,19 @@
 #include "internal.h"
 #include "timeout.h"
 
+static int run_once(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
+
+/* Every outcome, the timeout and a failure too, goes to the history */
 int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
+{
+	uint64_t start = kvmkit_now_ns();
+	int ret = run_once(vcpu, exit);
+
+	kvmkit_exit_record(vcpu, exit, start, kvmkit_now_ns());
+	return ret;
+}
+
+static int run_once(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 {
 	int ret, err;
 

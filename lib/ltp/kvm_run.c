@@ -115,7 +115,7 @@ static void last_exception(struct run_ctx *c, char *buf, size_t len)
 static void __attribute__((format(printf, 3, 4)))
 guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
 {
-	char msg[512], at[160], regs[4096];
+	char msg[512], at[160], regs[4096], exits[2560];
 	va_list va;
 
 	disarm(c);
@@ -128,7 +128,8 @@ guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
 			 kvmkit_vcpu_error(c->vcpu));
 	else if (regs[0] && regs[strlen(regs) - 1] == '\n')
 		regs[strlen(regs) - 1] = '\0';
-	tst_brk_(__FILE__, lineno, TBROK, "%s%s\n%s", msg, at, regs);
+	tst_kvm_last_exits(c->vcpu, exits, sizeof(exits));
+	tst_brk_(__FILE__, lineno, TBROK, "%s%s\n%s%s", msg, at, regs, exits);
 }
 
 static enum step on_report(struct run_ctx *c, const struct kvmkit_hypercall *hc)
@@ -173,7 +174,7 @@ static enum step on_exception(struct run_ctx *c,
 			      const struct kvmkit_hypercall *hc)
 {
 	struct kvmkit_exception_frame frame;
-	char text[2048], file[128], badfile[64];
+	char text[2048], file[128], badfile[64], exits[2560];
 	const char *fname = __FILE__;
 	unsigned int line = __LINE__;
 	size_t len;
@@ -203,7 +204,8 @@ static enum step on_exception(struct run_ctx *c,
 			fname = badfile;
 		}
 	}
-	tst_brk_(fname, line, TBROK, "Unhandled exception: %s", text);
+	tst_kvm_last_exits(c->vcpu, exits, sizeof(exits));
+	tst_brk_(fname, line, TBROK, "Unhandled exception: %s%s", text, exits);
 	return DONE;
 }
 

@@ -64,3 +64,29 @@ void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e)
 	(void)!write(trace_fd, line, n);
 	errno = saved;
 }
+
+/*
+ * The vCPU's last TST_KVM_LAST_EXITS exits for a TBROK report, one line
+ * each after a newline (issue 9: a broken test's report shows what the
+ * guest did just before).  buf is always terminated; a dump cut short by
+ * a small buf ends where it was cut.
+ */
+void tst_kvm_last_exits(const struct kvmkit_vcpu *vcpu, char *buf, size_t len)
+{
+	FILE *f;
+	size_t n;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	f = fmemopen(buf, len, "w");
+	if (!f)
+		return;
+	fputc('\n', f);
+	kvmkit_vcpu_dump_exits(vcpu, f, TST_KVM_LAST_EXITS);
+	fclose(f);
+	buf[len - 1] = '\0';
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+}
