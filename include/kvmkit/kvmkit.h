@@ -401,6 +401,27 @@ int kvmkit_vcpu_set_debug(struct kvmkit_vcpu *vcpu,
 int kvmkit_debug_cause(const struct kvmkit_exit *e);
 
 /*
+ * A GDB remote stub for vcpu (lib/host/gdbstub.c): listen on
+ * 127.0.0.1:port (0: any free port) and return the port, or -errno
+ * (message: kvmkit_vcpu_error()).  The vCPU's next kvmkit_vcpu_run()
+ * waits for gdb to connect, then obeys it: gdb reads and writes the
+ * registers (g/G/p/P: general, RIP, EFLAGS, x87, SSE; segment selectors
+ * read only) and guest memory by virtual address (through the guest's
+ * page tables, bounds-checked), sets software breakpoints (INT3 written
+ * into guest memory), up to four hardware breakpoints and watchpoints
+ * (write or access), single-steps and continues.  While gdb is attached,
+ * kvmkit_vcpu_run() reports each debug exit to gdb instead of returning
+ * it, the other exits return as usual, and the vCPU's timeout is off (a
+ * human is at the wheel).  gdb's detach, its kill and a closed
+ * connection all detach the stub: breakpoints are taken out and the
+ * guest runs on.  kvmkit_vcpu_destroy() tells a gdb waiting for a stop
+ * that the program exited ("W00").  The guest's symbols: kvmkit-cc keeps
+ * the payload's ELF beside the binary (BINARY.payload.elf).  Not served:
+ * ^C while the guest runs, several vCPUs as threads of one gdb.
+ */
+int kvmkit_gdb_serve(struct kvmkit_vcpu *vcpu, uint16_t port);
+
+/*
  * Bound the time a guest may run: kvmkit_vcpu_run() returns
  * KVMKIT_EXIT_TIMEOUT once timeout_ns have passed from this call (0
  * disarms).  It arms a POSIX timer aimed at the calling thread, whose

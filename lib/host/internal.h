@@ -64,6 +64,7 @@ struct kvmkit_vcpu {
 	/* exit history (exit_history.c): hist[seq % KVMKIT_EXIT_HISTORY] */
 	struct kvmkit_exit_record hist[KVMKIT_EXIT_HISTORY];
 	uint64_t hist_seq;	/* exits recorded so far */
+	struct kvmkit_gdb *gdb;	/* gdbstub.c, or NULL */
 	char err[KVMKIT_ERR_MAX];
 };
 
@@ -81,6 +82,10 @@ void kvmkit_io_tables_release(struct kvmkit_vm *vm);
  * handler's answer, or KVMKIT_UNHANDLED (run_loop.c's dispatch uses it)
  */
 int kvmkit_io_dispatch(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
+
+/* kvmkit_vcpu_run() without a gdb stub (run.c) */
+int kvmkit_vcpu_run_plain(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
+struct kvmkit_gdb;
 
 /* A monotonic clock in ns, for the exit history */
 uint64_t kvmkit_now_ns(void);

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include "internal.h"
 #include "timeout.h"
+#include "gdbstub.h"
 
 int kvmkit_vcpu_create(struct kvmkit_vm *vm, uint32_t id,
 		       struct kvmkit_vcpu **vcpup)
@@ -67,6 +68,7 @@ void kvmkit_vcpu_destroy(struct kvmkit_vcpu *vcpu)
 		return;
 	/* The timer's signal carries a pointer to vcpu: stop it first */
 	kvmkit_timeout_release(vcpu);
+	kvmkit_gdb_release(vcpu);
 	vm = vcpu->vm;
 	for (i = 0; i < vm->max_vcpus; i++)
 		if (vm->vcpus[i] == vcpu)

@@ -359,6 +359,7 @@ int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
 		free(c);
 		return -1;
 	}
+	tst_kvm_gdb_attach(c->vcpu);	/* --gdb PORT: waits for gdb */
 	while (step == RESUME) {
 		ret = kvmkit_vcpu_run_loop(c->vcpu, &ops, &e);
 		if (ret == KVMKIT_STOP) {

@@ -90,3 +90,29 @@ void tst_kvm_last_exits(const struct kvmkit_vcpu *vcpu, char *buf, size_t len)
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
 }
+
+/*
+ * --gdb PORT (or KVMKIT_GDB): the first guest this process runs waits for
+ * gdb before its first instruction; later iterations run undebugged, as
+ * gdb has gone by then.
+ */
+void tst_kvm_gdb_attach(struct kvmkit_vcpu *vcpu)
+{
+	static int attached;
+	char exe[512];
+	ssize_t n;
+	int port;
+
+	if (tst_kvmkit_gdb_port() < 0 || attached)
+		return;
+	attached = 1;
+	port = kvmkit_gdb_serve(vcpu, (uint16_t)tst_kvmkit_gdb_port());
+	if (port < 0) {
+		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	tst_res(TINFO, "waiting for gdb on 127.0.0.1:%d: gdb -ex 'target remote 127.0.0.1:%d' %s.payload.elf",
+		port, port, n > 0 ? exe : "BINARY");
+}

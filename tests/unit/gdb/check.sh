@@ -1,0 +1,139 @@
+#!/bin/sh
+# The GDB remote stub driven by real gdb in batch mode (issue 7 item 8):
+# a kvmkit-cc test binary run with --gdb 0 (or KVMKIT_GDB=0) waits for
+# gdb; gdb, with the payload's symbols from BINARY.payload.elf, sets a
+# software breakpoint, a hardware breakpoint and a watchpoint, reads and
+# writes registers and guest memory, single-steps and continues, and what
+# gdb printed and what the guest then reported are checked.  TAP output;
+# exit 77 without gdb or /dev/kvm.  Runs on the host KVM and, through
+# bin/kvmkit-vm, in the VM: `bin/kvmkit-vm -- sh tests/unit/gdb/check.sh`.
+#   O=build sh tests/unit/gdb/check.sh
+set -u
+O=${O:-build}
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+out=$O/tests/unit/gdb
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmkit-gdb.XXXXXX") || exit 1
+[ -n "${KEEP_TMP:-}" ] || trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0 failed=0
+
+ok() {	# ok CONDITION-EXIT-STATUS WHAT
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+# has FILE TEXT WHAT: FILE holds the fixed string TEXT
+has() {
+	grep -qF -- "$2" "$1"
+	ok $? "$3"
+	[ "$?" = 0 ] || { echo "#   no \"$2\" in $1:"; sed 's/^/#   /' "$1"; }
+}
+
+command -v gdb >/dev/null 2>&1 || { echo "1..0 # SKIP no gdb"; exit 77; }
+[ -w /dev/kvm ] || { echo "1..0 # SKIP no usable /dev/kvm"; exit 77; }
+mkdir -p "$out" || exit 1
+bin=$out/gdb_target
+CC=${CC:-cc} KVMKIT_BUILD=${KVMKIT_BUILD:-$root/$O} KVMKIT_WERROR=1 \
+	"$root/bin/kvmkit-cc" "$root/tests/unit/gdb/gdb_target.c" -o "$bin" ||
+	{ echo "1..0 # SKIP cannot build the gdb target"; exit 1; }
+ok $? "kvmkit-cc builds gdb_target"
+[ -f "$bin.payload.elf" ] && [ ! -x "$bin.payload.elf" ]
+ok $? "kvmkit-cc keeps the payload's ELF beside the binary, not executable"
+
+# start_test LOG ARGS...: the test binary in the background, waiting for
+# gdb; sets $port from its TINFO line and $pid
+start_test() {
+	log=$1
+	shift
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	port=
+	i=0
+	while [ $i -lt 200 ] && [ -z "$port" ]; do
+		port=$(sed -n 's/.*waiting for gdb on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log")
+		[ -n "$port" ] || sleep 0.05
+		i=$((i + 1))
+	done
+	[ -n "$port" ]
+}
+
+# finish_test: the test's exit status (it must end within 60 s)
+finish_test() {
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -0 "$pid" 2>/dev/null && { kill "$pid"; echo "# test hung"; }
+	wait "$pid"
+}
+
+gdb_batch() {	# gdb_batch LOG GDB-ARGS...
+	log=$1
+	shift
+	timeout 120 gdb -batch -nx -ex "set confirm off" \
+		-ex "target remote 127.0.0.1:$port" "$@" "$bin.payload.elf" \
+		>"$log" 2>&1
+}
+
+# 1. The whole tour, with --gdb 0
+start_test "$tmp/t1" "$bin" --gdb 0
+ok $? "--gdb 0: the test waits for gdb and names its port"
+gdb_batch "$tmp/g1" \
+	-ex 'break gdb_break_here' -ex c \
+	-ex 'info registers rip' -ex 'print gdb_counter' \
+	-ex c -ex 'print $rdi' -ex 'print gdb_counter' \
+	-ex 'set var gdb_poked = 42' -ex 'set var $rdi = 5' \
+	-ex 'print/x $rdi' -ex 'x/2xb gdb_break_here' \
+	-ex delete -ex 'hbreak gdb_hw_here' -ex c \
+	-ex 'info registers rip' -ex stepi -ex 'info registers rip' \
+	-ex 'watch gdb_watched' -ex c -ex delete \
+	-ex 'print 1' -ex c
+ok $? "gdb -batch ends"
+has "$tmp/g1" "Breakpoint 1, gdb_break_here (n=n@entry=1) at" \
+	"software breakpoint: stops at gdb_break_here with its argument, symbols from the payload's ELF"
+has "$tmp/g1" "<gdb_break_here>" "info registers rip: the breakpoint's address"
+has "$tmp/g1" '$1 = 0' "memory read: gdb_counter is 0 before the first call"
+has "$tmp/g1" "Breakpoint 1, gdb_break_here (n=n@entry=2) at" \
+	"continue: the breakpoint hits again on the second call"
+has "$tmp/g1" '$2 = 2' "register read: RDI holds the argument 2"
+has "$tmp/g1" '$3 = 1' "memory read: gdb_counter is 1 after one call"
+has "$tmp/g1" '$4 = 0x5' "register write: RDI reads back 5"
+has "$tmp/g1" "<gdb_break_here>:	0x" "memory read by address: the function's first bytes"
+grep -q "<gdb_break_here>:	0xcc" "$tmp/g1"
+ok $((!$?)) "the software breakpoint's INT3 is not shown to gdb"
+has "$tmp/g1" "Hardware assisted breakpoint 2 at" "hbreak accepted"
+has "$tmp/g1" ", gdb_hw_here () at" "hardware breakpoint: stops at gdb_hw_here"
+has "$tmp/g1" "Hardware watchpoint 3: gdb_watched" "watch accepted"
+has "$tmp/g1" "Old value = 0" "watchpoint: stops on the write, old value"
+has "$tmp/g1" "New value = 7" "watchpoint: new value"
+has "$tmp/g1" "exited normally" "continue to the end: gdb sees the program exit"
+grep -q "^rip .*<gdb_hw_here+[0-9]*>" "$tmp/g1"
+ok $? "stepi: RIP moves on within gdb_hw_here"
+finish_test
+ok $? "the test passes: it ends with exit status 0"
+has "$tmp/t1" "TPASS: gdb wrote gdb_poked: 42, counter 10" \
+	"gdb's memory write (42) and register write (RDI 5: 1 + 5 + 3 + 1) reached the guest"
+
+# 2. KVMKIT_GDB=0, and gdb detaching at once: the guest runs on, unchanged
+start_test "$tmp/t2" env KVMKIT_GDB=0 "$bin"
+ok $? "KVMKIT_GDB=0: the test waits for gdb"
+gdb_batch "$tmp/g2" -ex 'break gdb_break_here' -ex detach
+finish_test
+ok $((1 - $?)) "after detach the guest runs on to its own result (TFAIL: exit 1)"
+has "$tmp/t2" "TFAIL: gdb_poked is 0, not 42 (counter 7)" \
+	"detach removed the breakpoint: the guest ran undisturbed"
+
+# 3. Bad ports are usage errors
+"$bin" --gdb 70000 >"$tmp/t3" 2>&1
+ok $((2 - $?)) "--gdb 70000: exit 2 (TBROK)"
+has "$tmp/t3" "Invalid --gdb port (0 to 65535) '70000'" "--gdb 70000: one line naming it"
+KVMKIT_GDB=x "$bin" >"$tmp/t4" 2>&1
+ok $((2 - $?)) "KVMKIT_GDB=x: exit 2 (TBROK)"
+has "$tmp/t4" "Invalid KVMKIT_GDB 'x': must be a TCP port" "KVMKIT_GDB=x: one line naming it"
+
+echo "1..$n"
+[ "$failed" = 0 ] || { echo "# $failed of $n checks failed"; exit 1; }
