@@ -115,6 +115,25 @@ unsigned int kvmkit_vm_max_vcpus(const struct kvmkit_vm *vm);
 int kvmkit_vm_enable_cap(struct kvmkit_vm *vm, const struct kvm_enable_cap *cap);
 
 /*
+ * The same VM on a new KVM VM, as the KVM selftests' kvm_vm_restart():
+ * its memory slots over the same host memory (the guest's memory is kept,
+ * nothing is copied), the capabilities enabled with kvmkit_vm_enable_cap()
+ * replayed, the port and MMIO handlers kept, and each vCPU recreated under
+ * the same id and the same kvmkit_vcpu object with its whole state
+ * (kvmkit_vcpu_save_state(): pending instruction completed first) and
+ * CPUID; so the guest runs on where it was.  The VM's and vCPUs' fds and
+ * kvm_run mappings change: kvmkit_vm_fd(), kvmkit_vcpu_fd() and
+ * kvmkit_vcpu_kvm_run() must be asked again.  Not recreated: what was set
+ * up with raw ioctls or outside kvmkit_vm_enable_cap() (an in-kernel
+ * irqchip, whose LAPIC state then fails to restore; an MSR filter;
+ * irqfds, ioeventfds).  No vCPU may be running.  A failure before the
+ * switch leaves the old VM as it was; one after it (restoring a vCPU)
+ * leaves the new VM with that vCPU's state partly set.  Message:
+ * kvmkit_vm_error().
+ */
+int kvmkit_vm_restart(struct kvmkit_vm *vm);
+
+/*
  * Back [gpa, gpa + size) with a fresh zeroed anonymous buffer, page-aligned,
  * with an inaccessible guard page on each side, owned by the VM.  gpa and
  * size are rounded out to pages; *hva (optional) points at gpa rounded down.

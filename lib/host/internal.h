@@ -22,6 +22,8 @@ struct kvmkit_memslot {
 	size_t alloc_size;
 };
 
+#define KVMKIT_RESTART_CAPS	16
+
 /* One handler's range, [base, base + len), len >= 1 */
 struct kvmkit_io_range {
 	uint64_t base, len;
@@ -46,6 +48,9 @@ struct kvmkit_vm {
 	struct kvmkit_io_table pio, mmio;
 	struct kvmkit_vcpu **vcpus;	/* max_vcpus slots */
 	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS */
+	/* kvmkit_vm_enable_cap()'s, replayed by kvmkit_vm_restart() */
+	struct kvm_enable_cap caps[KVMKIT_RESTART_CAPS];
+	unsigned int n_caps;		/* > KVMKIT_RESTART_CAPS: lost some */
 	char err[KVMKIT_ERR_MAX];
 };
 
@@ -109,6 +114,16 @@ int kvmkit_arch_mmu_fetch(struct kvmkit_vcpu *vcpu, struct kvmkit_arch_mmu *mmu)
 int kvmkit_arch_mmu_translate(const struct kvmkit_vm *vm,
 			      const struct kvmkit_arch_mmu *mmu, uint64_t gva,
 			      uint64_t *gpa);
+/*
+ * What kvmkit_vm_restart() carries from a vCPU to its new self: its whole
+ * state and whatever else the architecture keeps per vCPU (x86: CPUID)
+ */
+struct kvmkit_arch_snapshot;
+int kvmkit_arch_vcpu_snapshot(struct kvmkit_vcpu *vcpu,
+			      struct kvmkit_arch_snapshot **snap);
+int kvmkit_arch_vcpu_resume(struct kvmkit_vcpu *vcpu,
+			    const struct kvmkit_arch_snapshot *snap);
+void kvmkit_arch_snapshot_free(struct kvmkit_arch_snapshot *snap);
 /* Registers, segments and control registers for kvmkit_vcpu_fdump() */
 int kvmkit_arch_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f);
 

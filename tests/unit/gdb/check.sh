@@ -28,8 +28,13 @@ ok() {	# ok CONDITION-EXIT-STATUS WHAT
 # has FILE TEXT WHAT: FILE holds the fixed string TEXT
 has() {
 	grep -qF -- "$2" "$1"
-	ok $? "$3"
-	[ "$?" = 0 ] || { echo "#   no \"$2\" in $1:"; sed 's/^/#   /' "$1"; }
+	st=$?
+	ok $st "$3"
+	[ "$st" = 0 ] || echo "#   no \"$2\" in $(basename "$1")"
+}
+# show FILE: a log, as TAP comments (after a failure)
+show() {
+	sed 's/^/#   /' "$1"
 }
 
 command -v gdb >/dev/null 2>&1 || { echo "1..0 # SKIP no gdb"; exit 77; }
@@ -92,7 +97,9 @@ gdb_batch "$tmp/g1" \
 	-ex 'info registers rip' -ex stepi -ex 'info registers rip' \
 	-ex 'watch gdb_watched' -ex c -ex delete \
 	-ex 'print 1' -ex c
-ok $? "gdb -batch ends"
+st=$?
+ok $st "gdb -batch ends"
+[ "$st" = 0 ] || { echo "#   gdb exit status $st:"; show "$tmp/g1"; }
 has "$tmp/g1" "Breakpoint 1, gdb_break_here (n=n@entry=1) at" \
 	"software breakpoint: stops at gdb_break_here with its argument, symbols from the payload's ELF"
 has "$tmp/g1" "<gdb_break_here>" "info registers rip: the breakpoint's address"
@@ -136,4 +143,11 @@ ok $((2 - $?)) "KVMKIT_GDB=x: exit 2 (TBROK)"
 has "$tmp/t4" "Invalid KVMKIT_GDB 'x': must be a TCP port" "KVMKIT_GDB=x: one line naming it"
 
 echo "1..$n"
-[ "$failed" = 0 ] || { echo "# $failed of $n checks failed"; exit 1; }
+if [ "$failed" != 0 ]; then
+	for f in g1 t1 g2 t2; do
+		echo "# --- $f"
+		show "$tmp/$f"
+	done
+	echo "# $failed of $n checks failed"
+	exit 1
+fi
