@@ -137,6 +137,10 @@ int kvmkit_vm_restart(struct kvmkit_vm *vm);
  * Back [gpa, gpa + size) with a fresh zeroed anonymous buffer, page-aligned,
  * with an inaccessible guard page on each side, owned by the VM.  gpa and
  * size are rounded out to pages; *hva (optional) points at gpa rounded down.
+ * -EBUSY for a slot in use, -EEXIST for a range over an MMIO handler
+ * (kvmkit_vm_add_mmio_handler(): its accesses would no longer exit),
+ * -EINVAL for a bad range; KVM's own errno for an overlap with another
+ * slot (KVM_SET_USER_MEMORY_REGION: EEXIST).
  */
 int kvmkit_vm_add_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa,
 			 uint64_t size, uint32_t flags, void **hva);
@@ -663,9 +667,9 @@ typedef int (*kvmkit_io_fn)(struct kvmkit_vcpu *vcpu,
  * remove handlers (itself too) of its own vCPU's VM.
  *   -EINVAL  count or len 0, a range past port 0xffff or wrapping around
  *            the address space, or fn NULL
- *   -EEXIST  the range overlaps one already added
- *   -EBUSY   (MMIO) the range overlaps a memory slot: those accesses never
- *            exit to user space
+ *   -EEXIST  the range overlaps one already added, or (MMIO) a memory
+ *            slot: those accesses would never exit to user space (and
+ *            kvmkit_vm_add_memory() refuses a slot over an MMIO handler)
  *   -ENOMEM
  * Removal takes the base given when adding; -ENOENT if none starts there.
  * Messages: kvmkit_vm_error().

@@ -80,6 +80,13 @@ struct kvmkit_vcpu {
 int kvmkit_set_error(char *buf, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The handler range of t meeting [base, last], or NULL (memory.c refuses
+ * a slot over an MMIO handler with it)
+ */
+const struct kvmkit_io_range *kvmkit_io_overlap(const struct kvmkit_io_table *t,
+					       uint64_t base, uint64_t last);
+
 /* Free a VM's handler tables (io_handlers.c); kvmkit_vm_destroy() calls it */
 void kvmkit_io_tables_release(struct kvmkit_vm *vm);
 /*
