@@ -12,15 +12,25 @@
  * recorded on it; a success does not clear it):
  *   caller's errbuf     kvmkit_kvm_open() (there is no object yet)
  *   kvmkit_kvm_error()  kvmkit_kvm_check_extension(),
- *                       kvmkit_kvm_supported_cpuid(), kvmkit_vm_create()
+ *                       kvmkit_kvm_supported_cpuid(),
+ *                       kvmkit_kvm_msr_index_list(), kvmkit_vm_create()
  *   kvmkit_vm_error()   kvmkit_vm_check_extension(), kvmkit_vm_enable_cap(),
  *                       kvmkit_vm_add_memory(), kvmkit_vm_add_memory_at(),
  *                       kvmkit_vm_remove_memory(), kvmkit_payload_load(),
  *                       kvmkit_payload_load_flags(), kvmkit_vcpu_create()
- *                       (the vCPU does not exist yet), and the
- *                       kvmkit_vm_{add,remove}_{pio,mmio}_handler() calls
- *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call, and
- *                       kvmkit_payload_boot(), kvmkit_report_read(),
+ *                       (the vCPU does not exist yet), the
+ *                       kvmkit_vm_{add,remove}_{pio,mmio}_handler() calls,
+ *                       kvmkit_vm_add_memory_huge(), kvmkit_vm_get_dirty_log(),
+ *                       kvmkit_vm_restart() (naming the vCPU when saving or
+ *                       restoring one failed), kvmkit_vm_enable_user_msr(),
+ *                       kvmkit_vm_set_msr_filter(), kvmkit_vm_trap_msrs(),
+ *                       kvmkit_vm_enable_exit_hypercall(), and
+ *                       kvmkit_vm_fdump() for the VM's part (-EIO: none)
+ *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call (but
+ *                       kvmkit_vcpu_exit_history(), pure, and -EIO from
+ *                       kvmkit_vcpu_dump_exits()/_fdump(): none), and
+ *                       kvmkit_gdb_serve(), kvmkit_payload_boot(),
+ *                       kvmkit_report_read(),
  *                       kvmkit_report_from_hypercall(),
  *                       kvmkit_report_from_regs() (which returns 0 even
  *                       when reading the guest's CRs failed: its text says
@@ -31,7 +41,8 @@
  *                       kvmkit_gpa_to_hva() (NULL), kvmkit_vm_find_slot()
  *                       (-1), kvmkit_x86_walk(), kvmkit_cpuid_find(),
  *                       kvmkit_exit_decode(), kvmkit_hypercall_decode(),
- *                       kvmkit_lines_lookup()
+ *                       kvmkit_lines_lookup(), kvmkit_exit_record_format(),
+ *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause()
  * A VM's message is shared by all users of the VM: threads that call
  * VM-level functions on one VM concurrently may overwrite each other's.
  * vCPU messages are per vCPU, so one thread per vCPU is safe.
