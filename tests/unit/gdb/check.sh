@@ -137,7 +137,73 @@ ok $((1 - $?)) "after detach the guest runs on to its own result (TFAIL: exit 1)
 has "$tmp/t2" "TFAIL: gdb_poked is 0, not 42 (counter 7)" \
 	"detach removed the breakpoint: the guest ran undisturbed"
 
-# 3. Bad ports are usage errors
+# 3. A hostile peer: malformed packets straight to the stub's socket.
+#    Each gets a refusal ('-' or an error reply), none a crash, and the
+#    stub still serves the next one; detaching then lets the guest run on.
+peer() {
+	python3 - "$port" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+buf = b""
+def frame(b):
+    return b"$" + b + b"#" + ("%02x" % (sum(b) & 0xff)).encode()
+def reply():
+    global buf
+    while True:
+        i = buf.find(b"$")
+        j = buf.find(b"#", i + 1) if i >= 0 else -1
+        if i >= 0 and j >= 0 and len(buf) >= j + 3:
+            body, buf = buf[i + 1:j], buf[j + 3:]
+            return body
+        d = s.recv(65536)
+        if not d:
+            raise SystemExit("FAIL the stub closed the connection")
+        buf += d
+def ask(body):
+    s.sendall(frame(body))
+    return reply()
+def first_byte(data):
+    global buf
+    s.sendall(data)
+    while not buf:
+        buf += s.recv(65536)
+    b, buf = buf[:1], buf[1:]
+    return b
+def check(ok, what):
+    print(("PASS " if ok else "FAIL ") + what, flush=True)
+check(first_byte(b"$g#00") == b"-", "a bad checksum: '-'")
+check(first_byte(b"$" + b"a" * 5000 + b"#00") == b"-", "a 5000-byte packet: '-'")
+check(first_byte(b"$g#zz") == b"-", "a checksum that is no hex: '-'")
+check(ask(b"m0,zz") == b"E16", "m with a bad length: E16 (EINVAL)")
+check(ask(b"mffffffffffff0000,10") == b"E0e", "m of an unmapped address: E0e (EFAULT)")
+check(ask(b"m1000,100000") == b"E16", "m of 1 MiB: E16, no overlong reply")
+check(ask(b"m11111111111111111,1") == b"E16", "m with a 17-digit address: E16")
+check(ask(b"M1000,2:zz") == b"E16", "M with bad hex: E16")
+check(ask(b"M1000,2:aabbcc") == b"E16", "M whose data is longer than its length: E16")
+check(ask(b"p999") == b"E16", "p of a register that does not exist: E16")
+check(ask(b"P0=12") == b"E16", "P with a value of the wrong size: E16")
+check(ask(b"G123") == b"E16", "G with odd hex: E16")
+check(ask(b"G" + b"00" * 600) == b"E16", "G longer than the register block: E16")
+check(ask(b"Z3,1000,1") == b"", "Z3 (read watchpoint, no x86 equivalent): unsupported")
+check(ask(b"Zq") == b"E16", "Z with garbage: E16")
+check(ask(b"X1000,1:a") == b"", "X (binary write): unsupported, gdb falls back to M")
+check(ask(b"c1x") == b"E16", "c with a bad address: E16")
+check(b"PacketSize=" in ask(b"qSupported:xmlRegisters=i386"), "still serving: qSupported")
+check(len(ask(b"g")) == 2 * 536, "g: the 536-byte x86-64 block")
+check(ask(b"D") == b"OK", "D: detached")
+PY
+}
+start_test "$tmp/t5" "$bin" --gdb 0
+peer >"$tmp/p5" 2>&1
+while read -r verdict what; do
+	[ "$verdict" = PASS ]
+	ok $? "hostile peer: $what"
+done <"$tmp/p5"
+grep -q "^PASS D: detached" "$tmp/p5" || { ok 1 "hostile peer: the session ran to its end"; show "$tmp/p5"; }
+finish_test
+ok $((1 - $?)) "hostile peer: the guest runs on after it to its own result (TFAIL: exit 1)"
+
+# 4. Bad ports are usage errors
 "$bin" --gdb 70000 >"$tmp/t3" 2>&1
 ok $((2 - $?)) "--gdb 70000: exit 2 (TBROK)"
 has "$tmp/t3" "Invalid --gdb port (0 to 65535) '70000'" "--gdb 70000: one line naming it"
@@ -147,7 +213,7 @@ has "$tmp/t4" "Invalid KVMKIT_GDB 'x': must be a TCP port" "KVMKIT_GDB=x: one li
 
 echo "1..$n"
 if [ "$failed" != 0 ]; then
-	for f in g1 t1 g2 t2; do
+	for f in g1 t1 g2 t2 p5 t5; do
 		echo "# --- $f"
 		show "$tmp/$f"
 	done
