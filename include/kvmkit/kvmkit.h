@@ -481,6 +481,18 @@ int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
  */
 int kvmkit_vcpu_gva_to_gpa(struct kvmkit_vcpu *vcpu, uint64_t gva,
 			   uint64_t *gpa);
+/*
+ * Copy len bytes from or to the guest's virtual addresses [gva, gva +
+ * len), as bhyve's vm_copyin()/vm_copyout(): page by page through the
+ * vCPU's current page tables (no paging, 32-bit, PAE, 4- and 5-level),
+ * every page checked against the memory slots first, so that a copy that
+ * cannot be done whole is not done at all: -EFAULT naming the first
+ * address not mapped to RAM.  Accessed and dirty bits are not set.
+ */
+int kvmkit_vcpu_copy_from_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
+				void *buf, size_t len);
+int kvmkit_vcpu_copy_to_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
+			      const void *buf, size_t len);
 /* Same walk on given control registers; pure apart from memory reads */
 int kvmkit_x86_walk(const struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 		    uint64_t cr4, uint64_t efer, uint64_t gva, uint64_t *gpa);
@@ -506,7 +518,12 @@ struct kvmkit_exit_record {
 	uint64_t seq;		/* 1 for the vCPU's first exit, and on */
 	uint64_t start_ns;	/* CLOCK_MONOTONIC when KVM_RUN was entered */
 	uint64_t run_ns;	/* time spent in that KVM_RUN */
-	uint64_t pc;		/* guest RIP at the exit, if pc_valid */
+	/*
+	 * guest RIP at the exit, if pc_valid: after an I/O or MMIO exit at
+	 * the instruction or past it, as this KVM left it (the instruction
+	 * completes on the next KVM_RUN; kvm_amd: at it, kvm_pvm: past it)
+	 */
+	uint64_t pc;
 	/*
 	 * What the exit was about: IO the port, MMIO the guest-physical
 	 * address, DEBUG the pc, X86_RDMSR/WRMSR the MSR index, HYPERCALL

@@ -106,37 +106,12 @@ static int error_reply(struct kvmkit_gdb *g, int err)
 
 /* ---- guest memory, by virtual address ----------------------------------- */
 
-/*
- * Every page of [gva, gva + len) translated and backed by one slot first,
- * then the copy: a write gdb asks for happens whole or not at all.
- */
+/* gdb's view of memory: virtual, whole or not at all (guest_copy.c) */
 static int guest_mem(struct kvmkit_vcpu *vcpu, uint64_t gva, uint8_t *buf,
 		     size_t len, int write)
 {
-	int pass;
-
-	if (gva + len < gva)
-		return -EFAULT;
-	for (pass = 0; pass < 2; pass++) {
-		size_t off = 0;
-
-		while (off < len) {
-			uint64_t va = gva + off, gpa;
-			size_t chunk = KVMKIT_PAGE_SIZE - (va & (KVMKIT_PAGE_SIZE - 1));
-
-			if (chunk > len - off)
-				chunk = len - off;
-			if (kvmkit_vcpu_gva_to_gpa(vcpu, va, &gpa) ||
-			    !kvmkit_gpa_to_hva(vcpu->vm, gpa, chunk))
-				return -EFAULT;
-			if (pass && write)
-				kvmkit_vm_write(vcpu->vm, gpa, buf + off, chunk);
-			else if (pass)
-				kvmkit_vm_read(vcpu->vm, gpa, buf + off, chunk);
-			off += chunk;
-		}
-	}
-	return 0;
+	return write ? kvmkit_vcpu_copy_to_guest(vcpu, gva, buf, len) :
+		       kvmkit_vcpu_copy_from_guest(vcpu, gva, buf, len);
 }
 
 /* "ADDR,LEN" with LEN at most max; the pointer moves past it */

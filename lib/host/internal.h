@@ -131,6 +131,14 @@ int kvmkit_arch_vcpu_snapshot(struct kvmkit_vcpu *vcpu,
 int kvmkit_arch_vcpu_resume(struct kvmkit_vcpu *vcpu,
 			    const struct kvmkit_arch_snapshot *snap);
 void kvmkit_arch_snapshot_free(struct kvmkit_arch_snapshot *snap);
+/*
+ * kvmkit_vcpu_copy_{from,to}_guest() on given paging state (guest_copy.c;
+ * pure apart from guest memory, for the unit tests): -EFAULT with *fault
+ * the first address not mapped to RAM, nothing copied then
+ */
+int kvmkit_guest_copy(struct kvmkit_vm *vm, const struct kvmkit_arch_mmu *mmu,
+		      uint64_t gva, void *buf, size_t len, int write,
+		      uint64_t *fault);
 /* Registers, segments and control registers for kvmkit_vcpu_fdump() */
 int kvmkit_arch_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f);
 

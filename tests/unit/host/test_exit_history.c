@@ -107,8 +107,15 @@ static void test_history(struct kvmkit_vcpu *vcpu)
 	      r[0].addr == 0x10 && r[0].size == 1 && r[0].count == 1 &&
 	      r[0].has_value && r[0].value == 0x42,
 	      "#1: OUT of 0x42 to port 0x10, size 1");
-	if (r[0].pc_valid)
-		CHECK_EQ(r[0].pc, 0x1004, "#1: RIP after the OUT (synced registers)");
+	/*
+	 * KVM completes an I/O instruction on the next KVM_RUN: kvm_amd
+	 * leaves RIP at the OUT, kvm_pvm already past it
+	 */
+	if (r[0].pc_valid) {
+		CHECK(r[0].pc == 0x1002 || r[0].pc == 0x1004,
+		      "#1: RIP at the OUT or past it (synced registers): 0x%llx",
+		      (unsigned long long)r[0].pc);
+	}
 	else
 		unit_diag("KVM syncs no registers: no RIPs in the history");
 	CHECK(r[1].seq == 2 && r[1].type == KVMKIT_EXIT_MMIO_WRITE &&
