@@ -626,6 +626,17 @@ static int accept_gdb(struct kvmkit_vcpu *vcpu, struct kvmkit_gdb *g)
 	return 0;
 }
 
+/* A failure of the stub's own, as kvmkit_vcpu_run() reports one */
+static int stub_failed(struct kvmkit_exit *exit, int ret)
+{
+	memset(exit, 0, sizeof(*exit));
+	exit->type = KVMKIT_EXIT_ERROR;
+	exit->reason = KVMKIT_EXIT_NO_REASON;
+	exit->error = -ret;
+	errno = -ret;
+	return ret;
+}
+
 int kvmkit_gdb_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 {
 	struct kvmkit_gdb *g = vcpu->gdb;
@@ -633,9 +644,9 @@ int kvmkit_gdb_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 
 	for (;;) {
 		if (g->state == WAITING && (ret = accept_gdb(vcpu, g)))
-			return ret;
+			return stub_failed(exit, ret);
 		if (g->state == STOPPED && (ret = serve(vcpu, g)))
-			return ret;
+			return stub_failed(exit, ret);
 		/* a human is at the wheel: no timeout while gdb is attached */
 		if (g->state != DETACHED && vcpu->timer_armed)
 			kvmkit_vcpu_set_timeout(vcpu, 0);
