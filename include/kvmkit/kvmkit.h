@@ -493,6 +493,43 @@ int kvmkit_vcpu_copy_from_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
 				void *buf, size_t len);
 int kvmkit_vcpu_copy_to_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
 			      const void *buf, size_t len);
+/*
+ * Why a walk failed, and where (kvmkit_x86_walk_ex()).  level: the table
+ * level of the entry at fault, 5 (PML5) or 4 (PML4) down to 1 (PT) in
+ * long mode, 3 (PDPT) to 1 with PAE, 2 (PD) to 1 in legacy paging; 0
+ * when no table was involved.  bit: the entry's bit at fault (0 P, 1 RW,
+ * 2 US, 7 PS), or -1.
+ */
+enum kvmkit_walk_why {
+	KVMKIT_WALK_OK,
+	KVMKIT_WALK_NOT_PRESENT,	/* P clear */
+	KVMKIT_WALK_RESERVED,		/* PS set where it is reserved */
+	KVMKIT_WALK_WRITE_PROTECTED,	/* RW clear, for a KVMKIT_WALK_WRITE */
+	KVMKIT_WALK_SUPERVISOR,		/* US clear, for a KVMKIT_WALK_USER */
+	KVMKIT_WALK_TABLE_NOT_RAM,	/* the table holding the entry is no RAM */
+	KVMKIT_WALK_NON_CANONICAL,	/* long mode, level 0 */
+	KVMKIT_WALK_TOO_WIDE,		/* above 4 GiB in a 32-bit mode, level 0 */
+};
+struct kvmkit_walk_fault {
+	enum kvmkit_walk_why why;
+	int level;
+	int bit;
+	uint64_t entry_gpa;	/* where the entry at fault lies */
+	uint64_t entry;		/* its value (0 when it could not be read) */
+};
+#define KVMKIT_WALK_WRITE	(1u << 0)	/* RW needed (CR0.WP for CPL 0) */
+#define KVMKIT_WALK_USER	(1u << 1)	/* a CPL 3 access: US needed */
+#define KVMKIT_WALK_SET_AD	(1u << 2)	/* set A in each entry used, and D
+						 * in the leaf for a write, as
+						 * the CPU does (only on success) */
+/*
+ * kvmkit_x86_walk() with access checks, accessed/dirty bits and the
+ * fault's description (fault may be NULL); -EFAULT on a fault
+ */
+int kvmkit_x86_walk_ex(struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
+		       uint64_t cr4, uint64_t efer, uint64_t gva,
+		       unsigned int flags, uint64_t *gpa,
+		       struct kvmkit_walk_fault *fault);
 /* Same walk on given control registers; pure apart from memory reads */
 int kvmkit_x86_walk(const struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 		    uint64_t cr4, uint64_t efer, uint64_t gva, uint64_t *gpa);
