@@ -446,7 +446,7 @@ int kvmkit_debug_cause(const struct kvmkit_exit *e);
  * (write or access), single-steps and continues.  While gdb is attached,
  * kvmkit_vcpu_run() reports each debug exit to gdb instead of returning
  * it, the other exits return as usual, and the vCPU's timeout is off (a
- * human is at the wheel).  gdb's detach, its kill and a closed
+ * human is at the wheel; it stays off after gdb detaches).  gdb's detach, its kill and a closed
  * connection all detach the stub: breakpoints are taken out and the
  * guest runs on.  kvmkit_vcpu_destroy() tells a gdb waiting for a stop
  * that the program exited ("W00").  The guest's symbols: kvmkit-cc keeps

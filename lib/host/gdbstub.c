@@ -643,13 +643,17 @@ int kvmkit_gdb_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 	int ret;
 
 	for (;;) {
+		/*
+		 * A human is at the wheel: no timeout from the moment gdb is
+		 * awaited, and none after it detaches either (the deadline
+		 * armed before would have passed while gdb held the guest)
+		 */
+		if (vcpu->timer_armed && g->state != DETACHED)
+			kvmkit_vcpu_set_timeout(vcpu, 0);
 		if (g->state == WAITING && (ret = accept_gdb(vcpu, g)))
 			return stub_failed(exit, ret);
 		if (g->state == STOPPED && (ret = serve(vcpu, g)))
 			return stub_failed(exit, ret);
-		/* a human is at the wheel: no timeout while gdb is attached */
-		if (g->state != DETACHED && vcpu->timer_armed)
-			kvmkit_vcpu_set_timeout(vcpu, 0);
 		ret = kvmkit_vcpu_run_plain(vcpu, exit);
 		if (ret || g->state == DETACHED || exit->type != KVMKIT_EXIT_DEBUG)
 			return ret;

@@ -59,6 +59,7 @@ ok $? "kvmkit-cc keeps the payload's ELF beside the binary, not executable"
 start_test() {
 	log=$1
 	shift
+	: >"$log"
 	"$@" >"$log" 2>&1 &
 	pid=$!
 	port=
@@ -140,6 +141,15 @@ ok $((1 - $?)) "after detach the guest runs on to its own result (TFAIL: exit 1)
 has "$tmp/t2" "TFAIL: gdb_poked is 0, not 42 (counter 7)" \
 	"detach removed the breakpoint: the guest ran undisturbed"
 
+# 2b. gdb holds the guest longer than its timeout (-T 1), then detaches:
+#     the timeout was off from the start, so the guest runs on to its end
+start_test "$tmp/t6" "$bin" -T 1 --gdb 0
+gdb_batch "$tmp/g6" -ex 'shell sleep 2' -ex detach
+finish_test
+ok $((1 - $?)) "held past its 1 s timeout, then detached: the guest ends on its own result (exit 1), no timeout"
+has "$tmp/t6" "TFAIL: gdb_poked is 0, not 42 (counter 7)" \
+	"held past its timeout: the guest ran to its end"
+
 # 3. A hostile peer: malformed packets straight to the stub's socket.
 #    Each gets a refusal ('-' or an error reply), none a crash, and the
 #    stub still serves the next one; detaching then lets the guest run on.
@@ -216,7 +226,7 @@ has "$tmp/t4" "Invalid KVMKIT_GDB 'x': must be a TCP port" "KVMKIT_GDB=x: one li
 
 echo "1..$n"
 if [ "$failed" != 0 ]; then
-	for f in g1 t1 g2 t2 p5 t5; do
+	for f in g1 t1 g2 t2 g6 t6 p5 t5; do
 		echo "# --- $f"
 		show "$tmp/$f"
 	done
