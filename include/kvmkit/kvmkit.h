@@ -12,15 +12,25 @@
  * recorded on it; a success does not clear it):
  *   caller's errbuf     kvmkit_kvm_open() (there is no object yet)
  *   kvmkit_kvm_error()  kvmkit_kvm_check_extension(),
- *                       kvmkit_kvm_supported_cpuid(), kvmkit_vm_create()
+ *                       kvmkit_kvm_supported_cpuid(),
+ *                       kvmkit_kvm_msr_index_list(), kvmkit_vm_create()
  *   kvmkit_vm_error()   kvmkit_vm_check_extension(), kvmkit_vm_enable_cap(),
  *                       kvmkit_vm_add_memory(), kvmkit_vm_add_memory_at(),
  *                       kvmkit_vm_remove_memory(), kvmkit_payload_load(),
  *                       kvmkit_payload_load_flags(), kvmkit_vcpu_create()
- *                       (the vCPU does not exist yet), and the
- *                       kvmkit_vm_{add,remove}_{pio,mmio}_handler() calls
- *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call, and
- *                       kvmkit_payload_boot(), kvmkit_report_read(),
+ *                       (the vCPU does not exist yet), the
+ *                       kvmkit_vm_{add,remove}_{pio,mmio}_handler() calls,
+ *                       kvmkit_vm_add_memory_huge(), kvmkit_vm_get_dirty_log(),
+ *                       kvmkit_vm_restart() (naming the vCPU when saving or
+ *                       restoring one failed), kvmkit_vm_enable_user_msr(),
+ *                       kvmkit_vm_set_msr_filter(), kvmkit_vm_trap_msrs(),
+ *                       kvmkit_vm_enable_exit_hypercall(), and
+ *                       kvmkit_vm_fdump() for the VM's part (-EIO: none)
+ *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call (but
+ *                       kvmkit_vcpu_exit_history(), pure, and -EIO from
+ *                       kvmkit_vcpu_dump_exits()/_fdump(): none), and
+ *                       kvmkit_gdb_serve(), kvmkit_payload_boot(),
+ *                       kvmkit_report_read(),
  *                       kvmkit_report_from_hypercall(),
  *                       kvmkit_report_from_regs() (which returns 0 even
  *                       when reading the guest's CRs failed: its text says
@@ -31,7 +41,8 @@
  *                       kvmkit_gpa_to_hva() (NULL), kvmkit_vm_find_slot()
  *                       (-1), kvmkit_x86_walk(), kvmkit_cpuid_find(),
  *                       kvmkit_exit_decode(), kvmkit_hypercall_decode(),
- *                       kvmkit_lines_lookup()
+ *                       kvmkit_lines_lookup(), kvmkit_exit_record_format(),
+ *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause()
  * A VM's message is shared by all users of the VM: threads that call
  * VM-level functions on one VM concurrently may overwrite each other's.
  * vCPU messages are per vCPU, so one thread per vCPU is safe.
@@ -55,6 +66,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <linux/kvm.h>
@@ -114,9 +126,32 @@ unsigned int kvmkit_vm_max_vcpus(const struct kvmkit_vm *vm);
 int kvmkit_vm_enable_cap(struct kvmkit_vm *vm, const struct kvm_enable_cap *cap);
 
 /*
+ * The same VM on a new KVM VM, as the KVM selftests' kvm_vm_restart():
+ * its memory slots over the same host memory (the guest's memory is kept,
+ * nothing is copied), the capabilities enabled with kvmkit_vm_enable_cap()
+ * replayed, the port and MMIO handlers kept, and each vCPU recreated under
+ * the same id and the same kvmkit_vcpu object with its whole state
+ * (kvmkit_vcpu_save_state(): pending instruction completed first) and
+ * CPUID; so the guest runs on where it was.  The VM's and vCPUs' fds and
+ * kvm_run mappings change: kvmkit_vm_fd(), kvmkit_vcpu_fd() and
+ * kvmkit_vcpu_kvm_run() must be asked again.  Not recreated: what was set
+ * up with raw ioctls or outside kvmkit_vm_enable_cap() (an in-kernel
+ * irqchip, whose LAPIC state then fails to restore; an MSR filter;
+ * irqfds, ioeventfds).  No vCPU may be running.  A failure before the
+ * switch leaves the old VM as it was; one after it (restoring a vCPU)
+ * leaves the new VM with that vCPU's state partly set.  Message:
+ * kvmkit_vm_error().
+ */
+int kvmkit_vm_restart(struct kvmkit_vm *vm);
+
+/*
  * Back [gpa, gpa + size) with a fresh zeroed anonymous buffer, page-aligned,
  * with an inaccessible guard page on each side, owned by the VM.  gpa and
  * size are rounded out to pages; *hva (optional) points at gpa rounded down.
+ * -EBUSY for a slot in use, -EEXIST for a range over an MMIO handler
+ * (kvmkit_vm_add_mmio_handler(): its accesses would no longer exit),
+ * -EINVAL for a bad range; KVM's own errno for an overlap with another
+ * slot (KVM_SET_USER_MEMORY_REGION: EEXIST).
  */
 int kvmkit_vm_add_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa,
 			 uint64_t size, uint32_t flags, void **hva);
@@ -400,6 +435,27 @@ int kvmkit_vcpu_set_debug(struct kvmkit_vcpu *vcpu,
 int kvmkit_debug_cause(const struct kvmkit_exit *e);
 
 /*
+ * A GDB remote stub for vcpu (lib/host/gdbstub.c): listen on
+ * 127.0.0.1:port (0: any free port) and return the port, or -errno
+ * (message: kvmkit_vcpu_error()).  The vCPU's next kvmkit_vcpu_run()
+ * waits for gdb to connect, then obeys it: gdb reads and writes the
+ * registers (g/G/p/P: general, RIP, EFLAGS, x87, SSE; segment selectors
+ * read only) and guest memory by virtual address (through the guest's
+ * page tables, bounds-checked), sets software breakpoints (INT3 written
+ * into guest memory), up to four hardware breakpoints and watchpoints
+ * (write or access), single-steps and continues.  While gdb is attached,
+ * kvmkit_vcpu_run() reports each debug exit to gdb instead of returning
+ * it, the other exits return as usual, and the vCPU's timeout is off (a
+ * human is at the wheel; it stays off after gdb detaches).  gdb's detach, its kill and a closed
+ * connection all detach the stub: breakpoints are taken out and the
+ * guest runs on.  kvmkit_vcpu_destroy() tells a gdb waiting for a stop
+ * that the program exited ("W00").  The guest's symbols: kvmkit-cc keeps
+ * the payload's ELF beside the binary (BINARY.payload.elf).  Not served:
+ * ^C while the guest runs, several vCPUs as threads of one gdb.
+ */
+int kvmkit_gdb_serve(struct kvmkit_vcpu *vcpu, uint16_t port);
+
+/*
  * Bound the time a guest may run: kvmkit_vcpu_run() returns
  * KVMKIT_EXIT_TIMEOUT once timeout_ns have passed from this call (0
  * disarms).  It arms a POSIX timer aimed at the calling thread, whose
@@ -425,6 +481,55 @@ int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
  */
 int kvmkit_vcpu_gva_to_gpa(struct kvmkit_vcpu *vcpu, uint64_t gva,
 			   uint64_t *gpa);
+/*
+ * Copy len bytes from or to the guest's virtual addresses [gva, gva +
+ * len), as bhyve's vm_copyin()/vm_copyout(): page by page through the
+ * vCPU's current page tables (no paging, 32-bit, PAE, 4- and 5-level),
+ * every page checked against the memory slots first, so that a copy that
+ * cannot be done whole is not done at all: -EFAULT naming the first
+ * address not mapped to RAM.  Accessed and dirty bits are not set.
+ */
+int kvmkit_vcpu_copy_from_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
+				void *buf, size_t len);
+int kvmkit_vcpu_copy_to_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
+			      const void *buf, size_t len);
+/*
+ * Why a walk failed, and where (kvmkit_x86_walk_ex()).  level: the table
+ * level of the entry at fault, 5 (PML5) or 4 (PML4) down to 1 (PT) in
+ * long mode, 3 (PDPT) to 1 with PAE, 2 (PD) to 1 in legacy paging; 0
+ * when no table was involved.  bit: the entry's bit at fault (0 P, 1 RW,
+ * 2 US, 7 PS), or -1.
+ */
+enum kvmkit_walk_why {
+	KVMKIT_WALK_OK,
+	KVMKIT_WALK_NOT_PRESENT,	/* P clear */
+	KVMKIT_WALK_RESERVED,		/* PS set where it is reserved */
+	KVMKIT_WALK_WRITE_PROTECTED,	/* RW clear, for a KVMKIT_WALK_WRITE */
+	KVMKIT_WALK_SUPERVISOR,		/* US clear, for a KVMKIT_WALK_USER */
+	KVMKIT_WALK_TABLE_NOT_RAM,	/* the table holding the entry is no RAM */
+	KVMKIT_WALK_NON_CANONICAL,	/* long mode, level 0 */
+	KVMKIT_WALK_TOO_WIDE,		/* above 4 GiB in a 32-bit mode, level 0 */
+};
+struct kvmkit_walk_fault {
+	enum kvmkit_walk_why why;
+	int level;
+	int bit;
+	uint64_t entry_gpa;	/* where the entry at fault lies */
+	uint64_t entry;		/* its value (0 when it could not be read) */
+};
+#define KVMKIT_WALK_WRITE	(1u << 0)	/* RW needed (CR0.WP for CPL 0) */
+#define KVMKIT_WALK_USER	(1u << 1)	/* a CPL 3 access: US needed */
+#define KVMKIT_WALK_SET_AD	(1u << 2)	/* set A in each entry used, and D
+						 * in the leaf for a write, as
+						 * the CPU does (only on success) */
+/*
+ * kvmkit_x86_walk() with access checks, accessed/dirty bits and the
+ * fault's description (fault may be NULL); -EFAULT on a fault
+ */
+int kvmkit_x86_walk_ex(struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
+		       uint64_t cr4, uint64_t efer, uint64_t gva,
+		       unsigned int flags, uint64_t *gpa,
+		       struct kvmkit_walk_fault *fault);
 /* Same walk on given control registers; pure apart from memory reads */
 int kvmkit_x86_walk(const struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 		    uint64_t cr4, uint64_t efer, uint64_t gva, uint64_t *gpa);
@@ -435,6 +540,80 @@ int kvmkit_vcpu_dump(struct kvmkit_vcpu *vcpu, char *buf, size_t len);
 size_t kvmkit_x86_format_regs(const struct kvm_regs *regs,
 			      const struct kvm_sregs *sregs,
 			      char *buf, size_t len);
+
+/* ---- Exit history and dumps (lib/host/exit_history.c, dump_file.c) ---- */
+
+/*
+ * Each vCPU keeps its last KVMKIT_EXIT_HISTORY exits, as kvmkit_vcpu_run()
+ * decoded them, in a ring: what a guest did just before it broke, for a
+ * CI log.  Recording costs two clock reads per KVM_RUN and no ioctl: the
+ * guest's RIP comes from the registers KVM syncs into kvm_run (pc_valid 0
+ * where it does not).
+ */
+#define KVMKIT_EXIT_HISTORY	32
+struct kvmkit_exit_record {
+	uint64_t seq;		/* 1 for the vCPU's first exit, and on */
+	uint64_t start_ns;	/* CLOCK_MONOTONIC when KVM_RUN was entered */
+	uint64_t run_ns;	/* time spent in that KVM_RUN */
+	/*
+	 * guest RIP at the exit, if pc_valid: after an I/O or MMIO exit at
+	 * the instruction or past it, as this KVM left it (the instruction
+	 * completes on the next KVM_RUN; kvm_amd: at it, kvm_pvm: past it)
+	 */
+	uint64_t pc;
+	/*
+	 * What the exit was about: IO the port, MMIO the guest-physical
+	 * address, DEBUG the pc, X86_RDMSR/WRMSR the MSR index, HYPERCALL
+	 * the number, FAIL_ENTRY the hardware reason, INTERNAL_ERROR the
+	 * suberror, SYSTEM_EVENT its type, ERROR the errno; else 0
+	 */
+	uint64_t addr;
+	/* OUT and MMIO writes: the bytes written (the first 8); WRMSR: data */
+	uint64_t value;
+	enum kvmkit_exit_type type;
+	uint32_t reason;	/* raw kvm_run->exit_reason */
+	uint32_t size;		/* IO: bytes per access; MMIO: length */
+	uint32_t count;		/* IO: accesses (> 1: string I/O) */
+	uint8_t pc_valid;
+	uint8_t has_value;
+};
+/*
+ * Copy the vCPU's last min(max, KVMKIT_EXIT_HISTORY, exits so far)
+ * records into out, oldest first; returns how many.  Call it from the
+ * vCPU's thread, or while no thread runs the vCPU.
+ */
+unsigned int kvmkit_vcpu_exit_history(const struct kvmkit_vcpu *vcpu,
+				      struct kvmkit_exit_record *out,
+				      unsigned int max);
+/*
+ * One line for a record (pure, no newline): "#12 IO_OUT port 0xf4 size 4
+ * value 0x0 rip 0x1a2b; 3.1 us in KVM_RUN".  Returns the length it
+ * wanted, as snprintf().
+ */
+size_t kvmkit_exit_record_format(const struct kvmkit_exit_record *r,
+				 char *buf, size_t len);
+/*
+ * The last n exits (at most KVMKIT_EXIT_HISTORY), one line each, oldest
+ * first, each with its start relative to the newest exit's end.
+ * Returns 0, or -EIO when writing to f failed (no message recorded).
+ */
+int kvmkit_vcpu_dump_exits(const struct kvmkit_vcpu *vcpu, FILE *f,
+			   unsigned int n);
+/*
+ * A vCPU for a log: general registers, every segment (selector, base,
+ * limit, attributes), descriptor tables, control registers, EFER, APIC
+ * base, then its last n exits.  -errno when the registers could not be
+ * read (message: kvmkit_vcpu_error(); what could be read is written),
+ * -EIO when writing to f failed.
+ */
+int kvmkit_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f, unsigned int n);
+/*
+ * A VM for a log: its memory slots (guest range, size, flags, host
+ * address), port and MMIO handlers, then kvmkit_vcpu_fdump() of each
+ * vCPU.  Returns the first error (-EIO: writing failed), going on past
+ * a vCPU whose registers could not be read.
+ */
+int kvmkit_vm_fdump(struct kvmkit_vm *vm, FILE *f, unsigned int n);
 
 /* ---- kvmkit payloads (the guest runtime's images) ---------------------- */
 
@@ -553,9 +732,9 @@ typedef int (*kvmkit_io_fn)(struct kvmkit_vcpu *vcpu,
  * remove handlers (itself too) of its own vCPU's VM.
  *   -EINVAL  count or len 0, a range past port 0xffff or wrapping around
  *            the address space, or fn NULL
- *   -EEXIST  the range overlaps one already added
- *   -EBUSY   (MMIO) the range overlaps a memory slot: those accesses never
- *            exit to user space
+ *   -EEXIST  the range overlaps one already added, or (MMIO) a memory
+ *            slot: those accesses would never exit to user space (and
+ *            kvmkit_vm_add_memory() refuses a slot over an MMIO handler)
  *   -ENOMEM
  * Removal takes the base given when adding; -ENOENT if none starts there.
  * Messages: kvmkit_vm_error().

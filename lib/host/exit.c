@@ -113,10 +113,7 @@ DECODER(system_event)
 DECODER(debug)
 {
 	(void)run_size;
-	exit->debug.exception = run->debug.arch.exception;
-	exit->debug.pc = run->debug.arch.pc;
-	exit->debug.dr6 = run->debug.arch.dr6;
-	exit->debug.dr7 = run->debug.arch.dr7;
+	kvmkit_arch_decode_debug(run, exit);
 	return 0;
 }
 

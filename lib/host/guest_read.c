@@ -3,7 +3,7 @@
  * Reading guest-virtual memory for reports (see guest_read.h).
  *
  * A report is the hottest path of a test and the only cost it must pay
- * is its one exit, so a KVM_GET_SREGS per report (needed for a real walk)
+ * is its one exit, so an ioctl per report for the paging state (needed for a real walk)
  * is avoided for addresses in the payload image: __FILE__ strings and
  * formats are in .rodata, the stack and most buffers in .data/.bss, all
  * covered by the identity map of 0..2 GiB that the host built and which
@@ -31,27 +31,6 @@ void kvmkit_guest_reader_init(struct kvmkit_guest_reader *r,
 		r->image_end = 0;
 }
 
-static int fetch_control_regs(struct kvmkit_guest_reader *r)
-{
-	const struct kvm_run *run = r->vcpu->run;
-	struct kvm_sregs ioctl_sregs;
-	const struct kvm_sregs *sregs = &ioctl_sregs;
-	int ret;
-
-	if (run && (run->kvm_valid_regs & KVM_SYNC_X86_SREGS)) {
-		sregs = &run->s.regs.sregs;
-	} else {
-		ret = kvmkit_vcpu_get_sregs(r->vcpu, &ioctl_sregs);
-		if (ret)
-			return ret;
-	}
-	r->cr0 = sregs->cr0;
-	r->cr3 = sregs->cr3;
-	r->cr4 = sregs->cr4;
-	r->efer = sregs->efer;
-	return 1;
-}
-
 int kvmkit_guest_gva_to_gpa(struct kvmkit_guest_reader *r, uint64_t gva,
 			    uint64_t *gpa)
 {
@@ -60,11 +39,10 @@ int kvmkit_guest_gva_to_gpa(struct kvmkit_guest_reader *r, uint64_t gva,
 		return 0;
 	}
 	if (!r->walk)
-		r->walk = fetch_control_regs(r);
+		r->walk = kvmkit_arch_mmu_fetch(r->vcpu, &r->mmu) ?: 1;
 	if (r->walk < 0)
 		return r->walk;
-	return kvmkit_x86_walk(r->vcpu->vm, r->cr0, r->cr3, r->cr4, r->efer,
-			       gva, gpa);
+	return kvmkit_arch_mmu_translate(r->vcpu->vm, &r->mmu, gva, gpa);
 }
 
 /*

@@ -12,14 +12,14 @@
 /*
  * One report's view of guest memory.  Addresses inside the payload image
  * are taken as identity-mapped; anything else is walked through the
- * guest's page tables, whose control registers are fetched once per
- * reader (from kvm_run when KVM syncs sregs there, else KVM_GET_SREGS).
+ * guest's page tables, whose paging state is fetched once per reader
+ * (kvmkit_arch_mmu_fetch(): from kvm_run when KVM syncs it, else an ioctl).
  */
 struct kvmkit_guest_reader {
 	struct kvmkit_vcpu *vcpu;
 	uint64_t image_end;	/* identity window end; 0: always walk */
 	int walk;		/* 0: CRs not fetched, 1: fetched, -errno */
-	uint64_t cr0, cr3, cr4, efer;
+	struct kvmkit_arch_mmu mmu;	/* valid when walk is 1 */
 };
 
 /* How a string read stopped */

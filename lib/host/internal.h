@@ -8,6 +8,7 @@
 #include <time.h>
 #include <sys/types.h>
 #include <kvmkit/kvmkit.h>
+#include "x86_64/arch.h"	/* the architecture, chosen once */
 
 struct kvmkit_kvm {
 	int fd;
@@ -20,6 +21,8 @@ struct kvmkit_memslot {
 	void *alloc;		/* mmap'd by kvmkit (with guards), or NULL */
 	size_t alloc_size;
 };
+
+#define KVMKIT_RESTART_CAPS	16
 
 /* One handler's range, [base, base + len), len >= 1 */
 struct kvmkit_io_range {
@@ -45,6 +48,9 @@ struct kvmkit_vm {
 	struct kvmkit_io_table pio, mmio;
 	struct kvmkit_vcpu **vcpus;	/* max_vcpus slots */
 	unsigned int max_vcpus;		/* KVM_CAP_MAX_VCPUS */
+	/* kvmkit_vm_enable_cap()'s, replayed by kvmkit_vm_restart() */
+	struct kvm_enable_cap caps[KVMKIT_RESTART_CAPS];
+	unsigned int n_caps;		/* > KVMKIT_RESTART_CAPS: lost some */
 	char err[KVMKIT_ERR_MAX];
 };
 
@@ -60,6 +66,10 @@ struct kvmkit_vcpu {
 	int timer_armed;
 	pid_t timer_tid;	/* the thread the timer is aimed at */
 	struct timespec deadline;	/* CLOCK_MONOTONIC */
+	/* exit history (exit_history.c): hist[seq % KVMKIT_EXIT_HISTORY] */
+	struct kvmkit_exit_record hist[KVMKIT_EXIT_HISTORY];
+	uint64_t hist_seq;	/* exits recorded so far */
+	struct kvmkit_gdb *gdb;	/* gdbstub.c, or NULL */
 	char err[KVMKIT_ERR_MAX];
 };
 
@@ -70,6 +80,13 @@ struct kvmkit_vcpu {
 int kvmkit_set_error(char *buf, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The handler range of t meeting [base, last], or NULL (memory.c refuses
+ * a slot over an MMIO handler with it)
+ */
+const struct kvmkit_io_range *kvmkit_io_overlap(const struct kvmkit_io_table *t,
+					       uint64_t base, uint64_t last);
+
 /* Free a VM's handler tables (io_handlers.c); kvmkit_vm_destroy() calls it */
 void kvmkit_io_tables_release(struct kvmkit_vm *vm);
 /*
@@ -77,6 +94,53 @@ void kvmkit_io_tables_release(struct kvmkit_vm *vm);
  * handler's answer, or KVMKIT_UNHANDLED (run_loop.c's dispatch uses it)
  */
 int kvmkit_io_dispatch(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
+
+/* kvmkit_vcpu_run() without a gdb stub (run.c) */
+int kvmkit_vcpu_run_plain(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
+struct kvmkit_gdb;
+
+/* A monotonic clock in ns, for the exit history */
+uint64_t kvmkit_now_ns(void);
+/* Record the exit kvmkit_vcpu_run() just decoded (exit_history.c) */
+void kvmkit_exit_record(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
+			uint64_t start_ns, uint64_t end_ns);
+
+/* ---- the _arch_ interface: what generic files ask of lib/host/<arch>/ ---- */
+/* At vCPU creation: have KVM sync what it can into kvm_run */
+void kvmkit_arch_vcpu_init(struct kvmkit_vcpu *vcpu);
+/* The guest's PC at the last exit from kvm_run alone: 0 if unknown */
+int kvmkit_arch_exit_pc(const struct kvmkit_vcpu *vcpu, uint64_t *pc);
+/* The arch part of a debug exit: exception, pc, DR6, DR7 */
+void kvmkit_arch_decode_debug(const struct kvm_run *run, struct kvmkit_exit *e);
+/*
+ * The paging state of the vCPU's last exit (from kvm_run when KVM syncs
+ * it, else an ioctl; message on the vCPU), and a translation through it
+ * (-EFAULT: not mapped)
+ */
+int kvmkit_arch_mmu_fetch(struct kvmkit_vcpu *vcpu, struct kvmkit_arch_mmu *mmu);
+int kvmkit_arch_mmu_translate(const struct kvmkit_vm *vm,
+			      const struct kvmkit_arch_mmu *mmu, uint64_t gva,
+			      uint64_t *gpa);
+/*
+ * What kvmkit_vm_restart() carries from a vCPU to its new self: its whole
+ * state and whatever else the architecture keeps per vCPU (x86: CPUID)
+ */
+struct kvmkit_arch_snapshot;
+int kvmkit_arch_vcpu_snapshot(struct kvmkit_vcpu *vcpu,
+			      struct kvmkit_arch_snapshot **snap);
+int kvmkit_arch_vcpu_resume(struct kvmkit_vcpu *vcpu,
+			    const struct kvmkit_arch_snapshot *snap);
+void kvmkit_arch_snapshot_free(struct kvmkit_arch_snapshot *snap);
+/*
+ * kvmkit_vcpu_copy_{from,to}_guest() on given paging state (guest_copy.c;
+ * pure apart from guest memory, for the unit tests): -EFAULT with *fault
+ * the first address not mapped to RAM, nothing copied then
+ */
+int kvmkit_guest_copy(struct kvmkit_vm *vm, const struct kvmkit_arch_mmu *mmu,
+		      uint64_t gva, void *buf, size_t len, int write,
+		      uint64_t *fault);
+/* Registers, segments and control registers for kvmkit_vcpu_fdump() */
+int kvmkit_arch_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f);
 
 #define KVMKIT_VM_ERR(vm, e, ...) kvmkit_set_error((vm)->err, (e), __VA_ARGS__)
 /* Record "<what>: <strerror> (vcpu N)" on the vCPU and return -err */

@@ -48,6 +48,19 @@ static const struct kvmkit_io_range *find(const struct kvmkit_io_table *t,
 	return r;
 }
 
+const struct kvmkit_io_range *kvmkit_io_overlap(const struct kvmkit_io_table *t,
+					       uint64_t base, uint64_t last)
+{
+	size_t i = upper_bound(t, last);
+	const struct kvmkit_io_range *r;
+
+	/* the last range starting at or below last is the only candidate */
+	if (!i)
+		return NULL;
+	r = &t->ranges[i - 1];
+	return r->base + (r->len - 1) >= base ? r : NULL;
+}
+
 static int grow(struct kvmkit_io_table *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 8;
@@ -162,8 +175,8 @@ int kvmkit_vm_add_mmio_handler(struct kvmkit_vm *vm, uint64_t gpa,
 				     fn ? "" : " without a function");
 	slot = over_ram(vm, gpa, gpa + (len - 1));
 	if (slot)
-		return KVMKIT_VM_ERR(vm, EBUSY,
-				     "%s: 0x%llx-0x%llx overlaps memory slot %u: the guest's accesses there never exit",
+		return KVMKIT_VM_ERR(vm, EEXIST,
+				     "%s: 0x%llx-0x%llx overlaps memory slot %u: the guest's accesses there would never exit",
 				     what, (unsigned long long)gpa,
 				     (unsigned long long)(gpa + (len - 1)),
 				     slot->region.slot);

@@ -36,6 +36,26 @@ static int check_slot(struct kvmkit_vm *vm, uint32_t slot)
 	return 0;
 }
 
+/*
+ * A slot over an MMIO handler would take its accesses away from it
+ * without a word (they no longer exit): refused, as the converse is
+ */
+static int check_mmio(struct kvmkit_vm *vm, uint32_t slot, uint64_t start,
+		      uint64_t len)
+{
+	const struct kvmkit_io_range *r;
+
+	r = kvmkit_io_overlap(&vm->mmio, start, start + (len - 1));
+	if (!r)
+		return 0;
+	return KVMKIT_VM_ERR(vm, EEXIST,
+			     "memory slot %u: 0x%llx-0x%llx overlaps the MMIO handler at 0x%llx-0x%llx, whose accesses would no longer exit",
+			     slot, (unsigned long long)start,
+			     (unsigned long long)(start + (len - 1)),
+			     (unsigned long long)r->base,
+			     (unsigned long long)(r->base + (r->len - 1)));
+}
+
 int kvmkit_vm_add_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa,
 			 uint64_t size, uint32_t flags, void **hva)
 {
@@ -63,6 +83,9 @@ int kvmkit_vm_add_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa,
 		return KVMKIT_VM_ERR(vm, ENOMEM, "memory slot %u: too large",
 				     slot);
 	total = len + 2 * KVMKIT_PAGE_SIZE;
+	ret = check_mmio(vm, slot, start, len);
+	if (ret)
+		return ret;
 
 	/*
 	 * Reserve the whole range inaccessible, then open the inside: a host
@@ -126,6 +149,9 @@ int kvmkit_vm_add_memory_at(struct kvmkit_vm *vm, uint32_t slot,
 				     "memory slot %u: 0x%llx+0x%llx at %p is not page-aligned",
 				     slot, (unsigned long long)gpa,
 				     (unsigned long long)size, hva);
+	ret = check_mmio(vm, slot, gpa, size);
+	if (ret)
+		return ret;
 	s = &vm->slots[slot];
 	s->region = (struct kvm_userspace_memory_region) {
 		.slot = slot,

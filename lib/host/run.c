@@ -4,8 +4,28 @@
 #include <sys/ioctl.h>
 #include "internal.h"
 #include "timeout.h"
+#include "gdbstub.h"
+
+static int run_once(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
 
 int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
+{
+	if (vcpu->gdb)
+		return kvmkit_gdb_run(vcpu, exit);
+	return kvmkit_vcpu_run_plain(vcpu, exit);
+}
+
+/* Every outcome, the timeout and a failure too, goes to the history */
+int kvmkit_vcpu_run_plain(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
+{
+	uint64_t start = kvmkit_now_ns();
+	int ret = run_once(vcpu, exit);
+
+	kvmkit_exit_record(vcpu, exit, start, kvmkit_now_ns());
+	return ret;
+}
+
+static int run_once(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 {
 	int ret, err;
 

@@ -8,22 +8,7 @@
 #include <sys/mman.h>
 #include "internal.h"
 #include "timeout.h"
-
-/*
- * Have KVM store the general registers in kvm_run on every exit when it
- * can: a KVMKIT_HC_PRINTF report reads its arguments from them, and a
- * KVM_GET_REGS per report would cost about as much as the exit itself.
- * Without the capability kvmkit_vcpu_exit_regs() falls back to the ioctl.
- */
-static void sync_regs(struct kvmkit_vcpu *vcpu)
-{
-	/* raw: a failure only means no sync, not an error to record */
-	int caps = ioctl(vcpu->vm->kvm->fd, KVM_CHECK_EXTENSION,
-			 KVM_CAP_SYNC_REGS);
-
-	if (caps > 0 && (caps & KVM_SYNC_X86_REGS))
-		vcpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
-}
+#include "gdbstub.h"
 
 int kvmkit_vcpu_create(struct kvmkit_vm *vm, uint32_t id,
 		       struct kvmkit_vcpu **vcpup)
@@ -60,7 +45,7 @@ int kvmkit_vcpu_create(struct kvmkit_vm *vm, uint32_t id,
 				    strerror(errno), id);
 		goto close;
 	}
-	sync_regs(vcpu);
+	kvmkit_arch_vcpu_init(vcpu);
 	vm->vcpus[i] = vcpu;
 	*vcpup = vcpu;
 	return 0;
@@ -83,6 +68,7 @@ void kvmkit_vcpu_destroy(struct kvmkit_vcpu *vcpu)
 		return;
 	/* The timer's signal carries a pointer to vcpu: stop it first */
 	kvmkit_timeout_release(vcpu);
+	kvmkit_gdb_release(vcpu);
 	vm = vcpu->vm;
 	for (i = 0; i < vm->max_vcpus; i++)
 		if (vm->vcpus[i] == vcpu)

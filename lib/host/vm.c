@@ -117,5 +117,9 @@ int kvmkit_vm_enable_cap(struct kvmkit_vm *vm, const struct kvm_enable_cap *cap)
 	if (kvmkit_ioctl(vm->fd, KVM_ENABLE_CAP, cap) < 0)
 		return KVMKIT_VM_ERR(vm, errno, "KVM_ENABLE_CAP: %s (cap %u)",
 				     strerror(errno), cap->cap);
+	if (vm->n_caps < KVMKIT_RESTART_CAPS)
+		vm->caps[vm->n_caps] = *cap;
+	if (vm->n_caps <= KVMKIT_RESTART_CAPS)
+		vm->n_caps++;
 	return 0;
 }

@@ -24,5 +24,10 @@ int tst_kvm_guest_line(uint64_t rip, char *file, size_t len,
 
 /* KVMKIT_TRACE=FILE: one line per exit appended to FILE (kvm_trace.c) */
 void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
+/* "\nlast 16 of N exits ...", one line per exit, for TBROK reports */
+#define TST_KVM_LAST_EXITS	16
+void tst_kvm_last_exits(const struct kvmkit_vcpu *vcpu, char *buf, size_t len);
+/* --gdb PORT: the first guest of the process waits for gdb (kvm_trace.c) */
+void tst_kvm_gdb_attach(struct kvmkit_vcpu *vcpu);
 
 #endif /* KVMKIT_LTP_KVM_PRIVATE_H */

@@ -126,7 +126,7 @@ static void last_exception(struct run_ctx *c, char *buf, size_t len)
 static void __attribute__((format(printf, 3, 4)))
 guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
 {
-	char msg[512], at[160], regs[4096];
+	char msg[512], at[160], regs[4096], exits[2560];
 	va_list va;
 
 	disarm(c);
@@ -139,7 +139,8 @@ guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
 			 kvmkit_vcpu_error(c->vcpu));
 	else if (regs[0] && regs[strlen(regs) - 1] == '\n')
 		regs[strlen(regs) - 1] = '\0';
-	tst_brk_(__FILE__, lineno, TBROK, "%s%s\n%s", msg, at, regs);
+	tst_kvm_last_exits(c->vcpu, exits, sizeof(exits));
+	tst_brk_(__FILE__, lineno, TBROK, "%s%s\n%s%s", msg, at, regs, exits);
 }
 
 static enum step on_report(struct run_ctx *c, const struct kvmkit_hypercall *hc)
@@ -184,7 +185,7 @@ static enum step on_exception(struct run_ctx *c,
 			      const struct kvmkit_hypercall *hc)
 {
 	struct kvmkit_exception_frame frame;
-	char text[2048], file[128], badfile[64];
+	char text[2048], file[128], badfile[64], exits[2560];
 	const char *fname = __FILE__;
 	unsigned int line = __LINE__;
 	size_t len;
@@ -215,7 +216,8 @@ static enum step on_exception(struct run_ctx *c,
 			fname = badfile;
 		}
 	}
-	tst_brk_(fname, line, TBROK, "Unhandled exception: %s", text);
+	tst_kvm_last_exits(c->vcpu, exits, sizeof(exits));
+	tst_brk_(fname, line, TBROK, "Unhandled exception: %s%s", text, exits);
 	return DONE;
 }
 
@@ -369,6 +371,7 @@ int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
 		free(c);
 		return -1;
 	}
+	tst_kvm_gdb_attach(c->vcpu);	/* --gdb PORT: waits for gdb */
 	while (step == RESUME) {
 		ret = kvmkit_vcpu_run_loop(c->vcpu, &ops, &e);
 		if (ret == KVMKIT_STOP) {

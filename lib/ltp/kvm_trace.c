@@ -64,3 +64,55 @@ void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e)
 	(void)!write(trace_fd, line, n);
 	errno = saved;
 }
+
+/*
+ * The vCPU's last TST_KVM_LAST_EXITS exits for a TBROK report, one line
+ * each after a newline (issue 9: a broken test's report shows what the
+ * guest did just before).  buf is always terminated; a dump cut short by
+ * a small buf ends where it was cut.
+ */
+void tst_kvm_last_exits(const struct kvmkit_vcpu *vcpu, char *buf, size_t len)
+{
+	FILE *f;
+	size_t n;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	f = fmemopen(buf, len, "w");
+	if (!f)
+		return;
+	fputc('\n', f);
+	kvmkit_vcpu_dump_exits(vcpu, f, TST_KVM_LAST_EXITS);
+	fclose(f);
+	buf[len - 1] = '\0';
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+}
+
+/*
+ * --gdb PORT (or KVMKIT_GDB): the first guest this process runs waits for
+ * gdb before its first instruction; later iterations run undebugged, as
+ * gdb has gone by then.
+ */
+void tst_kvm_gdb_attach(struct kvmkit_vcpu *vcpu)
+{
+	static int attached;
+	char exe[512];
+	ssize_t n;
+	int port;
+
+	if (tst_kvmkit_gdb_port() < 0 || attached)
+		return;
+	attached = 1;
+	port = kvmkit_gdb_serve(vcpu, (uint16_t)tst_kvmkit_gdb_port());
+	if (port < 0) {
+		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	tst_res(TINFO, "waiting for gdb on 127.0.0.1:%d: gdb -ex 'target remote 127.0.0.1:%d' %s.payload.elf",
+		port, port, n > 0 ? exe : "BINARY");
+}

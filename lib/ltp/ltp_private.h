@@ -69,6 +69,8 @@ unsigned int tst_kvmkit_guest_timeout_s(void);
 uint64_t tst_kvmkit_guest_timeout_ns(void);
 /* Overall watchdog seconds, 0 for unlimited */
 unsigned int tst_overall_timeout_s(void);
+/* --gdb PORT or KVMKIT_GDB=PORT: the port, -1 when not asked */
+int tst_kvmkit_gdb_port(void);
 
 /* tst_checks.c: the struct tst_test requirements, before setup() */
 void tst_do_checks(void);

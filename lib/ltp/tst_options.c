@@ -20,6 +20,7 @@ unsigned int tst_iterations = 1;
 float tst_duration = -1;
 static double guest_timeout = -1;	/* -T / KVMKIT_TIMEOUT, seconds */
 static double timeout_mul_v = 1;	/* LTP_TIMEOUT_MUL, checked up front */
+static int gdb_port = -1;		/* --gdb / KVMKIT_GDB, -1: off */
 
 /*
  * A positive -T never means "no timeout": below this it is raised to it.
@@ -65,6 +66,7 @@ static void print_help(void)
 	fprintf(stderr, "KCONFIG_PATH             Specify kernel config file\n");
 	fprintf(stderr, "KCONFIG_SKIP_CHECK       Skip kernel config check if variable set\n");
 	fprintf(stderr, "KVMKIT_TIMEOUT           Guest timeout per run in seconds (as -T)\n");
+	fprintf(stderr, "KVMKIT_GDB               As --gdb PORT: wait for gdb before the guest runs\n");
 	fprintf(stderr, "LTP_ENABLE_DEBUG         Print TDEBUG messages (1 or y)\n");
 	fprintf(stderr, "LTP_TIMEOUT_MUL          Timeout multiplier (must be a number >= 1)\n");
 	fprintf(stderr, "TMPDIR                   Base directory for .needs_tmpdir (default /tmp)\n\n");
@@ -78,6 +80,7 @@ static void print_help(void)
 	fprintf(stderr, "Options\n-------\n");
 	for (i = 0; i < ARRAY_SIZE(lib_options); i++)
 		fprintf(stderr, "%s\n", lib_options[i].help);
+	fprintf(stderr, "--gdb p  Wait for gdb on 127.0.0.1:p (0: any free port) before the first guest instruction; no timeouts then\n");
 	for (i = 0; tst_test->options && tst_test->options[i].optstr; i++)
 		fprintf(stderr, "-%c\t %s\n", tst_test->options[i].optstr[0],
 			tst_test->options[i].help);
@@ -151,6 +154,50 @@ static void test_option(int opt, char *arg)
 	}
 }
 
+/* A TCP port for --gdb and KVMKIT_GDB; -1 when str is none */
+static int parse_port(const char *str)
+{
+	long val;
+
+	if (tst_parse_long(str, &val, 0, 65535))
+		return -1;
+	return (int)val;
+}
+
+/*
+ * --gdb PORT and --gdb=PORT, taken out of argv before getopt() sees it:
+ * LTP's options are short ones, and this one is kvmkit's own.
+ */
+static int take_gdb_option(int argc, char *argv[])
+{
+	int i, j, used;
+	const char *arg;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (strcmp(argv[i], "--gdb") && strncmp(argv[i], "--gdb=", 6))
+			continue;
+		used = argv[i][5] == '=' ? 1 : 2;
+		arg = used == 1 ? argv[i] + 6 : argv[i + 1];
+		if (!arg)
+			usage_error("Missing argument for option", "--gdb");
+		gdb_port = parse_port(arg);
+		if (gdb_port < 0)
+			usage_error("Invalid --gdb port (0 to 65535)", arg);
+		for (j = i; j + used <= argc; j++)
+			argv[j] = argv[j + used];
+		argc -= used;
+		i--;
+	}
+	return argc;
+}
+
+int tst_kvmkit_gdb_port(void)
+{
+	return gdb_port;
+}
+
 void tst_parse_opts(int argc, char *argv[])
 {
 	char optstr[128] = "";
@@ -187,6 +234,14 @@ void tst_parse_opts(int argc, char *argv[])
 		if (guest_timeout < 0)
 			env_error("KVMKIT_TIMEOUT", env, ": must be seconds, 0 to 1e6");
 	}
+
+	env = getenv("KVMKIT_GDB");
+	if (env && *env) {
+		gdb_port = parse_port(env);
+		if (gdb_port < 0)
+			env_error("KVMKIT_GDB", env, ": must be a TCP port, 0 to 65535");
+	}
+	argc = take_gdb_option(argc, argv);
 
 	opterr = 0;	/* the one usage line below says it all */
 	while ((opt = getopt(argc, argv, optstr)) != -1) {
@@ -272,7 +327,9 @@ unsigned int tst_overall_timeout_s(void)
 {
 	unsigned int t = TST_DEFAULT_TIMEOUT;
 
-	if (tst_test->timeout == TST_UNLIMITED_TIMEOUT ||
+	/* someone steps through the guest: no watchdog may end the test */
+	if (gdb_port >= 0 ||
+	    tst_test->timeout == TST_UNLIMITED_TIMEOUT ||
 	    tst_test->max_runtime == TST_UNLIMITED_RUNTIME)
 		return 0;
 	if (tst_test->timeout > 0)

@@ -933,44 +933,52 @@ static void suite_print(const struct kvmkit_report *r)
 	tst_res_(file, r->lineno, r->result, "%s", r->message);
 }
 
-/* One hypercall; returns 1 when the iteration is over */
-static int suite_hypercall(uint32_t nr)
+/*
+ * One kvmkit hypercall, as the library decoded it (the guest's registers
+ * come with the calls that pass them); returns 1 when the iteration is
+ * over
+ */
+static int suite_hypercall(struct kvmkit_vcpu *vcpu,
+			   const struct kvmkit_hypercall *hc)
 {
-	struct kvmkit_vcpu *vcpu = suite_vm.kvmkit_vcpu;
 	struct kvmkit_exception_frame frame;
-	struct kvm_regs regs;
 	char text[2048];
 
-	switch (nr) {
+	switch (hc->nr) {
 	case KVMKIT_HC_PRINTF:
 	case KVMKIT_HC_PRINTF_EXIT:
-		if (kvmkit_vcpu_exit_regs(vcpu, &regs) ||
-		    kvmkit_report_from_regs(vcpu, &regs, &suite_rep))
+	case KVMKIT_HC_REPORT:
+		if (kvmkit_report_from_hypercall(vcpu, hc, &suite_rep))
 			tst_brk(TBROK, "Cannot read the guest's report: %s",
 				kvmkit_vcpu_error(vcpu));
 		suite_print(&suite_rep);
-		return nr == KVMKIT_HC_PRINTF_EXIT;
-	case KVMKIT_HC_REPORT:
-		if (kvmkit_report_read(vcpu, &suite_rep))
-			tst_brk(TBROK, "Cannot read the result page: %s",
-				kvmkit_vcpu_error(vcpu));
-		suite_print(&suite_rep);
-		suite_vm.result->result = KVM_TNONE;
-		return 0;
+		if (hc->nr == KVMKIT_HC_REPORT)
+			suite_vm.result->result = KVM_TNONE;
+		return hc->nr == KVMKIT_HC_PRINTF_EXIT;
 	case KVMKIT_HC_EXIT:
 		if (!suite_finished)
 			tst_res(TFAIL, "the guest exited before main() reached suite_finish(): checks after the last result above did not run");
 		return 1;
 	case KVMKIT_HC_EXCEPTION:
-		if (kvmkit_report_read(vcpu, &suite_rep))
+		if (kvmkit_report_from_hypercall(vcpu, hc, &suite_rep))
 			tst_brk(TBROK, "Cannot read the result page: %s",
 				kvmkit_vcpu_error(vcpu));
 		memcpy(&frame, suite_rep.message, sizeof(frame));
 		kvmkit_x86_format_exception(&frame, text, sizeof(text));
 		tst_brk(TBROK, "Unhandled exception: %s", text);
 	}
-	tst_brk(TBROK, "unknown hypercall 0x%x", nr);
+	tst_brk(TBROK, "unknown hypercall 0x%x", hc->nr);
 	return 1;
+}
+
+/* kvmkit_vcpu_run_loop()'s hypercall callback: opaque is the done flag */
+static int suite_on_hypercall(struct kvmkit_vcpu *vcpu,
+			      const struct kvmkit_hypercall *hc, void *opaque)
+{
+	int *done = opaque;
+
+	*done = suite_hypercall(vcpu, hc);
+	return *done ? KVMKIT_STOP : KVMKIT_RESUME;
 }
 
 /* "; RIP is at the probed instruction (bytes)" or "" */
@@ -1111,23 +1119,21 @@ static SUITE_UNUSED void suite_dev_attach(void)
 		tst_brk(TBROK, "suite device: %s", kvmkit_vm_error(vm));
 }
 
-/* A port or MMIO exit through the handler table; 0 if none served it */
-static SUITE_UNUSED int suite_dev_dispatch(const struct kvmkit_exit *e)
-{
-	int rc = kvmkit_vcpu_dispatch(suite_vm.kvmkit_vcpu, NULL, e);
-
-	if (rc < 0)
-		tst_brk(TBROK, "suite device: %s",
-			kvmkit_vcpu_error(suite_vm.kvmkit_vcpu));
-	return rc == KVMKIT_RESUME;
-}
 #endif /* SUITE_DEVICE */
 
+/*
+ * The doorbell is the library's: kvmkit_vcpu_run_loop() decodes each
+ * kvmkit hypercall for suite_on_hypercall() and serves the suite device
+ * from the VM's handler table; what comes back is an exit nobody took.
+ */
 static inline SUITE_UNUSED void suite_kvm_run(void)
 {
 	struct kvmkit_vcpu *vcpu;
 	struct kvmkit_exit e;
-	int done = 0;
+	int done = 0, rc;
+	struct kvmkit_run_ops ops = {
+		.hypercall = suite_on_hypercall, .opaque = &done,
+	};
 
 	suite_finished = 0;
 	tst_kvm_create_instance(&suite_vm, DEFAULT_RAM_SIZE);
@@ -1139,25 +1145,13 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
 			kvmkit_vcpu_error(vcpu));
 	while (!done) {
-		uint32_t nr = 0;
-
-		kvmkit_vcpu_run(vcpu, &e);
-#ifdef SUITE_DEVICE
-		if ((e.type == KVMKIT_EXIT_MMIO_READ ||
-		     e.type == KVMKIT_EXIT_MMIO_WRITE ||
-		     e.type == KVMKIT_EXIT_IO_IN ||
-		     (e.type == KVMKIT_EXIT_IO_OUT && e.io.port != KVMKIT_HC_PORT)) &&
-		    suite_dev_dispatch(&e))
+		rc = kvmkit_vcpu_run_loop(vcpu, &ops, &e);
+		if (rc == KVMKIT_STOP)
 			continue;
-#endif
+		/* a handler failed, or a report's registers could not be read */
+		if (rc < 0 && e.type != KVMKIT_EXIT_ERROR)
+			tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
 		switch (e.type) {
-		case KVMKIT_EXIT_IO_OUT:
-			if (e.io.port != KVMKIT_HC_PORT || e.io.size != 4 ||
-			    e.io.count != 1)
-				suite_broke(&e);
-			memcpy(&nr, e.io.data, sizeof(nr));
-			done = suite_hypercall(nr);
-			break;
 		case KVMKIT_EXIT_INTERRUPTED:
 			break;
 		case KVMKIT_EXIT_UNKNOWN:
@@ -1176,6 +1170,7 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 				suite_broke(&e);
 			break;
 		default:
+			/* an OUT to no handler, a doorbell OUT of the wrong size too */
 			suite_broke(&e);
 		}
 	}

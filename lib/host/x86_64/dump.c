@@ -77,3 +77,48 @@ int kvmkit_vcpu_dump(struct kvmkit_vcpu *vcpu, char *buf, size_t len)
 	kvmkit_x86_format_regs(&regs, &sregs, buf, len);
 	return 0;
 }
+
+static void fdump_segment(FILE *f, const char *name,
+			  const struct kvm_segment *s)
+{
+	fprintf(f, "%-3s sel 0x%04x base 0x%016llx limit 0x%08x type 0x%x%s%s dpl %u%s%s%s%s\n",
+		name, s->selector, (unsigned long long)s->base, s->limit,
+		s->type, s->s ? " S" : "", s->present ? " P" : " !P", s->dpl,
+		s->db ? " DB" : "", s->l ? " L" : "", s->g ? " G" : "",
+		s->unusable ? " unusable" : "");
+}
+
+/* The x86 part of kvmkit_vcpu_fdump(): all that a failing guest's CPU holds */
+int kvmkit_arch_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	char text[2048];
+	int ret;
+
+	ret = kvmkit_vcpu_get_regs(vcpu, &regs);
+	if (!ret)
+		ret = kvmkit_vcpu_get_sregs(vcpu, &sregs);
+	if (ret) {
+		fprintf(f, "registers unavailable: %s\n", vcpu->err);
+		return ret;
+	}
+	kvmkit_x86_format_regs(&regs, &sregs, text, sizeof(text));
+	fputs(text, f);
+	fdump_segment(f, "CS", &sregs.cs);
+	fdump_segment(f, "SS", &sregs.ss);
+	fdump_segment(f, "DS", &sregs.ds);
+	fdump_segment(f, "ES", &sregs.es);
+	fdump_segment(f, "FS", &sregs.fs);
+	fdump_segment(f, "GS", &sregs.gs);
+	fdump_segment(f, "TR", &sregs.tr);
+	fdump_segment(f, "LDT", &sregs.ldt);
+	fprintf(f, "CR8 0x%llx  APIC_BASE 0x%llx  EFER%s%s%s%s\n",
+		(unsigned long long)sregs.cr8,
+		(unsigned long long)sregs.apic_base,
+		sregs.efer & (1u << 0) ? " SCE" : "",
+		sregs.efer & (1u << 8) ? " LME" : "",
+		sregs.efer & (1u << 10) ? " LMA" : "",
+		sregs.efer & (1u << 11) ? " NXE" : "");
+	return 0;
+}

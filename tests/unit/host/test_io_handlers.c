@@ -225,8 +225,8 @@ static void test_mmio_registration(void)
 	CHECK_EQ(kvmkit_vm_add_mmio_handler(&vm, 0xd0001000, 16, io_fn, NULL),
 		 0, "adjacent MMIO");
 	r = kvmkit_vm_add_mmio_handler(&vm, 0xfffff, 2, io_fn, NULL);
-	CHECK(r == -EBUSY && strstr(vm.err, "slot 0"),
-	      "MMIO over a memory slot: -EBUSY (%s)", vm.err);
+	CHECK(r == -EEXIST && strstr(vm.err, "slot 0"),
+	      "MMIO over a memory slot: -EEXIST (%s)", vm.err);
 	CHECK_EQ(kvmkit_vm_add_mmio_handler(&vm, 0xff000, 0x1000, io_fn, NULL),
 		 0, "MMIO right below a slot");
 	CHECK_EQ(kvmkit_vm_add_mmio_handler(&vm, 0x101000, 0x1000, io_fn, NULL),
@@ -244,6 +244,36 @@ static void test_mmio_registration(void)
 	CHECK_EQ(kvmkit_vm_remove_mmio_handler(&vm, 0xd0001000), -ENOENT,
 		 "remove it again: -ENOENT");
 	memset(&vm.slots[0], 0, sizeof(vm.slots[0]));
+}
+
+/*
+ * The converse: a memory slot over an MMIO handler.  The fake VM has no
+ * fd, so a slot that passes kvmkit's checks fails in the ioctl (EBADF):
+ * that tells "refused for the overlap" from "refused at all".
+ */
+static void test_slot_over_mmio(void)
+{
+	static uint8_t ram[3 * 4096] __attribute__((aligned(4096)));
+	void *hva;
+	int r;
+
+	CHECK_EQ(kvmkit_vm_add_mmio_handler(&vm, 0xe0001000, 8, io_fn, NULL),
+		 0, "add MMIO 0xe0001000-0xe0001007");
+	r = kvmkit_vm_add_memory(&vm, 3, 0xe0000000, 0x4000, 0, &hva);
+	CHECK(r == -EEXIST && strstr(vm.err, "memory slot 3") &&
+	      strstr(vm.err, "MMIO handler at 0xe0001000-0xe0001007"),
+	      "a slot over an MMIO handler: -EEXIST naming both (%s)", vm.err);
+	CHECK(!vm.slots[3].region.memory_size && !hva, "and no slot taken");
+	r = kvmkit_vm_add_memory_at(&vm, 3, 0xe0001000, 0x1000, 0, ram);
+	CHECK(r == -EEXIST && strstr(vm.err, "MMIO handler"),
+	      "caller-owned memory over it: -EEXIST too (%s)", vm.err);
+	r = kvmkit_vm_add_memory_at(&vm, 3, 0xe0002000, 0x1000, 0, ram);
+	CHECK(r == -EBADF, "a slot right above it gets past the check (EBADF from the fake VM's ioctl: %d)", r);
+	r = kvmkit_vm_add_memory_at(&vm, 3, 0xdffff000, 0x1000, 0, ram);
+	CHECK(r == -EBADF, "a slot right below it too (%d)", r);
+	kvmkit_vm_remove_mmio_handler(&vm, 0xe0001000);
+	r = kvmkit_vm_add_memory_at(&vm, 3, 0xe0001000, 0x1000, 0, ram);
+	CHECK(r == -EBADF, "once the handler is removed, the slot passes (%d)", r);
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -460,6 +490,7 @@ int main(void)
 	test_pio_registration();
 	test_many();
 	test_mmio_registration();
+	test_slot_over_mmio();
 	test_pio_dispatch();
 	test_mmio_dispatch();
 	test_hypercall_decode();

@@ -205,6 +205,65 @@ static void test_bits(void)
 	CHECK_EQ(KVMKIT_X86_CPUID_PDPE1GB, 1ULL << 26, "CPUID Page1GB is EDX bit 26");
 }
 
+static uint64_t get64(uint64_t gpa, unsigned int i)
+{
+	return ((uint64_t *)(ram + gpa))[i];
+}
+
+#define A	KVMKIT_X86_PTE_A
+#define D	KVMKIT_X86_PTE_D
+
+/* Fault descriptions, access checks and A/D bits: last, as it marks */
+static void test_walk_ex(void)
+{
+	struct kvmkit_walk_fault f;
+	uint64_t gpa;
+
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0, PML4, CR4, EFER, 0x6000, 0, &gpa, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_NOT_PRESENT && f.level == 1 && f.bit == 0 &&
+	      f.entry_gpa == PT + 6 * 8 && f.entry == (0x8000 | RW),
+	      "not present: level 1 (PT), bit 0, the entry and where it lies");
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0, PML4, CR4, EFER, 0x10000000000ULL, 0, &gpa, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_RESERVED && f.level == 4 && f.bit == 7,
+	      "PS in a PML4E: reserved, level 4, bit 7");
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0, PML4, CR4, EFER, 0x18000000000ULL, 0, &gpa, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_TABLE_NOT_RAM && f.level == 3 &&
+	      f.entry_gpa == 0x80000000,
+	      "a PDPT outside RAM: level 3, its address");
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0, PML4, CR4, EFER, 0x0000800000000000ULL, 0, &gpa, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_NON_CANONICAL && f.level == 0 && f.bit == -1,
+	      "non-canonical: level 0, no bit");
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0, PAE_PDPT, CR4, 0, 0x100000000ULL, 0, &gpa, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_TOO_WIDE, "above 4 GiB in PAE: too wide");
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0, PML4, CR4, EFER, 0x5123, KVMKIT_WALK_USER, &gpa, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_SUPERVISOR && f.level == 4 && f.bit == 2,
+	      "a user access to supervisor tables: level 4, bit 2");
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0 | KVMKIT_X86_CR0_WP, PML4, CR4, EFER, 0x7abc,
+				 KVMKIT_WALK_WRITE, &gpa, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_WRITE_PROTECTED && f.level == 1 && f.bit == 1,
+	      "a write to a read-only page with CR0.WP: level 1, bit 1");
+	CHECK(!kvmkit_x86_walk_ex(&vm, CR0, PML4, CR4, EFER, 0x7abc,
+				  KVMKIT_WALK_WRITE, &gpa, &f) && gpa == 0x9abc &&
+	      f.why == KVMKIT_WALK_OK,
+	      "the same supervisor write without CR0.WP: allowed");
+
+	CHECK(kvmkit_x86_walk_ex(&vm, CR0, PML4, CR4, EFER, 0x6000,
+				 KVMKIT_WALK_SET_AD, &gpa, &f) == -EFAULT &&
+	      !(get64(PD, 0) & A) && !(get64(PML4, 0) & A),
+	      "a failed walk sets no accessed bit");
+	CHECK(!kvmkit_x86_walk_ex(&vm, CR0 | KVMKIT_X86_CR0_WP, PML4, CR4, EFER, 0x5123,
+				  KVMKIT_WALK_WRITE | KVMKIT_WALK_SET_AD, &gpa, &f) &&
+	      gpa == 0x7123, "a write walk with SET_AD succeeds");
+	CHECK((get64(PML4, 0) & (A | D)) == A && (get64(PDPT, 0) & (A | D)) == A &&
+	      (get64(PD, 0) & (A | D)) == A && (get64(PT, 5) & (A | D)) == (A | D),
+	      "A in every entry used, D in the leaf only");
+	CHECK(!kvmkit_x86_walk_ex(&vm, CR0, PAE_PDPT, CR4, 0, 0x3123,
+				  KVMKIT_WALK_SET_AD, &gpa, &f) && gpa == 0xb123 &&
+	      !(get64(PAE_PDPT, 0) & A) && (get64(PAE_PD, 0) & A) &&
+	      (get64(PAE_PT, 3) & (A | D)) == A,
+	      "PAE read: no A in the PDPTE (it has none), A below, no D");
+}
+
 int main(void)
 {
 	setup();
@@ -214,6 +273,7 @@ int main(void)
 	test_pae();
 	test_legacy();
 	test_bits();
+	test_walk_ex();
 	free(ram);
 	return unit_done();
 }
