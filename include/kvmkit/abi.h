@@ -13,8 +13,8 @@
 #ifndef KVMKIT_ABI_H
 #define KVMKIT_ABI_H
 
-#define KVMKIT_ABI_VERSION	4	/* 2: the host sets TSS IST1; 3: stack guard page;
-				   4: header.exception_log */
+#define KVMKIT_ABI_VERSION	5	/* 2: the host sets TSS IST1; 3: stack guard page;
+				   4: header.exception_log; 5: header.smp */
 
 /* Memory map (LTP's, kept because LTP tests depend on it) */
 #define KVMKIT_PAYLOAD_BASE	0x1000
@@ -166,6 +166,8 @@ struct kvmkit_payload_header {
 	uint64_t ram_size;	/* host: bytes of RAM at guest-physical 0 */
 	uint64_t host_flags;	/* host: KVMKIT_HOST_* */
 	uint64_t exception_log;	/* struct kvmkit_exception_log, in .bss */
+	/* ABI 5 */
+	uint64_t smp;		/* struct kvmkit_smp_desc, or 0: one CPU */
 };
 
 /*
@@ -183,6 +185,55 @@ struct kvmkit_exception_log {
 };
 
 #define KVMKIT_HOST_1G_PAGES	(1u << 0)	/* identity map uses 1 GiB pages */
+
+/*
+ * Several CPUs (ABI 5).  A payload that says KVMKIT_GUEST_CPUS(n) at file
+ * scope (kvm_guest.h) carries a struct kvmkit_smp_desc, whose address is
+ * header.smp (0: one CPU), and n - 1 CPU areas in its .bss, one for each
+ * application processor (AP) n >= 1.  CPU 0 keeps the header's stack, IST1
+ * stack, GDT, TSS and the result page at KVMKIT_RESULT_BASE, so a
+ * one-CPU payload is what it always was.
+ *
+ * The host boots every CPU straight into 64-bit mode, never through
+ * INIT/SIPI and real mode (which KVM may emulate one instruction at a
+ * time): the VM-wide part (page tables, the IDT all CPUs share, every
+ * CPU's GDT and TSS) once, then per vCPU the registers, with
+ *   RIP = entry (CPU 0) or desc.ap_entry (APs), RSP = the CPU's stack
+ *   top, RDI = the CPU number (= the vCPU id = its initial APIC id),
+ *   TR = KVMKIT_SEL_TSS in the CPU's own GDT, all other GPRs 0,
+ * and an AP's MP state RUNNABLE (with an in-kernel LAPIC KVM would leave
+ * it waiting for INIT/SIPI).
+ *
+ * CPU n's area, at desc.areas + (n - 1) * KVMKIT_CPU_AREA_SIZE, page
+ * aligned inside the image and the first GiB:
+ *   +0x0000 reserved (a guard page in a later ABI; mapped today)
+ *   +0x1000 stack, KVMKIT_STACK_SIZE, its top at +KVMKIT_CPU_STACK_TOP
+ *   +0x3000 IST1 stack (#DF, NMI, #MC), its top at +KVMKIT_CPU_IST1_TOP
+ *   +0x4000 the CPU's GDT (KVMKIT_GDT_ENTRIES, the layout of CPU 0's,
+ *           written by the host), then its TSS at +KVMKIT_CPU_TSS
+ *           (IST1 and the I/O map base set by the host), then the
+ *           runtime's per-CPU data from +KVMKIT_CPU_DATA (the host never
+ *           reads or writes it)
+ *   +0x5000 the CPU's result page (struct tst_kvm_result): where its
+ *           KVMKIT_HC_EXCEPTION frame, KVMKIT_HC_REPORT and kvm_exit()'s
+ *           KVMKIT_TEXIT go, so that concurrent CPUs never share one.
+ *           tst_res() passes registers and needs no page at all.
+ */
+#define KVMKIT_GUEST_MAX_CPUS	255	/* xAPIC ids 0..254: 255 is broadcast */
+#define KVMKIT_CPU_AREA_SIZE	0x6000
+#define KVMKIT_CPU_STACK_TOP	0x3000
+#define KVMKIT_CPU_IST1_TOP	0x4000
+#define KVMKIT_CPU_GDT		0x4000
+#define KVMKIT_CPU_TSS		0x4100
+#define KVMKIT_CPU_DATA		0x4200
+#define KVMKIT_CPU_RESULT	0x5000
+
+struct kvmkit_smp_desc {
+	uint32_t cpus;		/* n, CPU 0 included: 1..KVMKIT_GUEST_MAX_CPUS */
+	uint32_t area_size;	/* KVMKIT_CPU_AREA_SIZE */
+	uint64_t areas;		/* CPU 1's area; n - 1 of them follow */
+	uint64_t ap_entry;	/* first instruction of every AP, 64-bit mode */
+};
 
 struct tst_kvm_result {
 	int32_t result;
@@ -208,7 +259,17 @@ struct kvmkit_exception_frame {
 };
 
 #define KVMKIT_ABI_ASSERT(expr) _Static_assert(expr, #expr)
-KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 96);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 104);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, smp) == 96);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_smp_desc) == 24);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_smp_desc, areas) == 8);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_smp_desc, ap_entry) == 16);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_STACK_TOP - KVMKIT_STACK_SIZE >= KVMKIT_PAGE_SIZE);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_IST1_TOP - KVMKIT_IST1_SIZE == KVMKIT_CPU_STACK_TOP);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_GDT + KVMKIT_GDT_ENTRIES * 8 <= KVMKIT_CPU_TSS);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_TSS + 104 <= KVMKIT_CPU_DATA);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_RESULT + KVMKIT_RESULT_SIZE == KVMKIT_CPU_AREA_SIZE);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_AREA_SIZE % KVMKIT_PAGE_SIZE == 0);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, exception_log) == 88);
 KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_exception_log) == 40);
 KVMKIT_ABI_ASSERT(KVMKIT_IST1_SIZE % 16 == 0 && KVMKIT_STACK_SIZE % 16 == 0);

@@ -64,6 +64,91 @@ static int create_irqchip(struct kvmkit_vm *vm)
 	return 0;
 }
 
+/*
+ * CPUID as a real machine has it per CPU: the initial APIC id (leaf 1
+ * EBX[31:24], the x2APIC id in leaves 0BH and 1FH EDX) is the vCPU id,
+ * which KVM also makes the LAPIC id.  KVM_GET_SUPPORTED_CPUID leaves
+ * them 0; userspace sets them per vCPU (as QEMU does).
+ */
+static void set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t id)
+{
+	unsigned int i;
+
+	for (i = 0; i < cpuid->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+		if (e->function == 1)
+			e->ebx = (e->ebx & 0x00ffffff) | id << 24;
+		else if (e->function == 0xb || e->function == 0x1f)
+			e->edx = id;
+	}
+}
+
+/* How many CPUs the embedded payload asks for; ends the test if wrong */
+static unsigned int payload_cpus(void)
+{
+	char why[KVMKIT_ERR_MAX];
+	unsigned int cpus;
+	int ret = kvmkit_payload_cpus(kvm_payload_start,
+				      kvm_payload_end - kvm_payload_start,
+				      &cpus, why, sizeof(why));
+
+	if (ret == -E2BIG)
+		tst_brk(TCONF, "%s", why);
+	else if (ret)
+		tst_brk(TBROK, "%s", why);
+	return cpus;
+}
+
+static void smp_free(struct tst_kvm_smp *smp)
+{
+	if (!smp)
+		return;
+	tst_kvm_smp_stop(smp);
+	pthread_mutex_destroy(&smp->lock);
+	free(smp->vcpu);
+	free(smp->thread);
+	free(smp->running);
+	free(smp->ctx);
+	free(smp);
+}
+
+/*
+ * vCPUs 1..n-1 with their own APIC ids in CPUID; CPU 0 exists already.
+ * Plain allocations, not SAFE_*: cleanup must find the instance whole.
+ */
+static int create_aps(struct tst_kvm_instance *inst, unsigned int n,
+		      struct kvm_cpuid2 *cpuid)
+{
+	struct tst_kvm_smp *smp = calloc(1, sizeof(*smp));
+	unsigned int i;
+
+	if (!smp)
+		return -ENOMEM;
+	inst->kvmkit_smp = smp;
+	smp->ncpus = n;
+	smp->vcpu = calloc(n, sizeof(*smp->vcpu));
+	smp->thread = calloc(n, sizeof(*smp->thread));
+	smp->running = calloc(n, sizeof(*smp->running));
+	smp->ctx = calloc(n, sizeof(*smp->ctx));
+	if (!smp->vcpu || !smp->thread || !smp->running || !smp->ctx ||
+	    pthread_mutex_init(&smp->lock, NULL))
+		return -ENOMEM;
+	smp->vcpu[0] = inst->kvmkit_vcpu;
+	for (i = 1; i < n; i++) {
+		if (kvmkit_vcpu_create(inst->kvmkit_vm, i, &smp->vcpu[i]))
+			return -1;
+		if (cpuid) {
+			set_apic_id(cpuid, i);
+			if (kvmkit_vcpu_set_cpuid(smp->vcpu[i], cpuid))
+				return -2;
+		}
+	}
+	if (cpuid)
+		set_apic_id(cpuid, 0);
+	return 0;
+}
+
 /* LTP's RAM size rules, with the same warnings */
 static size_t ram_size_for(size_t ram_size, size_t payload_size)
 {
@@ -87,12 +172,14 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	const size_t payload_size = kvm_payload_end - kvm_payload_start;
 	char err[KVMKIT_ERR_MAX] = "";
 	struct kvm_cpuid2 *cpuid = NULL;
+	unsigned int cpus, i;
 	char *buf;
 	int ret;
 
 	memset(inst, 0, sizeof(*inst));
 	inst->vm_fd = -1;
 	inst->vcpu_fd = -1;
+	cpus = payload_cpus();
 	ram_size = ram_size_for(ram_size, payload_size);
 
 	if (kvmkit_kvm_open(&inst->kvmkit_kvm, NULL, err, sizeof(err))) {
@@ -105,6 +192,12 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	if (kvmkit_vm_create(inst->kvmkit_kvm, &inst->kvmkit_vm))
 		goto kvm_fail;
 	inst->vm_fd = kvmkit_vm_fd(inst->kvmkit_vm);
+	if (cpus > kvmkit_vm_max_vcpus(inst->kvmkit_vm)) {
+		free(cpuid);
+		tst_brk(TCONF, "the payload asks for %u CPUs, this KVM takes %u vCPUs per VM (KVM_CAP_MAX_VCPUS)",
+			cpus, kvmkit_vm_max_vcpus(inst->kvmkit_vm));
+		return;
+	}
 	ret = create_irqchip(inst->kvmkit_vm);
 	if (ret > 0) {
 		free(cpuid);
@@ -131,6 +224,24 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	/* x86-64 guests need the real CPUID: long mode is in it */
 	if (cpuid && kvmkit_vcpu_set_cpuid(inst->kvmkit_vcpu, cpuid))
 		goto vcpu_fail;
+	if (cpus > 1) {
+		ret = create_aps(inst, cpus, cpuid);
+		if (ret == -1)
+			goto vm_fail;
+		if (ret == -2) {
+			free(cpuid);
+			tst_brk(TBROK, "%s", kvmkit_vcpu_error(
+				inst->kvmkit_smp->vcpu[cpus - 1] ?
+				inst->kvmkit_smp->vcpu[cpus - 1] :
+				inst->kvmkit_vcpu));
+			return;
+		}
+		if (ret) {
+			free(cpuid);
+			tst_brk(TBROK | TERRNO, "allocating %u vCPUs' state", cpus);
+			return;
+		}
+	}
 
 	tst_kvm_alloc_memory(inst, 0, 0, ram_size, 0);
 	buf = tst_kvm_alloc_memory(inst, 1, KVM_RESULT_BASEADDR,
@@ -149,9 +260,17 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	if (kvmkit_payload_load_flags(inst->kvmkit_vm, kvm_payload_start,
 				      payload_size, KVMKIT_LOAD_RAM_ZEROED))
 		goto vm_fail;
-	if (kvmkit_payload_boot(inst->kvmkit_vcpu, cpuid))
-		goto vcpu_fail;
+	if (kvmkit_payload_setup(inst->kvmkit_vm, cpuid))
+		goto vm_fail;
 	free(cpuid);
+	cpuid = NULL;
+	if (kvmkit_payload_boot_cpu(inst->kvmkit_vcpu))
+		goto vcpu_fail;
+	for (i = 1; i < cpus; i++) {
+		if (kvmkit_payload_boot_cpu(inst->kvmkit_smp->vcpu[i]))
+			tst_brk(TBROK, "%s",
+				kvmkit_vcpu_error(inst->kvmkit_smp->vcpu[i]));
+	}
 	return;
 
 kvm_fail:
@@ -169,6 +288,9 @@ vcpu_fail:
 
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst)
 {
+	/* no AP thread may run on a VM being destroyed */
+	smp_free(inst->kvmkit_smp);
+	inst->kvmkit_smp = NULL;
 	if (inst->kvmkit_vm) {
 		kvmkit_vm_destroy(inst->kvmkit_vm);	/* and its vCPU */
 	} else if (inst->vm_fd >= 0 && !inst->kvmkit_kvm) {

@@ -3,6 +3,7 @@
 #ifndef KVMKIT_LTP_KVM_PRIVATE_H
 #define KVMKIT_LTP_KVM_PRIVATE_H
 
+#include <pthread.h>
 #include <kvmkit/kvmkit.h>
 #include "ltp_private.h"
 #include "kvm_host.h"
@@ -24,5 +25,24 @@ int tst_kvm_guest_line(uint64_t rip, char *file, size_t len,
 
 /* KVMKIT_TRACE=FILE: one line per exit appended to FILE (kvm_trace.c) */
 void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
+
+/*
+ * The CPUs of a KVMKIT_GUEST_CPUS() payload beyond CPU 0 (which stays
+ * inst->kvmkit_vcpu), and the threads that run them (kvm_run.c).
+ * stopping and fatal are atomics; lock orders the CPUs' output.
+ */
+struct tst_kvm_smp {
+	unsigned int ncpus;
+	struct kvmkit_vcpu **vcpu;	/* [ncpus]; vcpu[0] is CPU 0's */
+	pthread_t *thread;		/* [ncpus]; thread[0] runs CPU 0 */
+	unsigned char *running;		/* [ncpus]: a thread to join */
+	void **ctx;			/* [ncpus]: the threads' run state */
+	pthread_mutex_t lock;
+	int stopping;			/* the run is over: APs leave */
+	int fatal;			/* an AP ended the test */
+};
+
+/* Stop every AP thread of smp (kick, join); idempotent, NULL is fine */
+void tst_kvm_smp_stop(struct tst_kvm_smp *smp);
 
 #endif /* KVMKIT_LTP_KVM_PRIVATE_H */

@@ -32,6 +32,9 @@ kvmkit_header:
 	.quad 0				/* ram_size, filled by the host */
 	.quad 0				/* host_flags, filled by the host */
 	.quad kvmkit_exception_log
+	/* KVMKIT_GUEST_CPUS(n) defines it; without it, 0: one CPU */
+	.weak kvmkit_smp
+	.quad kvmkit_smp
 kvmkit_header_end:
 	.size kvmkit_header, . - kvmkit_header
 
@@ -66,6 +69,18 @@ kvmkit_entry:
 	jb .Lconstructors
 	jmp .Lmain
 	.size kvmkit_entry, . - kvmkit_entry
+
+/*
+ * Every application processor starts here (struct kvmkit_smp_desc's
+ * ap_entry), in 64-bit mode on its own stack with its own GDT and TSS,
+ * RDI = its CPU number, RBP = 0.  kvmkit_smp_ap_main() never returns.
+ */
+	.globl kvmkit_ap_entry
+	.type kvmkit_ap_entry, @function
+kvmkit_ap_entry:
+	call kvmkit_smp_ap_main
+	ud2
+	.size kvmkit_ap_entry, . - kvmkit_ap_entry
 
 /* ---- Vector stubs ----------------------------------------------------- */
 

@@ -26,4 +26,12 @@ int kvmkit_arch_payload_check(const struct kvmkit_payload_header *hdr,
 			      uint64_t file_end, uint64_t ram_size,
 			      char *why, size_t whylen);
 
+/*
+ * The SMP descriptor of the payload in vm's memory (re-read: the guest
+ * may have changed it), checked: 0 with *d (cpus 1 and no areas when the
+ * payload has none), or -errno with the reason in why.
+ */
+int kvmkit_payload_smp_read(const struct kvmkit_vm *vm,
+			    struct kvmkit_smp_desc *d, char *why, size_t len);
+
 #endif /* KVMKIT_HOST_X86_64_PAYLOAD_H */
