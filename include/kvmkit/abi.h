@@ -53,6 +53,14 @@
 #define KVMKIT_HC_PRINTF_EXIT	5	/* tst_brk_(): KVMKIT_HC_PRINTF, then the
 					 * iteration ends as for KVMKIT_HC_EXIT */
 #define KVMKIT_PRINTF_MAX_ARGS	32	/* argument slots the host will read */
+/*
+ * A CPU that has spun a while waiting for another (spinlock, barrier,
+ * kvm_smp_call()): the host lets other threads run (sched_yield()) and
+ * resumes it.  vCPUs are host threads; where the host has fewer cores
+ * than busy threads, a waiter that only PAUSEs burns the time slice the
+ * CPU it waits for needs (ABI 5).
+ */
+#define KVMKIT_HC_YIELD		6
 
 /* Result codes in tst_kvm_result.result (LTP's values) */
 #define KVMKIT_TPASS		0

@@ -221,7 +221,13 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	inst->vcpu_fd = kvmkit_vcpu_fd(inst->kvmkit_vcpu);
 	inst->vcpu_info = kvmkit_vcpu_kvm_run(inst->kvmkit_vcpu);
 	inst->vcpu_info_size = kvmkit_vcpu_kvm_run_size(inst->kvmkit_vcpu);
-	/* x86-64 guests need the real CPUID: long mode is in it */
+	/*
+	 * x86-64 guests need the real CPUID: long mode is in it.  Several
+	 * CPUs each get their own APIC id in it (some KVMs pass the host's
+	 * through); one CPU keeps LTP's list untouched.
+	 */
+	if (cpuid && cpus > 1)
+		set_apic_id(cpuid, 0);
 	if (cpuid && kvmkit_vcpu_set_cpuid(inst->kvmkit_vcpu, cpuid))
 		goto vcpu_fail;
 	if (cpus > 1) {

@@ -7,6 +7,7 @@
  * the test with TBROK and enough state (registers, the guest's source
  * line when the line table has it) to debug it from the log alone.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <kvmkit/x86.h>
@@ -390,6 +391,9 @@ static enum step on_call(struct run_ctx *c, const struct kvmkit_hypercall *hc)
 		return on_guest_exit(c);
 	case KVMKIT_HC_EXCEPTION:
 		return on_exception(c, hc);
+	case KVMKIT_HC_YIELD:
+		sched_yield();
+		return RESUME;
 	}
 	guest_broke(c, __LINE__, "unexpected port I/O: unknown hypercall 0x%x (%u) on the doorbell",
 		    hc->nr, hc->nr);

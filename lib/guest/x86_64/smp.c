@@ -14,6 +14,22 @@
 
 void kvmkit_smp_ap_main(unsigned int cpu) __attribute__((noreturn));
 
+/*
+ * One step of a wait for another CPU: PAUSE, and every SPIN_YIELD steps
+ * a KVMKIT_HC_YIELD, so that the host can run the vCPU we wait for when
+ * both share a core (PAUSE-loop exiting does that on hardware KVM; a
+ * KVM that emulates the guest, as kvm_pvm does, does not).
+ */
+#define SPIN_YIELD	32
+
+static void spin_wait(unsigned int *spins)
+{
+	if (++*spins % SPIN_YIELD)
+		kvmkit_arch_cpu_relax();
+	else
+		kvmkit_arch_hypercall(KVMKIT_HC_YIELD);
+}
+
 static const struct kvmkit_smp_desc *smp_desc(void)
 {
 	return (const struct kvmkit_smp_desc *)(uintptr_t)kvmkit_header.smp;
@@ -108,10 +124,12 @@ int kvm_spin_trylock(kvm_spinlock_t *lock)
 
 void kvm_spin_lock(kvm_spinlock_t *lock)
 {
+	unsigned int spins = 0;
+
 	/* wait reading, not writing: the line stays shared while held */
 	while (!kvm_spin_trylock(lock)) {
 		while (__atomic_load_n(&lock->locked, __ATOMIC_RELAXED))
-			kvmkit_arch_cpu_relax();
+			spin_wait(&spins);
 	}
 }
 
@@ -123,6 +141,7 @@ void kvm_spin_unlock(kvm_spinlock_t *lock)
 void kvm_barrier_wait(kvm_barrier_t *b)
 {
 	uint32_t gen = __atomic_load_n(&b->generation, __ATOMIC_ACQUIRE);
+	unsigned int spins = 0;
 
 	if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) ==
 	    kvm_cpu_count()) {
@@ -132,7 +151,7 @@ void kvm_barrier_wait(kvm_barrier_t *b)
 		return;
 	}
 	while (__atomic_load_n(&b->generation, __ATOMIC_ACQUIRE) == gen)
-		kvmkit_arch_cpu_relax();
+		spin_wait(&spins);
 }
 
 /* ---- kvm_smp_call() and the APs' idle loop ----------------------------- */
@@ -169,8 +188,10 @@ void kvm_smp_call_async(void (*fn)(void *arg), void *arg)
 
 void kvm_smp_wait(void)
 {
+	unsigned int spins = 0;
+
 	while (__atomic_load_n(&call.pending, __ATOMIC_ACQUIRE))
-		kvmkit_arch_cpu_relax();
+		spin_wait(&spins);
 	call.busy = 0;
 }
 
@@ -184,12 +205,13 @@ void kvm_smp_call(void (*fn)(void *arg), void *arg)
 void kvmkit_smp_ap_main(unsigned int cpu)
 {
 	uint32_t seen = 0, gen;
+	unsigned int spins = 0;
 
 	(void)cpu;	/* kvm_cpu_id() finds it from the GDT */
 	for (;;) {
 		while ((gen = __atomic_load_n(&call.generation,
 					      __ATOMIC_ACQUIRE)) == seen)
-			kvmkit_arch_cpu_relax();
+			spin_wait(&spins);
 		seen = gen;
 		call.fn(call.arg);
 		__atomic_sub_fetch(&call.pending, 1, __ATOMIC_RELEASE);
