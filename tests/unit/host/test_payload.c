@@ -267,6 +267,102 @@ static void test_boot_tables(int gb)
 	memset(&fake.slots[1], 0, sizeof(fake.slots[1]));
 }
 
+/* ---- SMP descriptors (ABI 5) -------------------------------------------- */
+
+#define SMP_DESC	(IMG_STRINGS + 0x100)	/* in the file bytes */
+#define SMP_AREAS	0xa000			/* one area up to IMG_END */
+
+static struct kvmkit_smp_desc *smp(void)
+{
+	return (struct kvmkit_smp_desc *)(image + SMP_DESC - BASE);
+}
+
+static void make_smp_image(uint32_t cpus)
+{
+	make_image();
+	hdr()->smp = SMP_DESC;
+	*smp() = (struct kvmkit_smp_desc) {
+		.cpus = cpus, .area_size = KVMKIT_CPU_AREA_SIZE,
+		.areas = SMP_AREAS, .ap_entry = IMG_CODE,
+	};
+}
+
+/* kvmkit_payload_cpus() on one mutation of a 2-CPU image */
+#define SMP_CASE(mutation, want, needle, what) do {			\
+	char _why[KVMKIT_ERR_MAX];					\
+	unsigned int _n;						\
+	int _r;								\
+	make_smp_image(2);						\
+	mutation;							\
+	_r = kvmkit_payload_cpus(image, sizeof(image), &_n, _why,	\
+				 sizeof(_why));				\
+	CHECK(_r == (want) && strstr(_why, needle), what);		\
+	if (_r != (want) || !strstr(_why, needle))			\
+		unit_diag("got %d \"%s\"", _r, _why);			\
+} while (0)
+
+static void test_smp_desc(void)
+{
+	struct kvmkit_vcpu vcpu;
+	char why[KVMKIT_ERR_MAX];
+	unsigned int n = 0;
+	uint64_t gpa = 0;
+
+	make_image();
+	CHECK(!kvmkit_payload_cpus(image, sizeof(image), &n, why, sizeof(why)) &&
+	      n == 1, "no SMP descriptor: one CPU");
+	make_smp_image(2);
+	CHECK(!kvmkit_payload_cpus(image, sizeof(image), &n, why, sizeof(why)) &&
+	      n == 2, "descriptor of 2 CPUs: 2");
+	SMP_CASE(smp()->cpus = 0, -EINVAL, "0 CPUs", "0 CPUs: -EINVAL");
+	SMP_CASE(smp()->cpus = 10000, -E2BIG, "10000 CPUs",
+		 "10000 CPUs: -E2BIG, the number said");
+	SMP_CASE(smp()->cpus = KVMKIT_GUEST_MAX_CPUS + 1, -E2BIG, "at most",
+		 "KVMKIT_GUEST_MAX_CPUS + 1: -E2BIG");
+	SMP_CASE(smp()->area_size = 0x1000, -ENOEXEC, "area size",
+		 "another area size: -ENOEXEC");
+	SMP_CASE(smp()->areas = SMP_AREAS + 8, -ENOEXEC, "page-aligned",
+		 "unaligned areas: -ENOEXEC");
+	SMP_CASE(smp()->cpus = 3, -ENOEXEC, "inside the image",
+		 "areas past image_end: -ENOEXEC");
+	SMP_CASE(smp()->areas = 0xfffffffffffff000ULL, -ENOEXEC, "inside",
+		 "areas near 2^64 (no wrap-around): -ENOEXEC");
+	SMP_CASE(smp()->ap_entry = IMG_END, -ENOEXEC, "AP entry",
+		 "AP entry outside the code: -ENOEXEC");
+	SMP_CASE(hdr()->smp = FILE_END - 8, -ENOEXEC, "SMP descriptor",
+		 "descriptor running off the file: -ENOEXEC");
+	SMP_CASE(hdr()->smp = 0x10, -ENOEXEC, "SMP descriptor",
+		 "descriptor below the image: -ENOEXEC");
+
+	/* load checks it too, and the result pages follow from it */
+	make_smp_image(0);
+	CHECK(load_fake() == -EINVAL && strstr(fake.err, "0 CPUs"),
+	      "kvmkit_payload_load() refuses 0 CPUs");
+	make_smp_image(2);
+	CHECK_EQ(load_fake(), 0, "2-CPU image loads");
+	CHECK(!kvmkit_payload_result_gpa(&fake, 0, &gpa) &&
+	      gpa == KVMKIT_RESULT_BASE, "CPU 0's result page: LTP's");
+	CHECK(!kvmkit_payload_result_gpa(&fake, 1, &gpa) &&
+	      gpa == SMP_AREAS + KVMKIT_CPU_RESULT, "CPU 1's: in its area");
+	CHECK_EQ(kvmkit_payload_result_gpa(&fake, 2, &gpa), -ENOENT,
+		 "CPU 2 of 2: -ENOENT");
+	/* the guest rewrote its descriptor after the load: checked again */
+	((struct kvmkit_smp_desc *)(fake_ram + SMP_DESC))->areas = 0x1008;
+	CHECK_EQ(kvmkit_payload_result_gpa(&fake, 1, &gpa), -ENOEXEC,
+		 "descriptor broken after the load: -ENOEXEC");
+
+	/* a vCPU the payload has no area for is refused before any ioctl */
+	make_image();
+	CHECK_EQ(load_fake(), 0, "one-CPU image loads");
+	memset(&vcpu, 0, sizeof(vcpu));
+	vcpu.fd = -1;
+	vcpu.id = 1;
+	vcpu.vm = &fake;
+	CHECK(kvmkit_payload_boot_cpu(&vcpu) == -EINVAL &&
+	      strstr(vcpu.err, "vcpu 1 has none"),
+	      "vCPU 1 of a one-CPU payload: -EINVAL");
+}
+
 /* ---- on KVM ------------------------------------------------------------- */
 
 struct guest {
@@ -576,6 +672,7 @@ int main(void)
 	test_ram_size();
 	test_boot_tables(1);
 	test_boot_tables(0);
+	test_smp_desc();
 	free(fake_ram);
 	test_kvm();
 	return unit_done();
