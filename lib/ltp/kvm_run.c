@@ -10,12 +10,15 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <kvmkit/x86.h>
 
 #define TST_NO_DEFAULT_MAIN
 #include "kvm_private.h"
 
 enum step { RESUME, DONE, FAILED_ERRNO };
+
+#define KICK_RETRY_NS	2000000	/* 2 ms: an AP not gone by then is kicked again */
 
 struct run_ctx {
 	struct tst_kvm_instance *inst;
@@ -407,6 +410,12 @@ static int on_hypercall(struct kvmkit_vcpu *vcpu,
 	struct run_ctx *c = opaque;
 
 	(void)vcpu;
+	/* a kick can be lost between two runs: every exit looks too */
+	if (c->smp && is_ap(c) &&
+	    __atomic_load_n(&c->smp->stopping, __ATOMIC_SEQ_CST)) {
+		c->step = DONE;
+		return KVMKIT_STOP;
+	}
 	c->step = on_call(c, hc);
 	return c->step == RESUME ? KVMKIT_RESUME : KVMKIT_STOP;
 }
@@ -565,7 +574,8 @@ static void *ap_thread(void *arg)
 		ap_ends_test(c);
 		return NULL;
 	}
-	run_vcpu(c);
+	if (!__atomic_load_n(&c->smp->stopping, __ATOMIC_SEQ_CST))
+		run_vcpu(c);
 	return NULL;
 }
 
@@ -609,8 +619,25 @@ void tst_kvm_smp_stop(struct tst_kvm_smp *smp)
 					 KVMKIT_TIMEOUT_SIGNAL);
 	}
 	for (i = 1; i < smp->ncpus; i++) {
-		if (smp->running[i])
-			pthread_join(smp->thread[i], NULL);
+		/*
+		 * kvmkit_vcpu_run() clears immediate_exit after every
+		 * KVM_RUN, so a kick that lands between KVM_RUN's return and
+		 * that store is lost: kick again until the thread is gone.
+		 */
+		while (smp->running[i]) {
+			struct timespec t;
+
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += KICK_RETRY_NS;
+			if (t.tv_nsec >= 1000000000) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000;
+			}
+			if (!pthread_timedjoin_np(smp->thread[i], NULL, &t))
+				break;
+			kvmkit_vcpu_kick(smp->vcpu[i], smp->thread[i],
+					 KVMKIT_TIMEOUT_SIGNAL);
+		}
 		smp->running[i] = 0;
 		free(smp->ctx[i]);
 		smp->ctx[i] = NULL;
