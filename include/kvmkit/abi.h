@@ -214,7 +214,9 @@ struct kvmkit_exception_log {
  *
  * CPU n's area, at desc.areas + (n - 1) * KVMKIT_CPU_AREA_SIZE, page
  * aligned inside the image and the first GiB:
- *   +0x0000 reserved (a guard page in a later ABI; mapped today)
+ *   +0x0000 guard page: left unmapped, so a stack overflow faults (#PF,
+ *           then #DF on the IST1 stack) instead of writing into the
+ *           area below
  *   +0x1000 stack, KVMKIT_STACK_SIZE, its top at +KVMKIT_CPU_STACK_TOP
  *   +0x3000 IST1 stack (#DF, NMI, #MC), its top at +KVMKIT_CPU_IST1_TOP
  *   +0x4000 the CPU's GDT (KVMKIT_GDT_ENTRIES, the layout of CPU 0's,
@@ -226,15 +228,19 @@ struct kvmkit_exception_log {
  *           KVMKIT_HC_EXCEPTION frame, KVMKIT_HC_REPORT and kvm_exit()'s
  *           KVMKIT_TEXIT go, so that concurrent CPUs never share one.
  *           tst_res() passes registers and needs no page at all.
+ *   +0x6000 a page-table page for the host: the 4 KiB-page table of the
+ *           2 MiB around this area's guard page, where no other guard's
+ *           table covers it already (the guest must not touch it)
  */
 #define KVMKIT_GUEST_MAX_CPUS	255	/* xAPIC ids 0..254: 255 is broadcast */
-#define KVMKIT_CPU_AREA_SIZE	0x6000
+#define KVMKIT_CPU_AREA_SIZE	0x7000
 #define KVMKIT_CPU_STACK_TOP	0x3000
 #define KVMKIT_CPU_IST1_TOP	0x4000
 #define KVMKIT_CPU_GDT		0x4000
 #define KVMKIT_CPU_TSS		0x4100
 #define KVMKIT_CPU_DATA		0x4200
 #define KVMKIT_CPU_RESULT	0x5000
+#define KVMKIT_CPU_PT		0x6000
 
 struct kvmkit_smp_desc {
 	uint32_t cpus;		/* n, CPU 0 included: 1..KVMKIT_GUEST_MAX_CPUS */
@@ -276,7 +282,8 @@ KVMKIT_ABI_ASSERT(KVMKIT_CPU_STACK_TOP - KVMKIT_STACK_SIZE >= KVMKIT_PAGE_SIZE);
 KVMKIT_ABI_ASSERT(KVMKIT_CPU_IST1_TOP - KVMKIT_IST1_SIZE == KVMKIT_CPU_STACK_TOP);
 KVMKIT_ABI_ASSERT(KVMKIT_CPU_GDT + KVMKIT_GDT_ENTRIES * 8 <= KVMKIT_CPU_TSS);
 KVMKIT_ABI_ASSERT(KVMKIT_CPU_TSS + 104 <= KVMKIT_CPU_DATA);
-KVMKIT_ABI_ASSERT(KVMKIT_CPU_RESULT + KVMKIT_RESULT_SIZE == KVMKIT_CPU_AREA_SIZE);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_RESULT + KVMKIT_RESULT_SIZE == KVMKIT_CPU_PT);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_PT + KVMKIT_PAGE_SIZE == KVMKIT_CPU_AREA_SIZE);
 KVMKIT_ABI_ASSERT(KVMKIT_CPU_AREA_SIZE % KVMKIT_PAGE_SIZE == 0);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, exception_log) == 88);
 KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_exception_log) == 40);

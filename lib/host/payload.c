@@ -103,6 +103,12 @@ static int smp_check(const struct kvmkit_smp_desc *d, uint64_t file_end,
 			       "payload: %u CPU areas at 0x%llx are not page-aligned inside the image (end 0x%llx)",
 			       d->cpus - 1, (unsigned long long)d->areas,
 			       (unsigned long long)image_end);
+	/* the guard pages are holes in the first GiB's 2 MiB map (boot.c) */
+	if (d->areas >= 1ULL << 30 ||
+	    ((1ULL << 30) - d->areas) / KVMKIT_CPU_AREA_SIZE < d->cpus - 1ULL)
+		return smp_bad(why, len, ENOEXEC,
+			       "payload: %u CPU areas at 0x%llx do not end in the first GiB",
+			       d->cpus - 1, (unsigned long long)d->areas);
 	if (d->ap_entry < base || d->ap_entry >= file_end)
 		return smp_bad(why, len, ENOEXEC,
 			       "payload: AP entry point 0x%llx outside the image's code",

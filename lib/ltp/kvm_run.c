@@ -59,10 +59,21 @@ static void ap_ends_test(struct run_ctx *c)
 {
 	struct tst_kvm_smp *smp = c->smp;
 
-	if (__atomic_exchange_n(&smp->fatal, 1, __ATOMIC_SEQ_CST) ||
-	    __atomic_load_n(&smp->stopping, __ATOMIC_SEQ_CST))
+	const struct timespec nap = { .tv_nsec = KICK_RETRY_NS };
+
+	if (__atomic_exchange_n(&smp->fatal, 1, __ATOMIC_SEQ_CST))
 		return;
-	kvmkit_vcpu_kick(smp->vcpu[0], smp->thread[0], KVMKIT_TIMEOUT_SIGNAL);
+	/*
+	 * Until CPU 0's thread has started stopping everybody: a kick can
+	 * be lost between two of its runs (see tst_kvm_smp_stop()), and a
+	 * CPU 0 that never exits would not notice.  It joins this thread
+	 * only after setting stopping, so this cannot wait forever.
+	 */
+	while (!__atomic_load_n(&smp->stopping, __ATOMIC_SEQ_CST)) {
+		kvmkit_vcpu_kick(smp->vcpu[0], smp->thread[0],
+				 KVMKIT_TIMEOUT_SIGNAL);
+		nanosleep(&nap, NULL);
+	}
 }
 
 /*
@@ -73,6 +84,16 @@ static void stop_others(struct run_ctx *c)
 {
 	if (c->smp && !is_ap(c))
 		tst_kvm_smp_stop(c->smp);
+}
+
+/* TBROK, or no result LTP knows: tst_kvm_print_report() would tst_brk() */
+static int fatal_result(const struct kvmkit_report *rep)
+{
+	int ttype = TTYPE_RESULT(rep->result);
+
+	return rep->result == KVM_TNONE ||
+	       (ttype != TPASS && ttype != TFAIL && ttype != TWARN &&
+		ttype != TINFO && ttype != TCONF);
 }
 
 /* CPU n's report, whole, prefixed: at most one CPU prints at a time */
@@ -96,12 +117,14 @@ static void print_report(struct run_ctx *c)
 		tst_kvm_print_report(rep);
 		return;
 	}
-	if (!is_ap(c) && ttype == TBROK)
-		stop_others(c);		/* tst_kvm_print_report() exits */
-	/* an AP's TBROK, or a result no face knows: counted, never tst_brk() */
-	if (is_ap(c) && (ttype == TBROK || rep->result == KVM_TNONE ||
-	    (ttype != TPASS && ttype != TFAIL && ttype != TWARN &&
-	     ttype != TINFO && ttype != TCONF))) {
+	if (fatal_result(rep)) {
+		if (!is_ap(c)) {
+			/* tst_kvm_print_report() ends the test: APs first */
+			stop_others(c);
+			tst_kvm_print_report(rep);
+			return;
+		}
+		/* an AP's is counted and printed, never a tst_brk() */
 		pthread_mutex_lock(&c->smp->lock);
 		tst_res_(rep->file_ok ? rep->file : "<bad file address>",
 			 rep->lineno, TBROK, "%s%s%s",
@@ -410,9 +433,17 @@ static int on_hypercall(struct kvmkit_vcpu *vcpu,
 	struct run_ctx *c = opaque;
 
 	(void)vcpu;
-	/* a kick can be lost between two runs: every exit looks too */
+	/* a kick can be lost between two runs: every call looks too */
 	if (c->smp && is_ap(c) &&
 	    __atomic_load_n(&c->smp->stopping, __ATOMIC_SEQ_CST)) {
+		c->step = DONE;
+		return KVMKIT_STOP;
+	}
+	if (c->smp && !is_ap(c) &&
+	    __atomic_load_n(&c->smp->fatal, __ATOMIC_SEQ_CST)) {
+		/* an AP ended the test and said why */
+		disarm(c);
+		stop_others(c);
 		c->step = DONE;
 		return KVMKIT_STOP;
 	}

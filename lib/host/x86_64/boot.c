@@ -57,18 +57,72 @@ static void set_entry(uint64_t *table, unsigned int i, uint64_t value)
 }
 
 /*
- * The identity map of 0..2 GiB plus the result page, with the stack's
- * guard page (abi.h) as its one hole.  The first GiB always goes through
- * a PD of 2 MiB pages so that the 2 MiB around the guard can be a PT of
- * 4 KiB pages; the second uses a 1 GiB page where the CPU has them.
- * Each table is a page-aligned page, and memory slots are page-granular,
- * so every table lies in one slot and is written in place.
+ * The guard pages (abi.h): CPU 0's below the header's stack, each AP's at
+ * the start of its area.  Each 2 MiB with a guard is mapped through a
+ * table of 4 KiB pages, CPU 0's the page-table area's PG_PT_GUARD, an
+ * AP's the page-table page of the first area whose guard lies there.
+ */
+struct guards {
+	uint64_t cpu0;
+	const struct kvmkit_smp_desc *d;
+};
+
+static uint64_t guard_of(const struct guards *g, uint32_t cpu)
+{
+	return cpu ? g->d->areas + (uint64_t)(cpu - 1) * KVMKIT_CPU_AREA_SIZE :
+		     g->cpu0;
+}
+
+/* Fill the 4 KiB table of the 2 MiB at pd: identity, but every guard */
+static int build_guard_pt(struct kvmkit_vm *vm, uint64_t pt_gpa, uint64_t pd,
+			  const struct guards *g)
+{
+	uint64_t *pt = kvmkit_gpa_to_hva(vm, pt_gpa, KVMKIT_PAGE_SIZE);
+	unsigned int i;
+	uint32_t cpu;
+
+	if (!pt)
+		return -EFAULT;
+	for (i = 0; i < ENTRIES; i++) {
+		uint64_t va = (pd << 21) + ((uint64_t)i << 12), hole = 0;
+
+		for (cpu = 0; cpu < g->d->cpus && !hole; cpu++)
+			hole = guard_of(g, cpu) == va;
+		set_entry(pt, i, hole ? 0 : va | PT_FLAGS);
+	}
+	return 0;
+}
+
+/*
+ * The table of 4 KiB pages for PD entry pd, or 0 when no guard lies in
+ * its 2 MiB: the first CPU's (in CPU order) whose guard is there
+ */
+static uint64_t guard_table(const struct guards *g, uint64_t pt0,
+			    unsigned int pd)
+{
+	uint32_t cpu;
+
+	for (cpu = 0; cpu < g->d->cpus; cpu++) {
+		if (guard_of(g, cpu) >> 21 == pd)
+			return cpu ? guard_of(g, cpu) + KVMKIT_CPU_PT : pt0;
+	}
+	return 0;
+}
+
+/*
+ * The identity map of 0..2 GiB plus the result page, with the guard
+ * pages as its only holes.  The first GiB always goes through a PD of
+ * 2 MiB pages so that the 2 MiB around a guard can be a PT of 4 KiB
+ * pages; the second uses a 1 GiB page where the CPU has them.  Each
+ * table is a page-aligned page, and memory slots are page-granular, so
+ * every table lies in one slot and is written in place.
  */
 static int build_page_tables(struct kvmkit_vm *vm, uint64_t base, int gb,
-			     uint64_t guard)
+			     const struct guards *g)
 {
 	uint64_t *pg[PG_PT_GUARD + 1];
-	unsigned int i, guard_pd = guard >> 21, guard_pt = guard >> 12 & 511;
+	unsigned int i;
+	int ret;
 
 	for (i = 0; i <= PG_PT_GUARD; i++) {
 		pg[i] = kvmkit_gpa_to_hva(vm, base + i * KVMKIT_PAGE_SIZE,
@@ -77,14 +131,19 @@ static int build_page_tables(struct kvmkit_vm *vm, uint64_t base, int gb,
 			return -EFAULT;
 	}
 #define PAGE(i)	(base + (uint64_t)(i) * KVMKIT_PAGE_SIZE)
-	for (i = 0; i < ENTRIES; i++)
-		set_entry(pg[PG_PT_GUARD], i, i == guard_pt ? 0 :
-			  (((uint64_t)guard_pd << 21) + ((uint64_t)i << 12)) |
-			  PT_FLAGS);
-	for (i = 0; i < (gb ? 1 : 2) * ENTRIES; i++)
+	for (i = 0; i < (gb ? 1 : 2) * ENTRIES; i++) {
+		uint64_t pt = i < ENTRIES ?
+			      guard_table(g, PAGE(PG_PT_GUARD), i) : 0;
+
+		/* the table first: the PD entry points at a whole one */
+		if (pt) {
+			ret = build_guard_pt(vm, pt, i, g);
+			if (ret)
+				return ret;
+		}
 		set_entry(pg[PG_PD_LOW0 + i / ENTRIES], i % ENTRIES,
-			  i == guard_pd ? PAGE(PG_PT_GUARD) | PT_FLAGS :
-			  ((uint64_t)i << 21) | PT_LARGE);
+			  pt ? pt | PT_FLAGS : ((uint64_t)i << 21) | PT_LARGE);
+	}
 	set_entry(pg[PG_PDPT], 0, PAGE(PG_PD_LOW0) | PT_FLAGS);
 	set_entry(pg[PG_PDPT], 1, gb ? (1ULL << 30) | PT_LARGE :
 				      PAGE(PG_PD_LOW1) | PT_FLAGS);
@@ -290,6 +349,7 @@ int kvmkit_payload_setup(struct kvmkit_vm *vm, const struct kvm_cpuid2 *cpuid)
 	struct kvmkit_smp_desc d;
 	char why[KVMKIT_ERR_MAX];
 	struct cpu_layout l;
+	struct guards g;
 	int gb = has_1g_pages(cpuid);
 	uint32_t cpu;
 	int ret = read_header(vm, &h, &d, why, sizeof(why));
@@ -298,9 +358,9 @@ int kvmkit_payload_setup(struct kvmkit_vm *vm, const struct kvm_cpuid2 *cpuid)
 		return KVMKIT_VM_ERR(vm, -ret, "%s", why);
 
 	h.host_flags |= gb ? KVMKIT_HOST_1G_PAGES : 0;
-	ret = build_page_tables(vm, h.pagetable, gb,
-				h.stack_top - KVMKIT_STACK_SIZE -
-				KVMKIT_STACK_GUARD_SIZE) ?:
+	g.cpu0 = h.stack_top - KVMKIT_STACK_SIZE - KVMKIT_STACK_GUARD_SIZE;
+	g.d = &d;
+	ret = build_page_tables(vm, h.pagetable, gb, &g) ?:
 	      build_idt(vm, &h) ?:
 	      kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE +
 			      offsetof(struct kvmkit_payload_header, host_flags),

@@ -107,8 +107,8 @@ static void test_cpu_area(void)
 	      !(KVMKIT_CPU_IST1_TOP % KVMKIT_PAGE_SIZE) &&
 	      !(KVMKIT_CPU_GDT % KVMKIT_PAGE_SIZE) &&
 	      !(KVMKIT_CPU_RESULT % KVMKIT_PAGE_SIZE), "CPU area parts page-aligned");
-	CHECK(KVMKIT_CPU_STACK_TOP - KVMKIT_STACK_SIZE >= KVMKIT_STACK_GUARD_SIZE,
-	      "a page below an AP's stack (reserved for its guard)");
+	CHECK_EQ(KVMKIT_CPU_STACK_TOP - KVMKIT_STACK_SIZE, KVMKIT_STACK_GUARD_SIZE,
+		 "an AP's guard page is the area's first, right below its stack");
 	CHECK_EQ(KVMKIT_CPU_IST1_TOP - KVMKIT_IST1_SIZE, KVMKIT_CPU_STACK_TOP,
 		 "AP IST1 right above its stack, as CPU 0's");
 	CHECK(KVMKIT_CPU_GDT >= KVMKIT_CPU_IST1_TOP, "AP GDT above its stacks");
@@ -117,8 +117,11 @@ static void test_cpu_area(void)
 	CHECK(KVMKIT_CPU_TSS + 104 <= KVMKIT_CPU_DATA && !(KVMKIT_CPU_TSS % 16),
 	      "AP TSS (104 bytes) ends before the runtime's data, aligned");
 	CHECK(KVMKIT_CPU_DATA < KVMKIT_CPU_RESULT, "runtime data before the result page");
-	CHECK_EQ(KVMKIT_CPU_RESULT + KVMKIT_RESULT_SIZE, KVMKIT_CPU_AREA_SIZE,
-		 "AP result page is the area's last page");
+	CHECK_EQ(KVMKIT_CPU_RESULT + KVMKIT_RESULT_SIZE, KVMKIT_CPU_PT,
+		 "AP result page right below the host's page-table page");
+	CHECK(!(KVMKIT_CPU_PT % KVMKIT_PAGE_SIZE) &&
+	      KVMKIT_CPU_PT + KVMKIT_PAGE_SIZE == KVMKIT_CPU_AREA_SIZE,
+	      "the page-table page is the area's last, page-aligned");
 	CHECK(KVMKIT_GUEST_MAX_CPUS >= 2 && KVMKIT_GUEST_MAX_CPUS <= 255,
 	      "guest CPUs: 2..255 (xAPIC ids, 255 is broadcast)");
 }

@@ -270,7 +270,8 @@ static void test_boot_tables(int gb)
 /* ---- SMP descriptors (ABI 5) -------------------------------------------- */
 
 #define SMP_DESC	(IMG_STRINGS + 0x100)	/* in the file bytes */
-#define SMP_AREAS	0xa000			/* one area up to IMG_END */
+#define SMP_AREAS	0x12000			/* above CPU 0's stacks */
+#define SMP_END		(SMP_AREAS + KVMKIT_CPU_AREA_SIZE)	/* one area */
 
 static struct kvmkit_smp_desc *smp(void)
 {
@@ -280,6 +281,7 @@ static struct kvmkit_smp_desc *smp(void)
 static void make_smp_image(uint32_t cpus)
 {
 	make_image();
+	hdr()->image_end = SMP_END;
 	hdr()->smp = SMP_DESC;
 	*smp() = (struct kvmkit_smp_desc) {
 		.cpus = cpus, .area_size = KVMKIT_CPU_AREA_SIZE,
@@ -350,6 +352,47 @@ static void test_smp_desc(void)
 	((struct kvmkit_smp_desc *)(fake_ram + SMP_DESC))->areas = 0x1008;
 	CHECK_EQ(kvmkit_payload_result_gpa(&fake, 1, &gpa), -ENOEXEC,
 		 "descriptor broken after the load: -ENOEXEC");
+
+	/* the boot tables of CPU 1: GDT, TSS, guard page */
+	{
+		union {
+			struct kvm_cpuid2 c;
+			char room[sizeof(struct kvm_cpuid2) +
+				  sizeof(struct kvm_cpuid_entry2)];
+		} cpuid = { .c.nent = 0 };
+		const uint64_t cr0 = KVMKIT_X86_CR0_PE | KVMKIT_X86_CR0_PG;
+		const uint64_t cr4 = KVMKIT_X86_CR4_PAE;
+		const uint64_t efer = KVMKIT_X86_EFER_LMA | KVMKIT_X86_EFER_LME;
+		const uint64_t tss = SMP_AREAS + KVMKIT_CPU_TSS;
+		uint64_t gdt[6], ist1;
+
+		make_smp_image(2);
+		CHECK_EQ(load_fake(), 0, "2-CPU image loads again");
+		CHECK_EQ(kvmkit_payload_setup(&fake, &cpuid.c), 0,
+			 "kvmkit_payload_setup() of 2 CPUs");
+		memcpy(gdt, fake_ram + SMP_AREAS + KVMKIT_CPU_GDT, sizeof(gdt));
+		CHECK(gdt[1] == 0x00af9b000000ffffULL &&
+		      gdt[3] == (0x00008b0000000067ULL | (tss & 0xffffff) << 16 |
+				 (tss >> 24) << 56) && gdt[4] == tss >> 32,
+		      "CPU 1's own GDT: code64, busy TSS at its area's TSS");
+		memcpy(&ist1, fake_ram + tss + KVMKIT_TSS_IST1_OFFSET, 8);
+		CHECK_EQ(ist1, SMP_AREAS + KVMKIT_CPU_IST1_TOP,
+			 "CPU 1's TSS: IST1 at its own IST1 stack");
+		CHECK(kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				      SMP_AREAS, &gpa) == -EFAULT,
+		      "CPU 1's guard page unmapped");
+		CHECK(!kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				       SMP_AREAS + KVMKIT_PAGE_SIZE, &gpa) &&
+		      gpa == SMP_AREAS + KVMKIT_PAGE_SIZE &&
+		      !kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				       SMP_AREAS - 1, &gpa) &&
+		      gpa == SMP_AREAS - 1,
+		      "the pages on both sides of it mapped");
+		CHECK(kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				      IMG_END - KVMKIT_STACK_SIZE -
+				      KVMKIT_STACK_GUARD_SIZE, &gpa) == -EFAULT,
+		      "CPU 0's guard page unmapped too, in the same 2 MiB");
+	}
 
 	/* a vCPU the payload has no area for is refused before any ioctl */
 	make_image();
