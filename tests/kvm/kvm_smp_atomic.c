@@ -25,8 +25,8 @@
 #include "kvm_x86.h"
 
 #define CPUS	3
-#define ROUNDS	1000
-#define TRIALS	100
+#define ROUNDS	200
+#define TRIALS	40
 
 KVMKIT_GUEST_CPUS(CPUS);
 
