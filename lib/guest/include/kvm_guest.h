@@ -160,11 +160,10 @@ extern char kvm_stack_bottom[], kvm_stack_top[];
  * as a copy of its boot entries), the local APIC and its mode (apic.c).
  * What is shared: memory, page tables, the IDT and interrupt callbacks,
  * LTP's result page (tst_signal_host()/tst_wait_host(): one CPU at a
- * time), the heap (tst_heap_alloc() takes a lock).  Not yet per CPU:
- * kvm_call_safe() keeps its innermost call in one global, so only one
- * CPU at a time may be inside it (the *_safe() helpers use the fix-up
- * table and are fine anywhere); kvm_call_user() runs on CPU 0 only (a
- * TBROK elsewhere).
+ * time), the heap (tst_heap_alloc() takes a lock).  kvm_call_safe()
+ * and the *_safe() helpers work on every CPU at once (each CPU keeps its
+ * own chain of calls); kvm_call_user() runs on CPU 0 only (a TBROK
+ * elsewhere: it switches CPU 0's TSS.RSP0).
  */
 #define KVMKIT_GUEST_CPUS(n)						\
 	_Static_assert((n) >= 1 && (n) <= KVMKIT_GUEST_MAX_CPUS,	\

@@ -21,7 +21,8 @@
 #define CTX_USER	80
 #define CTX_CS		88
 #define CTX_SS		92
-#define CTX_SIZE	96
+#define CTX_SLOT	96
+#define CTX_SIZE	112	/* a multiple of 16: call.S keeps the stack aligned */
 
 #ifndef __ASSEMBLER__
 
@@ -49,6 +50,8 @@ struct kvmkit_call_ctx {
 	struct kvmkit_call_ctx *prev;
 	uint64_t user;		/* CPL 3 call: 1 */
 	uint32_t cs, ss;	/* the caller's: kvm_call_safe() may run at CPL 3 */
+	struct kvmkit_call_ctx **slot;	/* its CPU's kvmkit_call_top[] entry */
+	uint64_t pad;
 };
 
 _Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,
@@ -56,10 +59,13 @@ _Static_assert(sizeof(struct kvmkit_x86_frame) == 22 * 8,
 _Static_assert(sizeof(struct kvmkit_call_ctx) == CTX_SIZE &&
 	       offsetof(struct kvmkit_call_ctx, rsp) == CTX_RSP &&
 	       offsetof(struct kvmkit_call_ctx, fault) == CTX_FAULT &&
-	       offsetof(struct kvmkit_call_ctx, user) == CTX_USER,
+	       offsetof(struct kvmkit_call_ctx, user) == CTX_USER &&
+	       offsetof(struct kvmkit_call_ctx, slot) == CTX_SLOT,
 	       "call.S's offsets");
 
-extern struct kvmkit_call_ctx *kvmkit_call_top;
+/* Per CPU, by kvm_cpu_id(); kvmkit_call_top_slot() is this CPU's entry */
+extern struct kvmkit_call_ctx *kvmkit_call_top[KVMKIT_GUEST_MAX_CPUS];
+struct kvmkit_call_ctx **kvmkit_call_top_slot(void);
 extern char kvmkit_call_resume[], kvmkit_user_trampoline[];
 
 void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame);

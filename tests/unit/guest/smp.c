@@ -5,7 +5,8 @@
  * CPUID says its own initial APIC id; kvm_smp_call() reaches every CPU
  * exactly once per call; a spinlock keeps a deliberately slow
  * read-modify-write whole under contention; kvm_barrier_wait() lets no
- * CPU through before all arrive.  Every check counts what it saw, so a
+ * CPU through before all arrive; kvm_call_safe() works on every CPU at
+ * once, each fault ending its own CPU's call.  Every check counts what it saw, so a
  * broken lock, a shared stack or a lost call fails it.
  */
 #include "kvm_test.h"
@@ -188,11 +189,55 @@ static void check_barrier(void)
 			BARRIER_ROUNDS, CPUS);
 }
 
+#define SAFE_ROUNDS	20
+
+static kvm_barrier_t in_call = KVM_BARRIER_INIT;
+static volatile unsigned int safe_bad;
+
+/* Every CPU inside its kvm_call_safe() at once, then each one faults */
+static void fault_together(void *arg)
+{
+	(void)arg;
+	kvm_barrier_wait(&in_call);
+	asm volatile("ud2" : : : "memory");
+}
+
+static void call_safe_everywhere(void *arg)
+{
+	struct kvm_fault fault;
+	unsigned int r;
+	int v;
+
+	(void)arg;
+	for (r = 0; r < SAFE_ROUNDS; r++) {
+		memset(&fault, 0, sizeof(fault));
+		v = kvm_call_safe(fault_together, NULL, &fault);
+		if (v != INTR_BAD_OPCODE || fault.vector != INTR_BAD_OPCODE)
+			__atomic_add_fetch(&safe_bad, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/*
+ * kvm_call_safe() keeps its innermost call per CPU: with one for the
+ * whole guest, a fault on one CPU would resume in another CPU's call
+ */
+static void check_call_safe(void)
+{
+	kvm_smp_call(call_safe_everywhere, NULL);
+	if (safe_bad)
+		tst_res(TFAIL, "kvm_call_safe() on %u CPUs at once: %u of %u calls did not return #UD",
+			CPUS, safe_bad, CPUS * SAFE_ROUNDS);
+	else
+		tst_res(TPASS, "kvm_call_safe() on %u CPUs at once, all faulting: each returned its own #UD (%u rounds)",
+			CPUS, SAFE_ROUNDS);
+}
+
 void main(void)
 {
 	check_identity();
 	check_lock();
 	check_barrier();
+	check_call_safe();
 }
 
 #else /* COMPILE_PAYLOAD */
