@@ -64,26 +64,6 @@ static int create_irqchip(struct kvmkit_vm *vm)
 	return 0;
 }
 
-/*
- * CPUID as a real machine has it per CPU: the initial APIC id (leaf 1
- * EBX[31:24], the x2APIC id in leaves 0BH and 1FH EDX) is the vCPU id,
- * which KVM also makes the LAPIC id.  KVM_GET_SUPPORTED_CPUID leaves
- * them 0; userspace sets them per vCPU (as QEMU does).
- */
-static void set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t id)
-{
-	unsigned int i;
-
-	for (i = 0; i < cpuid->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
-
-		if (e->function == 1)
-			e->ebx = (e->ebx & 0x00ffffff) | id << 24;
-		else if (e->function == 0xb || e->function == 0x1f)
-			e->edx = id;
-	}
-}
-
 /* How many CPUs the embedded payload asks for; ends the test if wrong */
 static unsigned int payload_cpus(void)
 {
@@ -98,55 +78,6 @@ static unsigned int payload_cpus(void)
 	else if (ret)
 		tst_brk(TBROK, "%s", why);
 	return cpus;
-}
-
-static void smp_free(struct tst_kvm_smp *smp)
-{
-	if (!smp)
-		return;
-	tst_kvm_smp_stop(smp);
-	pthread_mutex_destroy(&smp->lock);
-	free(smp->vcpu);
-	free(smp->thread);
-	free(smp->running);
-	free(smp->ctx);
-	free(smp);
-}
-
-/*
- * vCPUs 1..n-1 with their own APIC ids in CPUID; CPU 0 exists already.
- * Plain allocations, not SAFE_*: cleanup must find the instance whole.
- */
-static int create_aps(struct tst_kvm_instance *inst, unsigned int n,
-		      struct kvm_cpuid2 *cpuid)
-{
-	struct tst_kvm_smp *smp = calloc(1, sizeof(*smp));
-	unsigned int i;
-
-	if (!smp)
-		return -ENOMEM;
-	inst->kvmkit_smp = smp;
-	smp->ncpus = n;
-	smp->vcpu = calloc(n, sizeof(*smp->vcpu));
-	smp->thread = calloc(n, sizeof(*smp->thread));
-	smp->running = calloc(n, sizeof(*smp->running));
-	smp->ctx = calloc(n, sizeof(*smp->ctx));
-	if (!smp->vcpu || !smp->thread || !smp->running || !smp->ctx ||
-	    pthread_mutex_init(&smp->lock, NULL))
-		return -ENOMEM;
-	smp->vcpu[0] = inst->kvmkit_vcpu;
-	for (i = 1; i < n; i++) {
-		if (kvmkit_vcpu_create(inst->kvmkit_vm, i, &smp->vcpu[i]))
-			return -1;
-		if (cpuid) {
-			set_apic_id(cpuid, i);
-			if (kvmkit_vcpu_set_cpuid(smp->vcpu[i], cpuid))
-				return -2;
-		}
-	}
-	if (cpuid)
-		set_apic_id(cpuid, 0);
-	return 0;
 }
 
 /* LTP's RAM size rules, with the same warnings */
@@ -227,11 +158,11 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	 * through); one CPU keeps LTP's list untouched.
 	 */
 	if (cpuid && cpus > 1)
-		set_apic_id(cpuid, 0);
+		tst_kvm_cpuid_set_apic_id(cpuid, 0);
 	if (cpuid && kvmkit_vcpu_set_cpuid(inst->kvmkit_vcpu, cpuid))
 		goto vcpu_fail;
 	if (cpus > 1) {
-		ret = create_aps(inst, cpus, cpuid);
+		ret = tst_kvm_smp_create(inst, cpus, cpuid);
 		if (ret == -1)
 			goto vm_fail;
 		if (ret == -2) {
@@ -295,7 +226,7 @@ vcpu_fail:
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst)
 {
 	/* no AP thread may run on a VM being destroyed */
-	smp_free(inst->kvmkit_smp);
+	tst_kvm_smp_free(inst->kvmkit_smp);
 	inst->kvmkit_smp = NULL;
 	if (inst->kvmkit_vm) {
 		kvmkit_vm_destroy(inst->kvmkit_vm);	/* and its vCPU */

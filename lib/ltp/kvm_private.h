@@ -42,7 +42,21 @@ struct tst_kvm_smp {
 	int fatal;			/* an AP ended the test */
 };
 
+/* kvm_smp.c: the APs' vCPUs (ids 1..n-1), created after CPU 0's */
+int tst_kvm_smp_create(struct tst_kvm_instance *inst, unsigned int n,
+		       struct kvm_cpuid2 *cpuid);
+/* Stop the threads, free everything; NULL is fine */
+void tst_kvm_smp_free(struct tst_kvm_smp *smp);
+/* The initial APIC id of a CPUID list for KVM_SET_CPUID2 */
+void tst_kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t id);
+/*
+ * From CPU 0's thread (thread[0] becomes the caller): a thread running
+ * ap_main(smp->ctx[i]) for every AP; 0, or -1 with a TBROK counted
+ */
+int tst_kvm_smp_start(struct tst_kvm_smp *smp, void *(*ap_main)(void *ctx));
 /* Stop every AP thread of smp (kick, join); idempotent, NULL is fine */
 void tst_kvm_smp_stop(struct tst_kvm_smp *smp);
+/* From an AP's thread: the test is over, have CPU 0's thread end it */
+void tst_kvm_smp_end_test(struct tst_kvm_smp *smp);
 
 #endif /* KVMKIT_LTP_KVM_PRIVATE_H */

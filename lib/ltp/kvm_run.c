@@ -10,15 +10,12 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <kvmkit/x86.h>
 
 #define TST_NO_DEFAULT_MAIN
 #include "kvm_private.h"
 
 enum step { RESUME, DONE, FAILED_ERRNO };
-
-#define KICK_RETRY_NS	2000000	/* 2 ms: an AP not gone by then is kicked again */
 
 struct run_ctx {
 	struct tst_kvm_instance *inst;
@@ -57,23 +54,7 @@ static struct tst_kvm_result *result_page(struct run_ctx *c)
 /* An AP is done for: tell CPU 0's thread, which ends the run */
 static void ap_ends_test(struct run_ctx *c)
 {
-	struct tst_kvm_smp *smp = c->smp;
-
-	const struct timespec nap = { .tv_nsec = KICK_RETRY_NS };
-
-	if (__atomic_exchange_n(&smp->fatal, 1, __ATOMIC_SEQ_CST))
-		return;
-	/*
-	 * Until CPU 0's thread has started stopping everybody: a kick can
-	 * be lost between two of its runs (see tst_kvm_smp_stop()), and a
-	 * CPU 0 that never exits would not notice.  It joins this thread
-	 * only after setting stopping, so this cannot wait forever.
-	 */
-	while (!__atomic_load_n(&smp->stopping, __ATOMIC_SEQ_CST)) {
-		kvmkit_vcpu_kick(smp->vcpu[0], smp->thread[0],
-				 KVMKIT_TIMEOUT_SIGNAL);
-		nanosleep(&nap, NULL);
-	}
+	tst_kvm_smp_end_test(c->smp);
 }
 
 /*
@@ -610,69 +591,21 @@ static void *ap_thread(void *arg)
 	return NULL;
 }
 
-/* Start a thread for every AP; 0, or -1 with what failed reported */
+/* A run state and a thread for every AP; 0, or -1 with what failed said */
 static int start_aps(struct tst_kvm_instance *inst)
 {
 	struct tst_kvm_smp *smp = inst->kvmkit_smp;
 	unsigned int i;
-	int err;
 
-	__atomic_store_n(&smp->stopping, 0, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&smp->fatal, 0, __ATOMIC_SEQ_CST);
-	smp->thread[0] = pthread_self();
 	for (i = 1; i < smp->ncpus; i++) {
 		smp->ctx[i] = new_ctx(inst, smp->vcpu[i], i);
 		if (!smp->ctx[i]) {
-			tst_res_(__FILE__, __LINE__, TBROK, "no memory for CPU %u's run state", i);
+			tst_res_(__FILE__, __LINE__, TBROK,
+				 "no memory for CPU %u's run state", i);
 			return -1;
 		}
-		err = pthread_create(&smp->thread[i], NULL, ap_thread, smp->ctx[i]);
-		if (err) {
-			tst_res_(__FILE__, __LINE__, TBROK, "pthread_create() for CPU %u: %s", i,
-				strerror(err));
-			return -1;
-		}
-		smp->running[i] = 1;
 	}
-	return 0;
-}
-
-void tst_kvm_smp_stop(struct tst_kvm_smp *smp)
-{
-	unsigned int i;
-
-	if (!smp)
-		return;
-	__atomic_store_n(&smp->stopping, 1, __ATOMIC_SEQ_CST);
-	for (i = 1; i < smp->ncpus; i++) {
-		if (smp->running[i])
-			kvmkit_vcpu_kick(smp->vcpu[i], smp->thread[i],
-					 KVMKIT_TIMEOUT_SIGNAL);
-	}
-	for (i = 1; i < smp->ncpus; i++) {
-		/*
-		 * kvmkit_vcpu_run() clears immediate_exit after every
-		 * KVM_RUN, so a kick that lands between KVM_RUN's return and
-		 * that store is lost: kick again until the thread is gone.
-		 */
-		while (smp->running[i]) {
-			struct timespec t;
-
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_nsec += KICK_RETRY_NS;
-			if (t.tv_nsec >= 1000000000) {
-				t.tv_sec++;
-				t.tv_nsec -= 1000000000;
-			}
-			if (!pthread_timedjoin_np(smp->thread[i], NULL, &t))
-				break;
-			kvmkit_vcpu_kick(smp->vcpu[i], smp->thread[i],
-					 KVMKIT_TIMEOUT_SIGNAL);
-		}
-		smp->running[i] = 0;
-		free(smp->ctx[i]);
-		smp->ctx[i] = NULL;
-	}
+	return tst_kvm_smp_start(smp, ap_thread);
 }
 
 int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
