@@ -13,8 +13,8 @@
 #ifndef KVMKIT_ABI_H
 #define KVMKIT_ABI_H
 
-#define KVMKIT_ABI_VERSION	4	/* 2: the host sets TSS IST1; 3: stack guard page;
-				   4: header.exception_log */
+#define KVMKIT_ABI_VERSION	5	/* 2: the host sets TSS IST1; 3: stack guard page;
+				   4: header.exception_log; 5: header.smp */
 
 /* Memory map (LTP's, kept because LTP tests depend on it) */
 #define KVMKIT_PAYLOAD_BASE	0x1000
@@ -53,6 +53,14 @@
 #define KVMKIT_HC_PRINTF_EXIT	5	/* tst_brk_(): KVMKIT_HC_PRINTF, then the
 					 * iteration ends as for KVMKIT_HC_EXIT */
 #define KVMKIT_PRINTF_MAX_ARGS	32	/* argument slots the host will read */
+/*
+ * A CPU that has spun a while waiting for another (spinlock, barrier,
+ * kvm_smp_call()): the host lets other threads run (sched_yield()) and
+ * resumes it.  vCPUs are host threads; where the host has fewer cores
+ * than busy threads, a waiter that only PAUSEs burns the time slice the
+ * CPU it waits for needs (ABI 5).
+ */
+#define KVMKIT_HC_YIELD		6
 
 /* Result codes in tst_kvm_result.result (LTP's values) */
 #define KVMKIT_TPASS		0
@@ -178,7 +186,9 @@ struct kvmkit_payload_header {
 	uint64_t ram_size;	/* host: bytes of RAM at guest-physical 0 */
 	uint64_t host_flags;	/* host: KVMKIT_HOST_* */
 	uint64_t exception_log;	/* struct kvmkit_exception_log, in .bss */
+	/* ABI 5 */
 	uint64_t guest_mode;	/* KVMKIT_GUEST_MODE_*, from the runtime */
+	uint64_t smp;		/* struct kvmkit_smp_desc, or 0: one CPU */
 };
 
 /*
@@ -196,6 +206,61 @@ struct kvmkit_exception_log {
 };
 
 #define KVMKIT_HOST_1G_PAGES	(1u << 0)	/* identity map uses 1 GiB pages */
+
+/*
+ * Several CPUs (ABI 5).  A payload that says KVMKIT_GUEST_CPUS(n) at file
+ * scope (kvm_guest.h) carries a struct kvmkit_smp_desc, whose address is
+ * header.smp (0: one CPU), and n - 1 CPU areas in its .bss, one for each
+ * application processor (AP) n >= 1.  CPU 0 keeps the header's stack, IST1
+ * stack, GDT, TSS and the result page at KVMKIT_RESULT_BASE, so a
+ * one-CPU payload is what it always was.
+ *
+ * The host boots every CPU straight into 64-bit mode, never through
+ * INIT/SIPI and real mode (which KVM may emulate one instruction at a
+ * time): the VM-wide part (page tables, the IDT all CPUs share, every
+ * CPU's GDT and TSS) once, then per vCPU the registers, with
+ *   RIP = entry (CPU 0) or desc.ap_entry (APs), RSP = the CPU's stack
+ *   top, RDI = the CPU number (= the vCPU id = its initial APIC id),
+ *   TR = KVMKIT_SEL_TSS in the CPU's own GDT, all other GPRs 0,
+ * and an AP's MP state RUNNABLE (with an in-kernel LAPIC KVM would leave
+ * it waiting for INIT/SIPI).
+ *
+ * CPU n's area, at desc.areas + (n - 1) * KVMKIT_CPU_AREA_SIZE, page
+ * aligned inside the image and the first GiB:
+ *   +0x0000 guard page: left unmapped, so a stack overflow faults (#PF,
+ *           then #DF on the IST1 stack) instead of writing into the
+ *           area below
+ *   +0x1000 stack, KVMKIT_STACK_SIZE, its top at +KVMKIT_CPU_STACK_TOP
+ *   +0x3000 IST1 stack (#DF, NMI, #MC), its top at +KVMKIT_CPU_IST1_TOP
+ *   +0x4000 the CPU's GDT (KVMKIT_GDT_ENTRIES, the layout of CPU 0's,
+ *           written by the host), then its TSS at +KVMKIT_CPU_TSS
+ *           (IST1 and the I/O map base set by the host), then the
+ *           runtime's per-CPU data from +KVMKIT_CPU_DATA (the host never
+ *           reads or writes it)
+ *   +0x5000 the CPU's result page (struct tst_kvm_result): where its
+ *           KVMKIT_HC_EXCEPTION frame, KVMKIT_HC_REPORT and kvm_exit()'s
+ *           KVMKIT_TEXIT go, so that concurrent CPUs never share one.
+ *           tst_res() passes registers and needs no page at all.
+ *   +0x6000 a page-table page for the host: the 4 KiB-page table of the
+ *           2 MiB around this area's guard page, where no other guard's
+ *           table covers it already (the guest must not touch it)
+ */
+#define KVMKIT_GUEST_MAX_CPUS	255	/* xAPIC ids 0..254: 255 is broadcast */
+#define KVMKIT_CPU_AREA_SIZE	0x7000
+#define KVMKIT_CPU_STACK_TOP	0x3000
+#define KVMKIT_CPU_IST1_TOP	0x4000
+#define KVMKIT_CPU_GDT		0x4000
+#define KVMKIT_CPU_TSS		0x4100
+#define KVMKIT_CPU_DATA		0x4200
+#define KVMKIT_CPU_RESULT	0x5000
+#define KVMKIT_CPU_PT		0x6000
+
+struct kvmkit_smp_desc {
+	uint32_t cpus;		/* n, CPU 0 included: 1..KVMKIT_GUEST_MAX_CPUS */
+	uint32_t area_size;	/* KVMKIT_CPU_AREA_SIZE */
+	uint64_t areas;		/* CPU 1's area; n - 1 of them follow */
+	uint64_t ap_entry;	/* first instruction of every AP, 64-bit mode */
+};
 
 struct tst_kvm_result {
 	int32_t result;
@@ -221,8 +286,19 @@ struct kvmkit_exception_frame {
 };
 
 #define KVMKIT_ABI_ASSERT(expr) _Static_assert(expr, #expr)
-KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 104);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_payload_header) == 112);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, guest_mode) == 96);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, smp) == 104);
+KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_smp_desc) == 24);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_smp_desc, areas) == 8);
+KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_smp_desc, ap_entry) == 16);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_STACK_TOP - KVMKIT_STACK_SIZE >= KVMKIT_PAGE_SIZE);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_IST1_TOP - KVMKIT_IST1_SIZE == KVMKIT_CPU_STACK_TOP);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_GDT + KVMKIT_GDT_ENTRIES * 8 <= KVMKIT_CPU_TSS);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_TSS + 104 <= KVMKIT_CPU_DATA);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_RESULT + KVMKIT_RESULT_SIZE == KVMKIT_CPU_PT);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_PT + KVMKIT_PAGE_SIZE == KVMKIT_CPU_AREA_SIZE);
+KVMKIT_ABI_ASSERT(KVMKIT_CPU_AREA_SIZE % KVMKIT_PAGE_SIZE == 0);
 KVMKIT_ABI_ASSERT(offsetof(struct kvmkit_payload_header, exception_log) == 88);
 KVMKIT_ABI_ASSERT(sizeof(struct kvmkit_exception_log) == 40);
 KVMKIT_ABI_ASSERT(KVMKIT_IST1_SIZE % 16 == 0 && KVMKIT_STACK_SIZE % 16 == 0);

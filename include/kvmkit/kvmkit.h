@@ -17,7 +17,8 @@
  *   kvmkit_vm_error()   kvmkit_vm_check_extension(), kvmkit_vm_enable_cap(),
  *                       kvmkit_vm_add_memory(), kvmkit_vm_add_memory_at(),
  *                       kvmkit_vm_remove_memory(), kvmkit_payload_load(),
- *                       kvmkit_payload_load_flags(), kvmkit_vcpu_create()
+ *                       kvmkit_payload_load_flags(), kvmkit_payload_setup(),
+ *                       kvmkit_vcpu_create()
  *                       (the vCPU does not exist yet), the
  *                       kvmkit_vm_{add,remove}_{pio,mmio}_handler() calls,
  *                       kvmkit_vm_add_memory_huge(), kvmkit_vm_get_dirty_log(),
@@ -30,6 +31,7 @@
  *                       kvmkit_vcpu_exit_history(), pure, and -EIO from
  *                       kvmkit_vcpu_dump_exits()/_fdump(): none), and
  *                       kvmkit_gdb_serve(), kvmkit_payload_boot(),
+ *                       kvmkit_payload_boot_cpu(),
  *                       kvmkit_report_read(),
  *                       kvmkit_report_from_hypercall(),
  *                       kvmkit_report_from_regs() (which returns 0 even
@@ -41,6 +43,7 @@
  *                       kvmkit_gpa_to_hva() (NULL), kvmkit_vm_find_slot()
  *                       (-1), kvmkit_x86_walk(), kvmkit_cpuid_find(),
  *                       kvmkit_exit_decode(), kvmkit_hypercall_decode(),
+ *                       kvmkit_payload_cpus() (why), kvmkit_payload_result_gpa(),
  *                       kvmkit_lines_lookup(), kvmkit_exit_record_format(),
  *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause()
  * A VM's message is shared by all users of the VM: threads that call
@@ -636,13 +639,40 @@ int kvmkit_payload_load_flags(struct kvmkit_vm *vm, const void *image,
 			      size_t size, unsigned int flags);
 
 /*
- * Build the payload's page tables, GDT, TSS and IDT in guest memory and
- * set the vCPU's registers so its first instruction runs main() in
- * 64-bit mode.  cpuid is the list given to KVM_SET_CPUID2 (used to pick
- * 1 GiB pages); it may be NULL.
+ * How many CPUs a payload image runs on (pure, on the caller's copy of
+ * the image): KVMKIT_GUEST_CPUS(n)'s n, 1 when it does not say.  Returns
+ * 0, -EINVAL when it asks for 0, -E2BIG for more than
+ * KVMKIT_GUEST_MAX_CPUS (*cpus is then the number asked), -ENOEXEC for
+ * an image or SMP descriptor that is not valid; why says which.  Create
+ * that many vCPUs, ids 0..n-1, before booting them.
  */
+int kvmkit_payload_cpus(const void *image, size_t size, unsigned int *cpus,
+			char *why, size_t whylen);
+
+/*
+ * Booting a loaded payload in two steps, as a machine does:
+ * kvmkit_payload_setup() builds what the CPUs share (page tables, IDT)
+ * and each CPU's own GDT and TSS in guest memory, once (message: the
+ * VM's); kvmkit_payload_boot_cpu() sets one vCPU's registers so that its
+ * first instruction runs in 64-bit mode: vCPU 0 at main() on the
+ * header's stack, vCPU n >= 1 in the runtime's AP loop on its own stack
+ * (abi.h), made runnable (an AP never goes through INIT/SIPI).  Its id
+ * must be below the payload's CPU count (-EINVAL).  cpuid is the list
+ * given to KVM_SET_CPUID2 (used to pick 1 GiB pages); it may be NULL.
+ * kvmkit_payload_boot() is both for one vCPU.
+ */
+int kvmkit_payload_setup(struct kvmkit_vm *vm, const struct kvm_cpuid2 *cpuid);
+int kvmkit_payload_boot_cpu(struct kvmkit_vcpu *vcpu);
 int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
 			const struct kvm_cpuid2 *cpuid);
+/*
+ * The guest-physical address of CPU cpu's result page (abi.h): 0 and
+ * KVMKIT_RESULT_BASE for CPU 0, the page in the CPU's area for the others,
+ * -ENOENT for a CPU the payload does not have, -ENOEXEC (and more) for a
+ * payload whose header or SMP descriptor is no longer valid.
+ */
+int kvmkit_payload_result_gpa(const struct kvmkit_vm *vm, uint32_t cpu,
+			      uint64_t *gpa);
 
 /*
  * A report read from the result page, copied and bounded: the guest can

@@ -12,6 +12,7 @@
 #define HEAP_MIN_ALIGN	16
 
 static uintptr_t heap_next;	/* 0 until the first allocation */
+static kvm_spinlock_t heap_lock = KVM_SPINLOCK_INIT;	/* several CPUs */
 
 static uintptr_t heap_limit(void)
 {
@@ -35,6 +36,8 @@ void *tst_heap_alloc_aligned(size_t size, size_t align)
 {
 	uintptr_t limit = heap_limit(), start, rem;
 
+	/* not released on exhaustion: tst_brk() ends the test */
+	kvm_spin_lock(&heap_lock);
 	if (!heap_next)
 		heap_next = kvmkit_header.image_end;
 	if (align < HEAP_MIN_ALIGN)
@@ -55,6 +58,7 @@ void *tst_heap_alloc_aligned(size_t size, size_t align)
 		heap_exhausted(size, align, limit);
 
 	heap_next = start + size;
+	kvm_spin_unlock(&heap_lock);
 	return (void *)start;
 }
 

@@ -15,12 +15,20 @@ int kvmkit_report_read(struct kvmkit_vcpu *vcpu, struct kvmkit_report *rep)
 	const struct kvmkit_vm *vm = vcpu->vm;
 	const struct tst_kvm_result *page;
 	struct kvmkit_guest_reader reader;
+	uint64_t gpa;
 
-	page = kvmkit_gpa_to_hva(vm, KVMKIT_RESULT_BASE, KVMKIT_RESULT_SIZE);
+	/*
+	 * Each CPU of a payload has its own page (abi.h); a vCPU the payload
+	 * has no area for (not a payload's, or a one-CPU payload's second
+	 * vCPU) reads LTP's one page, as before.
+	 */
+	if (kvmkit_payload_result_gpa(vm, vcpu->id, &gpa))
+		gpa = KVMKIT_RESULT_BASE;
+	page = kvmkit_gpa_to_hva(vm, gpa, KVMKIT_RESULT_SIZE);
 	if (!page)
 		return kvmkit_set_error(vcpu->err, EFAULT,
-					"result page 0x%x is not in guest memory (vcpu %u)",
-					KVMKIT_RESULT_BASE, vcpu->id);
+					"result page 0x%llx is not in guest memory (vcpu %u)",
+					(unsigned long long)gpa, vcpu->id);
 	memset(rep, 0, offsetof(struct kvmkit_report, message));
 	rep->result = __atomic_load_n(&page->result, __ATOMIC_RELAXED);
 	rep->lineno = __atomic_load_n(&page->lineno, __ATOMIC_RELAXED);

@@ -64,6 +64,22 @@ static int create_irqchip(struct kvmkit_vm *vm)
 	return 0;
 }
 
+/* How many CPUs the embedded payload asks for; ends the test if wrong */
+static unsigned int payload_cpus(void)
+{
+	char why[KVMKIT_ERR_MAX];
+	unsigned int cpus;
+	int ret = kvmkit_payload_cpus(kvm_payload_start,
+				      kvm_payload_end - kvm_payload_start,
+				      &cpus, why, sizeof(why));
+
+	if (ret == -E2BIG)
+		tst_brk(TCONF, "%s", why);
+	else if (ret)
+		tst_brk(TBROK, "%s", why);
+	return cpus;
+}
+
 /* LTP's RAM size rules, with the same warnings */
 static size_t ram_size_for(size_t ram_size, size_t payload_size)
 {
@@ -87,12 +103,14 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	const size_t payload_size = kvm_payload_end - kvm_payload_start;
 	char err[KVMKIT_ERR_MAX] = "";
 	struct kvm_cpuid2 *cpuid = NULL;
+	unsigned int cpus, i;
 	char *buf;
 	int ret;
 
 	memset(inst, 0, sizeof(*inst));
 	inst->vm_fd = -1;
 	inst->vcpu_fd = -1;
+	cpus = payload_cpus();
 	ram_size = ram_size_for(ram_size, payload_size);
 
 	if (kvmkit_kvm_open(&inst->kvmkit_kvm, NULL, err, sizeof(err))) {
@@ -105,6 +123,12 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	if (kvmkit_vm_create(inst->kvmkit_kvm, &inst->kvmkit_vm))
 		goto kvm_fail;
 	inst->vm_fd = kvmkit_vm_fd(inst->kvmkit_vm);
+	if (cpus > kvmkit_vm_max_vcpus(inst->kvmkit_vm)) {
+		free(cpuid);
+		tst_brk(TCONF, "the payload asks for %u CPUs, this KVM takes %u vCPUs per VM (KVM_CAP_MAX_VCPUS)",
+			cpus, kvmkit_vm_max_vcpus(inst->kvmkit_vm));
+		return;
+	}
 	ret = create_irqchip(inst->kvmkit_vm);
 	if (ret > 0) {
 		free(cpuid);
@@ -128,9 +152,33 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	inst->vcpu_fd = kvmkit_vcpu_fd(inst->kvmkit_vcpu);
 	inst->vcpu_info = kvmkit_vcpu_kvm_run(inst->kvmkit_vcpu);
 	inst->vcpu_info_size = kvmkit_vcpu_kvm_run_size(inst->kvmkit_vcpu);
-	/* x86-64 guests need the real CPUID: long mode is in it */
+	/*
+	 * x86-64 guests need the real CPUID: long mode is in it.  Several
+	 * CPUs each get their own APIC id in it (some KVMs pass the host's
+	 * through); one CPU keeps LTP's list untouched.
+	 */
+	if (cpuid && cpus > 1)
+		tst_kvm_cpuid_set_apic_id(cpuid, 0);
 	if (cpuid && kvmkit_vcpu_set_cpuid(inst->kvmkit_vcpu, cpuid))
 		goto vcpu_fail;
+	if (cpus > 1) {
+		ret = tst_kvm_smp_create(inst, cpus, cpuid);
+		if (ret == -1)
+			goto vm_fail;
+		if (ret == -2) {
+			free(cpuid);
+			tst_brk(TBROK, "%s", kvmkit_vcpu_error(
+				inst->kvmkit_smp->vcpu[cpus - 1] ?
+				inst->kvmkit_smp->vcpu[cpus - 1] :
+				inst->kvmkit_vcpu));
+			return;
+		}
+		if (ret) {
+			free(cpuid);
+			tst_brk(TBROK | TERRNO, "allocating %u vCPUs' state", cpus);
+			return;
+		}
+	}
 
 	tst_kvm_alloc_memory(inst, 0, 0, ram_size, 0);
 	buf = tst_kvm_alloc_memory(inst, 1, KVM_RESULT_BASEADDR,
@@ -149,15 +197,22 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	if (kvmkit_payload_load_flags(inst->kvmkit_vm, kvm_payload_start,
 				      payload_size, KVMKIT_LOAD_RAM_ZEROED))
 		goto vm_fail;
-	ret = kvmkit_payload_boot(inst->kvmkit_vcpu, cpuid);
+	if (kvmkit_payload_setup(inst->kvmkit_vm, cpuid))
+		goto vm_fail;
+	free(cpuid);
+	cpuid = NULL;
+	ret = kvmkit_payload_boot_cpu(inst->kvmkit_vcpu);
 	if (ret == -EOPNOTSUPP) {	/* a guest mode this KVM cannot run */
-		free(cpuid);
 		tst_brk(TCONF, "%s", kvmkit_vcpu_error(inst->kvmkit_vcpu));
 		return;
 	}
 	if (ret)
 		goto vcpu_fail;
-	free(cpuid);
+	for (i = 1; i < cpus; i++) {
+		if (kvmkit_payload_boot_cpu(inst->kvmkit_smp->vcpu[i]))
+			tst_brk(TBROK, "%s",
+				kvmkit_vcpu_error(inst->kvmkit_smp->vcpu[i]));
+	}
 	return;
 
 kvm_fail:
@@ -175,6 +230,9 @@ vcpu_fail:
 
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst)
 {
+	/* no AP thread may run on a VM being destroyed */
+	tst_kvm_smp_free(inst->kvmkit_smp);
+	inst->kvmkit_smp = NULL;
 	if (inst->kvmkit_vm) {
 		kvmkit_vm_destroy(inst->kvmkit_vm);	/* and its vCPU */
 	} else if (inst->vm_fd >= 0 && !inst->kvmkit_kvm) {

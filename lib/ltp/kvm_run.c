@@ -7,6 +7,7 @@
  * the test with TBROK and enough state (registers, the guest's source
  * line when the line table has it) to debug it from the log alone.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <kvmkit/x86.h>
@@ -19,10 +20,105 @@ enum step { RESUME, DONE, FAILED_ERRNO };
 struct run_ctx {
 	struct tst_kvm_instance *inst;
 	struct kvmkit_vcpu *vcpu;
+	struct tst_kvm_smp *smp;	/* NULL: one CPU */
+	unsigned int cpu;
 	int exp_errno;
 	enum step step;		/* what the last hypercall decided */
+	char prefix[16];	/* "CPU n: " with several CPUs, else "" */
 	struct kvmkit_report rep;
 };
+
+static int is_ap(const struct run_ctx *c)
+{
+	return c->cpu != 0;
+}
+
+/*
+ * This CPU's result page (abi.h): LTP's for CPU 0, the one in the CPU's
+ * area for an AP; a page that is gone reads as a dummy that says nothing.
+ */
+static struct tst_kvm_result *result_page(struct run_ctx *c)
+{
+	static struct tst_kvm_result gone = { .result = KVM_TNONE };
+	struct tst_kvm_result *page;
+	uint64_t gpa;
+
+	if (!is_ap(c))
+		return c->inst->result;
+	if (kvmkit_payload_result_gpa(c->inst->kvmkit_vm, c->cpu, &gpa))
+		return &gone;
+	page = kvmkit_gpa_to_hva(c->inst->kvmkit_vm, gpa, KVM_RESULT_SIZE);
+	return page ? page : &gone;
+}
+
+/* An AP is done for: tell CPU 0's thread, which ends the run */
+static void ap_ends_test(struct run_ctx *c)
+{
+	tst_kvm_smp_end_test(c->smp);
+}
+
+/*
+ * Before CPU 0's thread ends the test (tst_brk() runs cleanup(), which
+ * destroys the VM), no AP may still run: stop them all first.
+ */
+static void stop_others(struct run_ctx *c)
+{
+	if (c->smp && !is_ap(c))
+		tst_kvm_smp_stop(c->smp);
+}
+
+/* TBROK, or no result LTP knows: tst_kvm_print_report() would tst_brk() */
+static int fatal_result(const struct kvmkit_report *rep)
+{
+	int ttype = TTYPE_RESULT(rep->result);
+
+	return rep->result == KVM_TNONE ||
+	       (ttype != TPASS && ttype != TFAIL && ttype != TWARN &&
+		ttype != TINFO && ttype != TCONF);
+}
+
+/* CPU n's report, whole, prefixed: at most one CPU prints at a time */
+static void print_report(struct run_ctx *c)
+{
+	struct kvmkit_report *rep = &c->rep;
+	int ttype = TTYPE_RESULT(rep->result);
+	size_t plen = strlen(c->prefix), mlen;
+
+	if (plen) {
+		mlen = strnlen(rep->message, sizeof(rep->message) - 1);
+		if (mlen + plen >= sizeof(rep->message)) {
+			mlen = sizeof(rep->message) - plen - 1;
+			rep->message_truncated = 1;
+		}
+		memmove(rep->message + plen, rep->message, mlen);
+		memcpy(rep->message, c->prefix, plen);
+		rep->message[plen + mlen] = '\0';
+	}
+	if (!c->smp) {
+		tst_kvm_print_report(rep);
+		return;
+	}
+	if (fatal_result(rep)) {
+		if (!is_ap(c)) {
+			/* tst_kvm_print_report() ends the test: APs first */
+			stop_others(c);
+			tst_kvm_print_report(rep);
+			return;
+		}
+		/* an AP's is counted and printed, never a tst_brk() */
+		pthread_mutex_lock(&c->smp->lock);
+		tst_res_(rep->file_ok ? rep->file : "<bad file address>",
+			 rep->lineno, TBROK, "%s%s%s",
+			 ttype == TBROK ? "" : "invalid result: ", rep->message,
+			 rep->message_truncated ? " [message truncated]" : "");
+		pthread_mutex_unlock(&c->smp->lock);
+		ap_ends_test(c);
+		return;
+	}
+	pthread_mutex_lock(&c->smp->lock);
+	tst_kvm_print_report(rep);
+	pthread_mutex_unlock(&c->smp->lock);
+}
 
 static void disarm(struct run_ctx *c)
 {
@@ -122,11 +218,35 @@ static void last_exception(struct run_ctx *c, char *buf, size_t len)
 	}
 }
 
-/* TBROK with the guest's registers; never returns unless in cleanup */
+/* Every AP's registers after CPU 0's own, for a TBROK of CPU 0 */
+static void others_regs(struct run_ctx *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	if (!c->smp || is_ap(c))
+		return;
+	for (i = 1; i < c->smp->ncpus && n + 1 < len; i++) {
+		n += snprintf(buf + n, len - n, "\nCPU %u:\n", i);
+		if (n + 1 >= len ||
+		    kvmkit_vcpu_dump(c->smp->vcpu[i], buf + n, len - n))
+			break;
+		n += strlen(buf + n);
+		if (n && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+	}
+}
+
+/*
+ * TBROK with the guest's registers.  CPU 0: stops the APs, adds their
+ * registers and never returns unless in cleanup.  An AP: prints it and
+ * has CPU 0 end the run.
+ */
 static void __attribute__((format(printf, 3, 4)))
 guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
 {
-	char msg[512], at[160], regs[4096], exits[2560];
+	char msg[512], at[160], regs[4096], exits[2560], *others = NULL;
 	va_list va;
 
 	disarm(c);
@@ -139,8 +259,25 @@ guest_broke(struct run_ctx *c, int lineno, const char *fmt, ...)
 			 kvmkit_vcpu_error(c->vcpu));
 	else if (regs[0] && regs[strlen(regs) - 1] == '\n')
 		regs[strlen(regs) - 1] = '\0';
+	if (c->smp && is_ap(c)) {
+		pthread_mutex_lock(&c->smp->lock);
+		tst_kvm_last_exits(c->vcpu, exits, sizeof(exits));
+		tst_res_(__FILE__, lineno, TBROK, "%s%s%s\n%s%s", c->prefix, msg,
+			 at, regs, exits);
+		pthread_mutex_unlock(&c->smp->lock);
+		ap_ends_test(c);
+		return;
+	}
+	stop_others(c);
+	if (c->smp) {
+		others = malloc(c->smp->ncpus * 1024);
+		if (others)
+			others_regs(c, others, c->smp->ncpus * 1024);
+	}
 	tst_kvm_last_exits(c->vcpu, exits, sizeof(exits));
-	tst_brk_(__FILE__, lineno, TBROK, "%s%s\n%s%s", msg, at, regs, exits);
+	tst_brk_(__FILE__, lineno, TBROK, "%s%s%s\n%s%s%s", c->prefix, msg, at,
+		 regs, exits, others ? others : "");
+	free(others);
 }
 
 static enum step on_report(struct run_ctx *c, const struct kvmkit_hypercall *hc)
@@ -152,9 +289,11 @@ static enum step on_report(struct run_ctx *c, const struct kvmkit_hypercall *hc)
 	}
 	if (TTYPE_RESULT(c->rep.result) == TBROK && c->rep.result != KVM_TNONE)
 		disarm(c);
-	tst_kvm_print_report(&c->rep);
+	print_report(c);
 	/* consumed: a stale value must not look like a new signal or result */
-	__atomic_store_n(&c->inst->result->result, KVM_TNONE, __ATOMIC_RELEASE);
+	__atomic_store_n(&result_page(c)->result, KVM_TNONE, __ATOMIC_RELEASE);
+	if (c->smp && is_ap(c) && __atomic_load_n(&c->smp->fatal, __ATOMIC_SEQ_CST))
+		return DONE;
 	return RESUME;
 }
 
@@ -177,7 +316,11 @@ static enum step on_printf(struct run_ctx *c, const struct kvmkit_hypercall *hc,
 		__atomic_store_n(&c->inst->result->result, KVM_TEXIT,
 				 __ATOMIC_RELEASE);
 	}
-	tst_kvm_print_report(&c->rep);
+	print_report(c);
+	if (c->smp && is_ap(c) && then_exit)
+		ap_ends_test(c);	/* tst_brk() on any CPU ends the test */
+	if (c->smp && is_ap(c) && __atomic_load_n(&c->smp->fatal, __ATOMIC_SEQ_CST))
+		return DONE;
 	return then_exit ? DONE : RESUME;
 }
 
@@ -203,6 +346,16 @@ static enum step on_exception(struct run_ctx *c,
 	while (len && text[len - 1] == '\n')
 		text[--len] = '\0';
 
+	if (c->smp && is_ap(c)) {
+		pthread_mutex_lock(&c->smp->lock);
+		tst_res_(__FILE__, __LINE__, TBROK, "%sUnhandled exception: %s",
+			 c->prefix, text);
+		pthread_mutex_unlock(&c->smp->lock);
+		ap_ends_test(c);
+		return DONE;
+	}
+	stop_others(c);
+
 	/* Name the faulting line of the test when the line table knows it */
 	if (!tst_kvm_guest_line(frame.rip, file, sizeof(file), &line)) {
 		fname = file;
@@ -217,7 +370,8 @@ static enum step on_exception(struct run_ctx *c,
 		}
 	}
 	tst_kvm_last_exits(c->vcpu, exits, sizeof(exits));
-	tst_brk_(fname, line, TBROK, "Unhandled exception: %s%s", text, exits);
+	tst_brk_(fname, line, TBROK, "%sUnhandled exception: %s%s", c->prefix,
+		 text, exits);
 	return DONE;
 }
 
@@ -228,7 +382,7 @@ static enum step on_exception(struct run_ctx *c,
  */
 static enum step on_guest_exit(struct run_ctx *c)
 {
-	int32_t res = __atomic_load_n(&c->inst->result->result,
+	int32_t res = __atomic_load_n(&result_page(c)->result,
 				      __ATOMIC_ACQUIRE);
 
 	disarm(c);
@@ -236,6 +390,12 @@ static enum step on_guest_exit(struct run_ctx *c)
 		guest_broke(c, __LINE__, "guest stopped without kvm_exit() (result page reads %d): it faulted while reporting, or its result page is unmapped",
 			    res);
 		return DONE;
+	}
+	if (c->smp && is_ap(c)) {
+		/* LTP's page too, for a host thread in tst_kvm_wait_guest() */
+		__atomic_store_n(&c->inst->result->result, KVM_TEXIT,
+				 __ATOMIC_RELEASE);
+		ap_ends_test(c);
 	}
 	return DONE;
 }
@@ -253,6 +413,9 @@ static enum step on_call(struct run_ctx *c, const struct kvmkit_hypercall *hc)
 		return on_guest_exit(c);
 	case KVMKIT_HC_EXCEPTION:
 		return on_exception(c, hc);
+	case KVMKIT_HC_YIELD:
+		sched_yield();
+		return RESUME;
 	}
 	guest_broke(c, __LINE__, "unexpected port I/O: unknown hypercall 0x%x (%u) on the doorbell",
 		    hc->nr, hc->nr);
@@ -266,6 +429,20 @@ static int on_hypercall(struct kvmkit_vcpu *vcpu,
 	struct run_ctx *c = opaque;
 
 	(void)vcpu;
+	/* a kick can be lost between two runs: every call looks too */
+	if (c->smp && is_ap(c) &&
+	    __atomic_load_n(&c->smp->stopping, __ATOMIC_SEQ_CST)) {
+		c->step = DONE;
+		return KVMKIT_STOP;
+	}
+	if (c->smp && !is_ap(c) &&
+	    __atomic_load_n(&c->smp->fatal, __ATOMIC_SEQ_CST)) {
+		/* an AP ended the test and said why */
+		disarm(c);
+		stop_others(c);
+		c->step = DONE;
+		return KVMKIT_STOP;
+	}
 	c->step = on_call(c, hc);
 	return c->step == RESUME ? KVMKIT_RESUME : KVMKIT_STOP;
 }
@@ -279,7 +456,7 @@ static void on_exit_seen(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
 
 static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 {
-	struct kvm_run *run = c->inst->vcpu_info;
+	struct kvm_run *run = kvmkit_vcpu_kvm_run(c->vcpu);
 	uint32_t value = 0;
 	char desc[256];
 
@@ -322,6 +499,18 @@ static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 		return DONE;
 	}
 	case KVMKIT_EXIT_INTERRUPTED:
+		if (c->smp && is_ap(c) &&
+		    __atomic_load_n(&c->smp->stopping, __ATOMIC_SEQ_CST)) {
+			disarm(c);
+			return DONE;
+		}
+		if (c->smp && !is_ap(c) &&
+		    __atomic_load_n(&c->smp->fatal, __ATOMIC_SEQ_CST)) {
+			/* an AP ended the test and said why */
+			disarm(c);
+			stop_others(c);
+			return DONE;
+		}
 		if (c->exp_errno != EINTR)
 			return RESUME;
 		disarm(c);
@@ -334,6 +523,15 @@ static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 			return FAILED_ERRNO;
 		}
 		disarm(c);
+		if (c->smp && is_ap(c)) {
+			pthread_mutex_lock(&c->smp->lock);
+			tst_res_(__FILE__, __LINE__, TBROK, "%sioctl(KVM_RUN) failed: %s", c->prefix,
+				strerror(e->error));
+			pthread_mutex_unlock(&c->smp->lock);
+			ap_ends_test(c);
+			return DONE;
+		}
+		stop_others(c);
 		errno = e->error;
 		tst_brk(TBROK | TERRNO, "ioctl(KVM_RUN) failed");
 		return DONE;
@@ -344,34 +542,16 @@ static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 	}
 }
 
-int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
+/* One vCPU's loop until the run is over for it */
+static enum step run_vcpu(struct run_ctx *c)
 {
 	struct kvmkit_run_ops ops = {
-		.hypercall = on_hypercall, .observe = on_exit_seen,
+		.hypercall = on_hypercall, .observe = on_exit_seen, .opaque = c,
 	};
-	struct run_ctx *c;
 	struct kvmkit_exit e;
 	enum step step = RESUME;
 	int ret;
 
-	if (!inst->kvmkit_vcpu || !inst->result) {
-		tst_brk(TBROK, "KVM instance was not created by tst_kvm_create_instance()");
-		return -1;
-	}
-	c = SAFE_MALLOC(sizeof(*c));	/* the report copy is 4 KiB */
-	c->inst = inst;
-	c->vcpu = inst->kvmkit_vcpu;
-	c->exp_errno = exp_errno;
-	ops.opaque = c;
-
-	/* armed in this thread: the timer interrupts the thread that runs */
-	if (kvmkit_vcpu_set_timeout(c->vcpu, tst_kvmkit_guest_timeout_ns())) {
-		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
-			kvmkit_vcpu_error(c->vcpu));
-		free(c);
-		return -1;
-	}
-	tst_kvm_gdb_attach(c->vcpu);	/* --gdb PORT: waits for gdb */
 	while (step == RESUME) {
 		ret = kvmkit_vcpu_run_loop(c->vcpu, &ops, &e);
 		if (ret == KVMKIT_STOP) {
@@ -386,6 +566,97 @@ int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
 		}
 	}
 	disarm(c);
+	return step;
+}
+
+static struct run_ctx *new_ctx(struct tst_kvm_instance *inst,
+			       struct kvmkit_vcpu *vcpu, unsigned int cpu)
+{
+	struct run_ctx *c = malloc(sizeof(*c));	/* the report copy is 4 KiB */
+
+	if (!c)
+		return NULL;
+	c->inst = inst;
+	c->vcpu = vcpu;
+	c->smp = inst->kvmkit_smp;
+	c->cpu = cpu;
+	c->exp_errno = 0;
+	c->step = RESUME;
+	c->prefix[0] = '\0';
+	if (c->smp)
+		snprintf(c->prefix, sizeof(c->prefix), "CPU %u: ", cpu);
+	return c;
+}
+
+/* An AP's thread: its own timeout, its own loop */
+static void *ap_thread(void *arg)
+{
+	struct run_ctx *c = arg;
+
+	if (kvmkit_vcpu_set_timeout(c->vcpu, tst_kvmkit_guest_timeout_ns())) {
+		pthread_mutex_lock(&c->smp->lock);
+		tst_res_(__FILE__, __LINE__, TBROK, "%sCannot arm the guest timeout: %s", c->prefix,
+			kvmkit_vcpu_error(c->vcpu));
+		pthread_mutex_unlock(&c->smp->lock);
+		ap_ends_test(c);
+		return NULL;
+	}
+	if (!__atomic_load_n(&c->smp->stopping, __ATOMIC_SEQ_CST))
+		run_vcpu(c);
+	return NULL;
+}
+
+/* A run state and a thread for every AP; 0, or -1 with what failed said */
+static int start_aps(struct tst_kvm_instance *inst)
+{
+	struct tst_kvm_smp *smp = inst->kvmkit_smp;
+	unsigned int i;
+
+	for (i = 1; i < smp->ncpus; i++) {
+		smp->ctx[i] = new_ctx(inst, smp->vcpu[i], i);
+		if (!smp->ctx[i]) {
+			tst_res_(__FILE__, __LINE__, TBROK,
+				 "no memory for CPU %u's run state", i);
+			return -1;
+		}
+	}
+	return tst_kvm_smp_start(smp, ap_thread);
+}
+
+int tst_kvm_run_instance(struct tst_kvm_instance *inst, int exp_errno)
+{
+	struct run_ctx *c;
+	enum step step;
+
+	if (!inst->kvmkit_vcpu || !inst->result) {
+		tst_brk(TBROK, "KVM instance was not created by tst_kvm_create_instance()");
+		return -1;
+	}
+	c = new_ctx(inst, inst->kvmkit_vcpu, 0);
+	if (!c) {
+		tst_brk(TBROK | TERRNO, "no memory for the run state");
+		return -1;
+	}
+	c->exp_errno = exp_errno;
+
+	/* armed in this thread: the timer interrupts the thread that runs */
+	if (kvmkit_vcpu_set_timeout(c->vcpu, tst_kvmkit_guest_timeout_ns())) {
+		free(c);
+		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
+			kvmkit_vcpu_error(inst->kvmkit_vcpu));
+		return -1;
+	}
+	tst_kvm_gdb_attach(c->vcpu);	/* --gdb PORT: waits for gdb */
+	if (c->smp && start_aps(inst)) {
+		tst_kvm_smp_stop(c->smp);
+		disarm(c);
+		free(c);
+		tst_brk(TBROK, "Cannot start the other CPUs");
+		return -1;
+	}
+	step = run_vcpu(c);
+	/* CPU 0 is done: whatever the others do, they stop now */
+	stop_others(c);
 	free(c);
 	return step == FAILED_ERRNO ? -1 : 0;
 }

@@ -1121,6 +1121,9 @@ static SUITE_UNUSED void suite_dev_attach(void)
 
 #endif /* SUITE_DEVICE */
 
+/* A test's own handlers, added to the VM before the guest runs, or NULL */
+static void (*suite_attach)(struct kvmkit_vm *vm) SUITE_UNUSED;
+
 /*
  * The doorbell is the library's: kvmkit_vcpu_run_loop() decodes each
  * kvmkit hypercall for suite_on_hypercall() and serves the suite device
@@ -1141,6 +1144,8 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 #ifdef SUITE_DEVICE
 	suite_dev_attach();
 #endif
+	if (suite_attach)
+		suite_attach(suite_vm.kvmkit_vm);
 	if (kvmkit_vcpu_set_timeout(vcpu, suite_timeout_ns))
 		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
 			kvmkit_vcpu_error(vcpu));

@@ -278,50 +278,30 @@ static void host_xsave(struct kvmkit_vcpu *vcpu, uint32_t arg)
 		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
 }
 
-/* suite_kvm_run()'s loop with one more port: XS_PORT */
+/* XS_PORT: the guest asks the host for KVM_GET_XSAVE/KVM_SET_XSAVE */
+static int on_xs_port(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
+		      void *opaque)
+{
+	uint32_t nr;
+
+	(void)opaque;
+	if (!io->is_write || io->size != 4 || io->count != 1)
+		return KVMKIT_UNHANDLED;
+	memcpy(&nr, io->data, sizeof(nr));
+	host_xsave(vcpu, nr);
+	return KVMKIT_RESUME;
+}
+
+static void attach_xs_port(struct kvmkit_vm *vm)
+{
+	if (kvmkit_vm_add_pio_handler(vm, XS_PORT, 1, on_xs_port, NULL))
+		tst_brk(TBROK, "%s", kvmkit_vm_error(vm));
+}
+
 static void run(void)
 {
-	struct kvmkit_vcpu *vcpu;
-	struct kvmkit_exit e;
-	uint32_t nr;
-	int done = 0;
-
-	suite_finished = 0;
-	tst_kvm_create_instance(&suite_vm, DEFAULT_RAM_SIZE);
-	vcpu = suite_vm.kvmkit_vcpu;
-	if (kvmkit_vcpu_set_timeout(vcpu, suite_timeout_ns))
-		tst_brk(TBROK, "Cannot arm the guest timeout: %s",
-			kvmkit_vcpu_error(vcpu));
-	while (!done) {
-		kvmkit_vcpu_run(vcpu, &e);
-		nr = 0;
-		if (e.type == KVMKIT_EXIT_IO_OUT && e.io.port == XS_PORT &&
-		    e.io.size == 4 && e.io.count == 1) {
-			memcpy(&nr, e.io.data, sizeof(nr));
-			host_xsave(vcpu, nr);
-			continue;
-		}
-		switch (e.type) {
-		case KVMKIT_EXIT_IO_OUT:
-			if (e.io.port != KVMKIT_HC_PORT || e.io.size != 4 ||
-			    e.io.count != 1)
-				suite_broke(&e);
-			memcpy(&nr, e.io.data, sizeof(nr));
-			done = suite_hypercall(nr);
-			break;
-		case KVMKIT_EXIT_INTERRUPTED:
-			break;
-		case KVMKIT_EXIT_INTERNAL_ERROR:
-			if (!suite_emulation_failure(&e))
-				suite_broke(&e);
-			break;
-		default:
-			suite_broke(&e);
-		}
-	}
-	kvmkit_vcpu_set_timeout(vcpu, 0);
-	tst_kvm_destroy_instance(&suite_vm);
-	tst_free_all();
+	suite_attach = attach_xs_port;
+	suite_kvm_run();
 }
 
 static struct tst_test test = {

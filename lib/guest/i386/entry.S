@@ -32,6 +32,7 @@ kvmkit_header:
 	.long kvmkit_exception_log, 0
 	/* defined by the test's KVMKIT_GUEST_MODE() (guest_mode.h) */
 	.long kvmkit_guest_mode, 0
+	.long 0, 0			/* smp: 32-bit payloads run one CPU */
 kvmkit_header_end:
 	.size kvmkit_header, . - kvmkit_header
 

@@ -138,7 +138,118 @@ void *tst_heap_alloc(size_t size);
 /* The 8 KiB boot stack main() runs on */
 extern char kvm_stack_bottom[], kvm_stack_top[];
 
+/* ---- Several CPUs (kvmkit; lib/guest/x86_64/smp.c) --------------------- */
+
+/*
+ * KVMKIT_GUEST_CPUS(n); at file scope of the payload source runs the test
+ * on n CPUs (1 <= n <= KVMKIT_GUEST_MAX_CPUS, checked at compile time;
+ * the host says TCONF when its KVM takes fewer vCPUs).  It reserves each
+ * extra CPU's area in the image (abi.h: stack, IST1 stack, GDT, TSS,
+ * result page; 24 KiB each) and tells the host through the payload
+ * header; an LTP-style host (tst_kvm_run()) needs no change.
+ *
+ * CPU 0 runs main().  The others (application processors, APs) start in
+ * 64-bit mode in the runtime's idle loop and run what kvm_smp_call()
+ * hands them.  The test ends when main() returns on CPU 0, or when any
+ * CPU calls kvm_exit() or tst_brk() or takes an unhandled exception; the
+ * host then stops every CPU, whatever it is doing.  tst_res() works on
+ * any CPU; with more than one CPU the host prefixes each message with
+ * "CPU n: ".
+ *
+ * What is per CPU: stack, TSS, GDT (kvm_gdt is CPU 0's; an AP's starts
+ * as a copy of its boot entries), the local APIC and its mode (apic.c).
+ * What is shared: memory, page tables, the IDT and interrupt callbacks,
+ * LTP's result page (tst_signal_host()/tst_wait_host(): one CPU at a
+ * time), the heap (tst_heap_alloc() takes a lock).  kvm_call_safe()
+ * and the *_safe() helpers work on every CPU at once (each CPU keeps its
+ * own chain of calls); kvm_call_user() runs on CPU 0 only (a TBROK
+ * elsewhere: it switches CPU 0's TSS.RSP0).
+ */
+#define KVMKIT_GUEST_CPUS(n)						\
+	_Static_assert((n) >= 1 && (n) <= KVMKIT_GUEST_MAX_CPUS,	\
+		       "KVMKIT_GUEST_CPUS(n): n must be 1.." 		\
+		       "KVMKIT_GUEST_MAX_CPUS");			\
+	unsigned char kvmkit_cpu_areas[(n) > 1 ? (n) - 1 : 1]		\
+		[KVMKIT_CPU_AREA_SIZE]					\
+		__attribute__((aligned(KVMKIT_PAGE_SIZE)));		\
+	const struct kvmkit_smp_desc kvmkit_smp = {			\
+		(n), KVMKIT_CPU_AREA_SIZE,				\
+		(uint64_t)(uintptr_t)kvmkit_cpu_areas,			\
+		(uint64_t)(uintptr_t)kvmkit_ap_entry			\
+	}
+extern char kvmkit_ap_entry[];
+
+/*
+ * This CPU's number, 0..kvm_cpu_count() - 1: the vCPU id, which is also
+ * its initial APIC id.  Found from the CPU's own GDT (SGDT, no exit);
+ * after a test's LGDT, from CPUID's initial APIC id (an exit).
+ */
+unsigned int kvm_cpu_id(void);
+/* How many CPUs the payload runs on (KVMKIT_GUEST_CPUS(), else 1) */
+unsigned int kvm_cpu_count(void);
+
+/*
+ * Run fn(arg) on every CPU, this one included, and return when all have
+ * returned.  Only CPU 0 may call it (the APs wait for it in their idle
+ * loop; main() runs on CPU 0), and not from inside fn: anything else is
+ * a TBROK.  An AP stuck in fn leaves CPU 0 waiting until the guest
+ * timeout, reported with both CPUs' registers.
+ */
+void kvm_smp_call(void (*fn)(void *arg), void *arg);
+/*
+ * The two halves of kvm_smp_call() for a CPU 0 that has its own part to
+ * play meanwhile: start fn(arg) on every AP (not on CPU 0) and return at
+ * once; kvm_smp_wait() returns when all of them have returned.  One call
+ * at a time: a second kvm_smp_call*() before kvm_smp_wait() is a TBROK.
+ * An AP still in fn when main() returns is stopped by the host.
+ */
+void kvm_smp_call_async(void (*fn)(void *arg), void *arg);
+void kvm_smp_wait(void);
+
+/* The top of CPU cpu's boot stack (kvm_stack_top for CPU 0), or NULL */
+void *kvm_cpu_stack_top(unsigned int cpu);
+
+/*
+ * A test-and-set spinlock (with PAUSE while it waits).  Not a ticket
+ * lock on purpose: vCPUs are host threads that the host may preempt,
+ * and a ticket lock would make every waiter behind a preempted one wait
+ * too.  Not recursive; interrupts are left as they are.
+ */
+typedef struct {
+	volatile uint32_t locked;
+} kvm_spinlock_t;
+#define KVM_SPINLOCK_INIT	{ 0 }
+void kvm_spin_lock(kvm_spinlock_t *lock);
+/* 1 when taken, 0 when somebody holds it */
+int kvm_spin_trylock(kvm_spinlock_t *lock);
+void kvm_spin_unlock(kvm_spinlock_t *lock);
+
+/*
+ * Memory barriers between CPUs: kvm_smp_mb() orders everything (MFENCE
+ * on x86, the only one x86 needs: a store followed by a load);
+ * kvm_smp_rmb()/kvm_smp_wmb() order loads/stores (compiler barriers on
+ * x86, whose loads and stores are not reordered with their own kind).
+ */
+#define kvm_smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define kvm_smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define kvm_smp_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
+
+/*
+ * A rendezvous of every CPU: kvm_barrier_wait() returns on each CPU once
+ * all kvm_cpu_count() CPUs have called it; reusable at once.  Typically
+ * inside a kvm_smp_call() function, so that every CPU gets there.
+ */
+typedef struct {
+	volatile uint32_t count;
+	volatile uint32_t generation;
+} kvm_barrier_t;
+#define KVM_BARRIER_INIT	{ 0, 0 }
+void kvm_barrier_wait(kvm_barrier_t *barrier);
+
 /* ---- Arch dependent types and functions -------------------------------- */
+
+/* x86: CPU cpu's TSS (&kvm_tss for CPU 0), or 0 */
+uintptr_t kvm_cpu_tss(unsigned int cpu);
 
 struct kvm_interrupt_frame;
 

@@ -546,6 +546,8 @@ int kvm_call_user(void (*fn)(void *arg), void *arg, struct kvm_fault *fault)
 #define APIC_LVT_TSC_DEADLINE	(2 << 17)
 #define APIC_ICR_SELF		(1 << 18)	/* destination shorthand: self */
 #define APIC_ICR_BUSY		(1 << 12)
+#define APIC_ICR_NMI		(4 << 8)	/* delivery mode NMI */
+#define APIC_ICR_ASSERT		(1 << 14)	/* level: assert */
 
 /* CPUID.1:ECX bits */
 #define CPUID1_ECX_X2APIC	(1 << 21)
@@ -580,6 +582,15 @@ int kvm_apic_isr(unsigned int vector) KVM_LONG_MODE_ONLY;
 int kvm_apic_irr(unsigned int vector) KVM_LONG_MODE_ONLY;
 /* Fixed self-IPI through the ICR (x2APIC: the SELF_IPI register) */
 void kvm_apic_self_ipi(unsigned int vector) KVM_LONG_MODE_ONLY;
+/*
+ * IPIs to another CPU by APIC id (physical destination; a CPU's APIC id
+ * is its kvm_cpu_id()), in this CPU's APIC mode: a fixed interrupt of
+ * vector, an NMI, or any ICR low half (delivery mode, level, trigger;
+ * no shorthand).  xAPIC waits until the ICR reads idle.
+ */
+void kvm_apic_send_ipi(uint32_t dest, unsigned int vector) KVM_LONG_MODE_ONLY;
+void kvm_apic_send_nmi(uint32_t dest) KVM_LONG_MODE_ONLY;
+void kvm_apic_send_icr(uint32_t dest, uint32_t low) KVM_LONG_MODE_ONLY;
 
 /*
  * LVT timer.  divide is 1, 2, 4 ... 128 (else 1); count the initial

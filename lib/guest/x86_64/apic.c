@@ -10,7 +10,9 @@
 
 #define SPURIOUS_VECTOR 0xff
 
-static int x2apic;
+/* Each CPU's own LAPIC mode: set by kvm_x2apic_enable() on that CPU */
+static volatile unsigned char x2apic_on[KVMKIT_GUEST_MAX_CPUS];
+#define x2apic (x2apic_on[kvm_cpu_id()])
 static int mmio_mapped;
 static volatile uint32_t *mmio;
 
@@ -126,7 +128,7 @@ int kvm_x2apic_enable(void)
 	if (kvm_wrmsr_safe(MSR_IA32_APICBASE,
 			   base | APICBASE_ENABLE | APICBASE_X2APIC))
 		return -1;
-	x2apic = 1;
+	x2apic_on[kvm_cpu_id()] = 1;
 	kvm_apic_enable();
 	return 0;
 }
@@ -168,9 +170,40 @@ void kvm_apic_self_ipi(unsigned int vector)
 		return;
 	}
 	/* fixed, physical, edge, assert, shorthand self */
-	kvm_apic_write(APIC_ICR, APIC_ICR_SELF | (1 << 14) | (vector & 0xff));
+	kvm_apic_write(APIC_ICR, APIC_ICR_SELF | APIC_ICR_ASSERT | (vector & 0xff));
 	while (kvm_apic_read(APIC_ICR) & APIC_ICR_BUSY)
 		kvmkit_arch_cpu_relax();
+}
+
+/*
+ * An IPI to another CPU (SDM vol. 3A 11.6.1 "Interrupt Command Register"):
+ * the ICR's low half as given, physical destination mode, no shorthand,
+ * to APIC id dest.  xAPIC: destination in ICR bits 63:56 (ICR2), sent by
+ * the write of the low half, then wait for the delivery status to clear;
+ * x2APIC: one WRMSR of the whole ICR, destination in bits 63:32 (11.12.9),
+ * no delivery status.
+ */
+void kvm_apic_send_icr(uint32_t dest, uint32_t low)
+{
+	kvm_apic_enable();
+	if (x2apic) {
+		kvm_apic_write(APIC_ICR, (uint64_t)dest << 32 | low);
+		return;
+	}
+	kvm_apic_write(APIC_ICR, (uint64_t)(dest & 0xff) << 56 | low);
+	while (kvm_apic_read(APIC_ICR) & APIC_ICR_BUSY)
+		kvmkit_arch_cpu_relax();
+}
+
+void kvm_apic_send_ipi(uint32_t dest, unsigned int vector)
+{
+	/* fixed delivery, physical, edge, assert */
+	kvm_apic_send_icr(dest, APIC_ICR_ASSERT | (vector & 0xff));
+}
+
+void kvm_apic_send_nmi(uint32_t dest)
+{
+	kvm_apic_send_icr(dest, APIC_ICR_ASSERT | APIC_ICR_NMI);
 }
 
 /* SDM table 11-? (Divide Configuration Register): bits 3, 1:0 */

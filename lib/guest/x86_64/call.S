@@ -11,7 +11,10 @@
 
 	.text
 
-/* Fill the context at %rsp; %rdx = fault, \user = 0 or 1 */
+/*
+ * Fill the context at %rsp; %rdx = fault, %r11 = this CPU's
+ * kvmkit_call_top slot, \user = 0 or 1
+ */
 .macro save_ctx user:req
 	mov %rbx, CTX_RBX(%rsp)
 	mov %rbp, CTX_RBP(%rsp)
@@ -23,7 +26,8 @@
 	pushf
 	popq CTX_RFLAGS(%rsp)
 	mov %rdx, CTX_FAULT(%rsp)
-	mov kvmkit_call_top(%rip), %rax
+	mov %r11, CTX_SLOT(%rsp)
+	mov (%r11), %rax
 	mov %rax, CTX_PREV(%rsp)
 	movq $\user, CTX_USER(%rsp)
 	mov %cs, %eax
@@ -36,10 +40,19 @@
 	.globl kvm_call_safe
 	.type kvm_call_safe, @function
 kvm_call_safe:
-	/* 8 (mod 16) on entry: CTX_SIZE + 8 makes the call below aligned */
+	/* 8 (mod 16) on entry: CTX_SIZE + 8 makes the calls below aligned */
 	sub $CTX_SIZE + 8, %rsp
+	/* this CPU's slot; the arguments wait in the context meanwhile */
+	mov %rdi, CTX_RBX(%rsp)
+	mov %rsi, CTX_RBP(%rsp)
+	mov %rdx, CTX_R12(%rsp)
+	call kvmkit_call_top_slot
+	mov %rax, %r11
+	mov CTX_RBX(%rsp), %rdi
+	mov CTX_RBP(%rsp), %rsi
+	mov CTX_R12(%rsp), %rdx
 	save_ctx 0
-	mov %rsp, kvmkit_call_top(%rip)
+	mov %rsp, (%r11)
 	mov %rdi, %rax
 	mov %rsi, %rdi
 	call *%rax
@@ -47,8 +60,9 @@ kvm_call_safe:
 
 	.globl kvmkit_call_resume
 kvmkit_call_resume:
+	mov CTX_SLOT(%rsp), %rdx
 	mov CTX_PREV(%rsp), %rcx
-	mov %rcx, kvmkit_call_top(%rip)
+	mov %rcx, (%rdx)
 	mov CTX_RBX(%rsp), %rbx
 	mov CTX_RBP(%rsp), %rbp
 	mov CTX_R12(%rsp), %r12
@@ -70,6 +84,8 @@ kvmkit_call_resume:
 	.type kvmkit_call_user, @function
 kvmkit_call_user:
 	sub $CTX_SIZE + 8, %rsp
+	/* CPU 0's slot: user.c runs this on CPU 0 only */
+	lea kvmkit_call_top(%rip), %r11
 	save_ctx 1
 	mov %rsp, kvm_tss + 4(%rip)		/* TSS.RSP0; user.c restores it */
 	mov %rsp, kvmkit_call_top(%rip)

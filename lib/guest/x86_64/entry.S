@@ -33,6 +33,9 @@ kvmkit_header:
 	.quad 0				/* host_flags, filled by the host */
 	.quad kvmkit_exception_log
 	.quad KVMKIT_GUEST_MODE_64
+	/* KVMKIT_GUEST_CPUS(n) defines it; without it, 0: one CPU */
+	.weak kvmkit_smp
+	.quad kvmkit_smp
 kvmkit_header_end:
 	.size kvmkit_header, . - kvmkit_header
 
@@ -67,6 +70,18 @@ kvmkit_entry:
 	jb .Lconstructors
 	jmp .Lmain
 	.size kvmkit_entry, . - kvmkit_entry
+
+/*
+ * Every application processor starts here (struct kvmkit_smp_desc's
+ * ap_entry), in 64-bit mode on its own stack with its own GDT and TSS,
+ * RDI = its CPU number, RBP = 0.  kvmkit_smp_ap_main() never returns.
+ */
+	.globl kvmkit_ap_entry
+	.type kvmkit_ap_entry, @function
+kvmkit_ap_entry:
+	call kvmkit_smp_ap_main
+	ud2
+	.size kvmkit_ap_entry, . - kvmkit_ap_entry
 
 /* ---- Vector stubs ----------------------------------------------------- */
 

@@ -35,7 +35,8 @@
 #define CTX_USER	80
 #define CTX_CS		88
 #define CTX_SS		92
-#define CTX_SIZE	96
+#define CTX_SLOT	96
+#define CTX_SIZE	112	/* a multiple of 16: call.S keeps the stack aligned */
 #endif
 
 #ifndef __ASSEMBLER__
@@ -69,6 +70,10 @@ struct kvmkit_call_ctx {
 	struct kvmkit_call_ctx *prev;
 	uintptr_t user;		/* CPL 3 call: 1 */
 	uint32_t cs, ss;	/* the caller's: kvm_call_safe() may run at CPL 3 */
+#ifdef __x86_64__
+	struct kvmkit_call_ctx **slot;	/* its CPU's kvmkit_call_top[] entry */
+	uint64_t pad;
+#endif
 };
 
 #ifdef __x86_64__
@@ -83,8 +88,14 @@ _Static_assert(sizeof(struct kvmkit_call_ctx) == CTX_SIZE &&
 	       offsetof(struct kvmkit_call_ctx, fault) == CTX_FAULT &&
 	       offsetof(struct kvmkit_call_ctx, user) == CTX_USER,
 	       "call.S's offsets");
+#ifdef __x86_64__
+_Static_assert(offsetof(struct kvmkit_call_ctx, slot) == CTX_SLOT,
+	       "call.S's slot offset");
+#endif
 
-extern struct kvmkit_call_ctx *kvmkit_call_top;
+/* Per CPU, by kvm_cpu_id(); kvmkit_call_top_slot() is this CPU's entry */
+extern struct kvmkit_call_ctx *kvmkit_call_top[KVMKIT_GUEST_MAX_CPUS];
+struct kvmkit_call_ctx **kvmkit_call_top_slot(void);
 extern char kvmkit_call_resume[], kvmkit_user_trampoline[];
 
 void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame);

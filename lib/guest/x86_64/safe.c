@@ -4,8 +4,8 @@
  * .kvmkit_fixup section (KVM_ASM_FIXUP(): pairs of the instruction's
  * address and where to resume), collected by payload.lds between
  * __kvmkit_fixup_start and __kvmkit_fixup_end.  The dispatcher looks
- * there first, and then at the innermost kvm_call_safe()/kvm_call_user()
- * in progress (kvmkit_call_top), so no global callback is swapped in and
+ * there first, and then at this CPU's innermost kvm_call_safe()/
+ * kvm_call_user() in progress (kvmkit_call_top[]), so no global callback is swapped in and
  * out around an instruction.
  */
 #include "frame.h"
@@ -16,7 +16,13 @@ struct kvmkit_fixup {
 
 extern const struct kvmkit_fixup __kvmkit_fixup_start[], __kvmkit_fixup_end[];
 
-struct kvmkit_call_ctx *kvmkit_call_top;
+struct kvmkit_call_ctx *kvmkit_call_top[KVMKIT_GUEST_MAX_CPUS];
+
+/* Each CPU its own chain of calls: two CPUs in kvm_call_safe() at once */
+struct kvmkit_call_ctx **kvmkit_call_top_slot(void)
+{
+	return &kvmkit_call_top[kvm_cpu_id() % KVMKIT_GUEST_MAX_CPUS];
+}
 
 int kvmkit_x86_fixup(struct kvmkit_x86_frame *frame)
 {
@@ -34,7 +40,7 @@ int kvmkit_x86_fixup(struct kvmkit_x86_frame *frame)
 
 int kvmkit_x86_call_fault(struct kvmkit_x86_frame *frame)
 {
-	struct kvmkit_call_ctx *ctx = kvmkit_call_top;
+	struct kvmkit_call_ctx *ctx = *kvmkit_call_top_slot();
 	struct kvm_fault *fault;
 
 	if (!ctx)

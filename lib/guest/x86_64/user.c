@@ -83,6 +83,11 @@ int kvm_call_user(void (*fn)(void *arg), void *arg, struct kvm_fault *fault)
 	uint64_t *ret_addr;
 	int ret;
 
+	/* call.S switches CPU 0's TSS.RSP0: an AP would fault to nowhere */
+	if (kvm_cpu_id())
+		tst_brk(TBROK, "kvm_call_user() on CPU %u: only CPU 0 can yet",
+			kvm_cpu_id());
+
 	if (!user.cs)
 		user_setup();
 

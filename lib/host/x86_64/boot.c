@@ -14,10 +14,18 @@
  * for an instant, and leaves the tests' own page-table entries alone; the
  * IST1 stack pointer is stored only while it is still zero.
  *
- * The general registers start at zero (KVM_SET_REGS below): the entry
- * code relies on RBP = 0 to end frame-pointer backtraces.
+ * The work is split as a machine's would be: kvmkit_payload_setup() does
+ * what the VM shares (page tables, IDT) and every CPU's own GDT and TSS
+ * (abi.h), once; kvmkit_payload_boot_cpu() sets one vCPU's registers.
+ * Application processors start in long mode like CPU 0, never through
+ * INIT/SIPI and real mode, which KVM may emulate one instruction at a
+ * time (about 1 us each on kvm_pvm).
+ *
+ * The general registers start at zero but RDI, the CPU number (KVM_SET_REGS
+ * below): the entry code relies on RBP = 0 to end frame-pointer backtraces.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <kvmkit/x86.h>
@@ -49,18 +57,72 @@ static void set_entry(uint64_t *table, unsigned int i, uint64_t value)
 }
 
 /*
- * The identity map of 0..2 GiB plus the result page, with the stack's
- * guard page (abi.h) as its one hole.  The first GiB always goes through
- * a PD of 2 MiB pages so that the 2 MiB around the guard can be a PT of
- * 4 KiB pages; the second uses a 1 GiB page where the CPU has them.
- * Each table is a page-aligned page, and memory slots are page-granular,
- * so every table lies in one slot and is written in place.
+ * The guard pages (abi.h): CPU 0's below the header's stack, each AP's at
+ * the start of its area.  Each 2 MiB with a guard is mapped through a
+ * table of 4 KiB pages, CPU 0's the page-table area's PG_PT_GUARD, an
+ * AP's the page-table page of the first area whose guard lies there.
+ */
+struct guards {
+	uint64_t cpu0;
+	const struct kvmkit_smp_desc *d;
+};
+
+static uint64_t guard_of(const struct guards *g, uint32_t cpu)
+{
+	return cpu ? g->d->areas + (uint64_t)(cpu - 1) * KVMKIT_CPU_AREA_SIZE :
+		     g->cpu0;
+}
+
+/* Fill the 4 KiB table of the 2 MiB at pd: identity, but every guard */
+static int build_guard_pt(struct kvmkit_vm *vm, uint64_t pt_gpa, uint64_t pd,
+			  const struct guards *g)
+{
+	uint64_t *pt = kvmkit_gpa_to_hva(vm, pt_gpa, KVMKIT_PAGE_SIZE);
+	unsigned int i;
+	uint32_t cpu;
+
+	if (!pt)
+		return -EFAULT;
+	for (i = 0; i < ENTRIES; i++) {
+		uint64_t va = (pd << 21) + ((uint64_t)i << 12), hole = 0;
+
+		for (cpu = 0; cpu < g->d->cpus && !hole; cpu++)
+			hole = guard_of(g, cpu) == va;
+		set_entry(pt, i, hole ? 0 : va | PT_FLAGS);
+	}
+	return 0;
+}
+
+/*
+ * The table of 4 KiB pages for PD entry pd, or 0 when no guard lies in
+ * its 2 MiB: the first CPU's (in CPU order) whose guard is there
+ */
+static uint64_t guard_table(const struct guards *g, uint64_t pt0,
+			    unsigned int pd)
+{
+	uint32_t cpu;
+
+	for (cpu = 0; cpu < g->d->cpus; cpu++) {
+		if (guard_of(g, cpu) >> 21 == pd)
+			return cpu ? guard_of(g, cpu) + KVMKIT_CPU_PT : pt0;
+	}
+	return 0;
+}
+
+/*
+ * The identity map of 0..2 GiB plus the result page, with the guard
+ * pages as its only holes.  The first GiB always goes through a PD of
+ * 2 MiB pages so that the 2 MiB around a guard can be a PT of 4 KiB
+ * pages; the second uses a 1 GiB page where the CPU has them.  Each
+ * table is a page-aligned page, and memory slots are page-granular, so
+ * every table lies in one slot and is written in place.
  */
 static int build_page_tables(struct kvmkit_vm *vm, uint64_t base, int gb,
-			     uint64_t guard)
+			     const struct guards *g)
 {
 	uint64_t *pg[PG_PT_GUARD + 1];
-	unsigned int i, guard_pd = guard >> 21, guard_pt = guard >> 12 & 511;
+	unsigned int i;
+	int ret;
 
 	for (i = 0; i <= PG_PT_GUARD; i++) {
 		pg[i] = kvmkit_gpa_to_hva(vm, base + i * KVMKIT_PAGE_SIZE,
@@ -69,14 +131,19 @@ static int build_page_tables(struct kvmkit_vm *vm, uint64_t base, int gb,
 			return -EFAULT;
 	}
 #define PAGE(i)	(base + (uint64_t)(i) * KVMKIT_PAGE_SIZE)
-	for (i = 0; i < ENTRIES; i++)
-		set_entry(pg[PG_PT_GUARD], i, i == guard_pt ? 0 :
-			  (((uint64_t)guard_pd << 21) + ((uint64_t)i << 12)) |
-			  PT_FLAGS);
-	for (i = 0; i < (gb ? 1 : 2) * ENTRIES; i++)
+	for (i = 0; i < (gb ? 1 : 2) * ENTRIES; i++) {
+		uint64_t pt = i < ENTRIES ?
+			      guard_table(g, PAGE(PG_PT_GUARD), i) : 0;
+
+		/* the table first: the PD entry points at a whole one */
+		if (pt) {
+			ret = build_guard_pt(vm, pt, i, g);
+			if (ret)
+				return ret;
+		}
 		set_entry(pg[PG_PD_LOW0 + i / ENTRIES], i % ENTRIES,
-			  i == guard_pd ? PAGE(PG_PT_GUARD) | PT_FLAGS :
-			  ((uint64_t)i << 21) | PT_LARGE);
+			  pt ? pt | PT_FLAGS : ((uint64_t)i << 21) | PT_LARGE);
+	}
 	set_entry(pg[PG_PDPT], 0, PAGE(PG_PD_LOW0) | PT_FLAGS);
 	set_entry(pg[PG_PDPT], 1, gb ? (1ULL << 30) | PT_LARGE :
 				      PAGE(PG_PD_LOW1) | PT_FLAGS);
@@ -104,19 +171,20 @@ static uint64_t seg_desc(uint32_t base, uint32_t limit, unsigned int access,
 #define FLG_LONG	0xa	/* G, L */
 #define FLG_32		0xc	/* G, D/B */
 
-static int build_gdt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h)
+/* One CPU's GDT: the boot entries of abi.h, its TSS descriptor at tss */
+static int build_gdt(struct kvmkit_vm *vm, uint64_t where, uint64_t tss)
 {
 	uint64_t gdt[6] = {
 		[KVMKIT_SEL_CODE64 >> 3] = seg_desc(0, 0xfffff, ACC_CODE, FLG_LONG),
 		[KVMKIT_SEL_DATA >> 3] = seg_desc(0, 0xfffff, ACC_DATA, FLG_32),
-		[KVMKIT_SEL_TSS >> 3] = seg_desc((uint32_t)h->tss,
+		[KVMKIT_SEL_TSS >> 3] = seg_desc((uint32_t)tss,
 						 KVMKIT_X86_TSS_SIZE - 1,
 						 ACC_TSS, 0),
-		[(KVMKIT_SEL_TSS >> 3) + 1] = h->tss >> 32,
+		[(KVMKIT_SEL_TSS >> 3) + 1] = tss >> 32,
 		[KVMKIT_SEL_CODE32 >> 3] = seg_desc(0, 0xfffff, ACC_CODE, FLG_32),
 	};
 
-	return kvmkit_vm_write(vm, h->gdt, gdt, sizeof(gdt));
+	return kvmkit_vm_write(vm, where, gdt, sizeof(gdt));
 }
 
 static int build_idt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h)
@@ -138,24 +206,61 @@ static int build_idt(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h
 }
 
 /*
- * TSS IST1 -> the top of the IST1 stack, which abi.h puts right above the
- * main stack.  Stored by the host because every guest instruction may be
- * emulated and the store's page is one more shadow fault before main().
- * A header whose stack leaves no room for it is not the runtime's layout:
- * such a payload keeps whatever IST1 it sets itself.
+ * TSS IST1 -> the top of the IST1 stack, which abi.h puts right above
+ * the CPU's main stack.  Stored by the host because every guest
+ * instruction may be emulated and the store's page is one more shadow
+ * fault before main().  Only while the field is still zero, so a payload
+ * that sets its own keeps it, and only when the stack fits the image:
+ * otherwise the header is not the runtime's layout.
  */
-static int set_ist1(struct kvmkit_vm *vm, const struct kvmkit_payload_header *h)
+static int set_ist1(struct kvmkit_vm *vm, uint64_t tss, uint64_t stack_top,
+		    uint64_t image_end)
 {
-	const uint64_t where = h->tss + KVMKIT_TSS_IST1_OFFSET;
-	uint64_t top = h->stack_top + KVMKIT_IST1_SIZE, cur;
+	const uint64_t where = tss + KVMKIT_TSS_IST1_OFFSET;
+	uint64_t top = stack_top + KVMKIT_IST1_SIZE, cur;
 	int ret;
 
-	if (top < h->stack_top || top > h->image_end)
+	if (top < stack_top || top > image_end)
 		return 0;
 	ret = kvmkit_vm_read(vm, where, &cur, sizeof(cur));
 	if (ret || cur)
 		return ret;
 	return kvmkit_vm_write(vm, where, &top, sizeof(top));
+}
+
+/* A CPU's TSS: no I/O bitmap, IST1 */
+static int build_tss(struct kvmkit_vm *vm, uint64_t tss, uint64_t stack_top,
+		     uint64_t image_end)
+{
+	const uint16_t iomap = KVMKIT_X86_TSS_SIZE;
+
+	return kvmkit_vm_write(vm, tss + TSS_IOMAP_OFFSET, &iomap,
+			       sizeof(iomap)) ?:
+	       set_ist1(vm, tss, stack_top, image_end);
+}
+
+/* Where CPU cpu's tables and stack are (abi.h: CPU 0's in the header) */
+struct cpu_layout {
+	uint64_t gdt, tss, stack_top, rip;
+};
+
+static void cpu_layout(const struct kvmkit_payload_header *h,
+		       const struct kvmkit_smp_desc *d, uint32_t cpu,
+		       struct cpu_layout *l)
+{
+	uint64_t area = d->areas + (uint64_t)(cpu - 1) * KVMKIT_CPU_AREA_SIZE;
+
+	if (!cpu) {
+		l->gdt = h->gdt;
+		l->tss = h->tss;
+		l->stack_top = h->stack_top;
+		l->rip = h->entry;
+		return;
+	}
+	l->gdt = area + KVMKIT_CPU_GDT;
+	l->tss = area + KVMKIT_CPU_TSS;
+	l->stack_top = area + KVMKIT_CPU_STACK_TOP;
+	l->rip = d->ap_entry;
 }
 
 static void set_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
@@ -172,27 +277,26 @@ static void set_seg(struct kvm_segment *s, uint16_t sel, uint8_t type,
 	s->g = 1;
 }
 
-static void boot_sregs(struct kvm_sregs *sr, const struct kvmkit_payload_header *h,
-		       uint32_t vcpu_id)
+static void boot_sregs(struct kvm_sregs *sr, const struct cpu_layout *l,
+		       uint64_t cr3, uint32_t vcpu_id)
 {
 	memset(sr, 0, sizeof(*sr));
 	set_seg(&sr->cs, KVMKIT_SEL_CODE64, 0xb, 1);
 	set_seg(&sr->ds, KVMKIT_SEL_DATA, 0x3, 0);
 	sr->es = sr->fs = sr->gs = sr->ss = sr->ds;
-	sr->tr.base = h->tss;
+	sr->tr.base = l->tss;
 	sr->tr.limit = KVMKIT_X86_TSS_SIZE - 1;
 	sr->tr.selector = KVMKIT_SEL_TSS;
 	sr->tr.type = KVMKIT_X86_TYPE_TSS64_BUSY;
 	sr->tr.present = 1;
 	sr->ldt.type = 0x2;
 	sr->ldt.unusable = 1;
-	sr->gdt.base = h->gdt;
+	sr->gdt.base = l->gdt;
 	sr->gdt.limit = KVMKIT_GDT_ENTRIES * 8 - 1;
-	sr->idt.base = h->idt;
 	sr->idt.limit = KVMKIT_VECTOR_COUNT * 16 - 1;
 	sr->cr0 = KVMKIT_X86_CR0_PE | KVMKIT_X86_CR0_MP | KVMKIT_X86_CR0_ET |
 		  KVMKIT_X86_CR0_NE | KVMKIT_X86_CR0_WP | KVMKIT_X86_CR0_PG;
-	sr->cr3 = h->pagetable;
+	sr->cr3 = cr3;
 	sr->cr4 = KVMKIT_X86_CR4_PAE | KVMKIT_X86_CR4_OSFXSR |
 		  KVMKIT_X86_CR4_OSXMMEXCPT;
 	sr->efer = KVMKIT_X86_EFER_LME | KVMKIT_X86_EFER_LMA;
@@ -223,55 +327,114 @@ static int set_boot_sregs(struct kvmkit_vcpu *vcpu, struct kvm_sregs *sr)
 	return kvmkit_vcpu_set_sregs(vcpu, sr);
 }
 
-int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
-			const struct kvm_cpuid2 *cpuid)
+/* The header in guest memory, checked again: the guest can change it */
+static int read_header(const struct kvmkit_vm *vm,
+		       struct kvmkit_payload_header *h,
+		       struct kvmkit_smp_desc *d, char *why, size_t len)
 {
-	struct kvmkit_vm *vm = vcpu->vm;
-	struct kvmkit_payload_header h;
-	const uint16_t iomap = KVMKIT_X86_TSS_SIZE;	/* no I/O bitmap */
-	char why[KVMKIT_ERR_MAX];
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-	int gb = has_1g_pages(cpuid);
 	int ret;
 
-	/* The header is guest memory by now: check it again before use */
-	if (kvmkit_vm_read(vm, KVMKIT_PAYLOAD_BASE, &h, sizeof(h)))
-		return kvmkit_set_error(vcpu->err, EFAULT,
-					"payload: no RAM at 0x%x (vcpu %u)",
-					KVMKIT_PAYLOAD_BASE, vcpu->id);
-	ret = kvmkit_arch_payload_check(&h, h.image_end, kvmkit_ram_size(vm),
-					why, sizeof(why));
+	if (kvmkit_vm_read(vm, KVMKIT_PAYLOAD_BASE, h, sizeof(*h))) {
+		snprintf(why, len, "payload: no RAM at 0x%x", KVMKIT_PAYLOAD_BASE);
+		return -EFAULT;
+	}
+	ret = kvmkit_arch_payload_check(h, h->image_end, kvmkit_ram_size(vm),
+					why, len);
+	return ret ?: kvmkit_payload_smp_read(vm, d, why, len);
+}
+
+int kvmkit_payload_setup(struct kvmkit_vm *vm, const struct kvm_cpuid2 *cpuid)
+{
+	struct kvmkit_payload_header h;
+	struct kvmkit_smp_desc d;
+	char why[KVMKIT_ERR_MAX];
+	struct cpu_layout l;
+	struct guards g;
+	int gb = has_1g_pages(cpuid);
+	uint32_t cpu;
+	int ret = read_header(vm, &h, &d, why, sizeof(why));
+
 	if (ret)
-		return kvmkit_set_error(vcpu->err, -ret, "%s (vcpu %u)", why,
-					vcpu->id);
+		return KVMKIT_VM_ERR(vm, -ret, "%s", why);
+	/* 32-bit payloads run one CPU: boot32.c builds it all per vCPU */
 	if (h.guest_mode != KVMKIT_GUEST_MODE_64)
-		return kvmkit_arch_boot32(vcpu, &h);
+		return 0;
 
 	h.host_flags |= gb ? KVMKIT_HOST_1G_PAGES : 0;
-	ret = build_page_tables(vm, h.pagetable, gb,
-				h.stack_top - KVMKIT_STACK_SIZE -
-				KVMKIT_STACK_GUARD_SIZE) ?:
-	      build_gdt(vm, &h) ?:
+	g.cpu0 = h.stack_top - KVMKIT_STACK_SIZE - KVMKIT_STACK_GUARD_SIZE;
+	g.d = &d;
+	ret = build_page_tables(vm, h.pagetable, gb, &g) ?:
 	      build_idt(vm, &h) ?:
-	      kvmkit_vm_write(vm, h.tss + TSS_IOMAP_OFFSET, &iomap,
-			      sizeof(iomap)) ?:
-	      set_ist1(vm, &h) ?:
 	      kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE +
 			      offsetof(struct kvmkit_payload_header, host_flags),
 			      &h.host_flags, sizeof(h.host_flags));
+	/* every CPU's GDT and TSS: all are in place before any CPU runs */
+	for (cpu = 0; !ret && cpu < d.cpus; cpu++) {
+		cpu_layout(&h, &d, cpu, &l);
+		ret = build_gdt(vm, l.gdt, l.tss) ?:
+		      build_tss(vm, l.tss, l.stack_top, h.image_end);
+	}
 	if (ret)
-		return kvmkit_set_error(vcpu->err, -ret,
-					"payload: writing boot tables failed (vcpu %u)",
-					vcpu->id);
+		return KVMKIT_VM_ERR(vm, -ret,
+				     "payload: writing boot tables failed");
+	return 0;
+}
 
-	boot_sregs(&sregs, &h, vcpu->id);
+/*
+ * With an in-kernel LAPIC KVM starts every vCPU but the BSP waiting for
+ * INIT/SIPI (KVM_MP_STATE_UNINITIALIZED); an AP booted here is already in
+ * long mode, so it is made runnable.  Without one the state is RUNNABLE
+ * already and KVM accepts setting it again.
+ */
+static int make_runnable(struct kvmkit_vcpu *vcpu)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	return kvmkit_vcpu_set_mp_state(vcpu, &mp);
+}
+
+int kvmkit_payload_boot_cpu(struct kvmkit_vcpu *vcpu)
+{
+	struct kvmkit_payload_header h;
+	struct kvmkit_smp_desc d;
+	char why[KVMKIT_ERR_MAX];
+	struct cpu_layout l;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	int ret = read_header(vcpu->vm, &h, &d, why, sizeof(why));
+
+	if (ret)
+		return kvmkit_set_error(vcpu->err, -ret, "%s (vcpu %u)", why,
+					vcpu->id);
+	if (vcpu->id >= d.cpus)
+		return kvmkit_set_error(vcpu->err, EINVAL,
+					"payload: runs on %u CPU(s) (KVMKIT_GUEST_CPUS), vcpu %u has none",
+					d.cpus, vcpu->id);
+	if (h.guest_mode != KVMKIT_GUEST_MODE_64)
+		return kvmkit_arch_boot32(vcpu, &h);
+	cpu_layout(&h, &d, vcpu->id, &l);
+	boot_sregs(&sregs, &l, h.pagetable, vcpu->id);
+	sregs.idt.base = h.idt;
 	ret = set_boot_sregs(vcpu, &sregs);
+	if (!ret && vcpu->id)
+		ret = make_runnable(vcpu);
 	if (ret)
 		return ret;
 	memset(&regs, 0, sizeof(regs));
-	regs.rip = h.entry;
-	regs.rsp = h.stack_top;
+	regs.rip = l.rip;
+	regs.rsp = l.stack_top;
+	regs.rdi = vcpu->id;
 	regs.rflags = KVMKIT_X86_RFLAGS_FIXED | KVMKIT_X86_RFLAGS_IF;
 	return kvmkit_vcpu_set_regs(vcpu, &regs);
+}
+
+int kvmkit_payload_boot(struct kvmkit_vcpu *vcpu,
+			const struct kvm_cpuid2 *cpuid)
+{
+	int ret = kvmkit_payload_setup(vcpu->vm, cpuid);
+
+	if (ret)
+		return kvmkit_set_error(vcpu->err, -ret, "%s (vcpu %u)",
+					vcpu->vm->err, vcpu->id);
+	return kvmkit_payload_boot_cpu(vcpu);
 }

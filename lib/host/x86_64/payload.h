@@ -28,9 +28,17 @@ int kvmkit_arch_payload_check(const struct kvmkit_payload_header *hdr,
 
 /*
  * Boot vcpu into the 32-bit protected mode h->guest_mode names
- * (x86_64/boot32.c): called by kvmkit_payload_boot() with a checked header.
+ * (x86_64/boot32.c): called by kvmkit_payload_boot_cpu() with a checked header.
  */
 int kvmkit_arch_boot32(struct kvmkit_vcpu *vcpu,
 		       const struct kvmkit_payload_header *h);
+
+/*
+ * The SMP descriptor of the payload in vm's memory (re-read: the guest
+ * may have changed it), checked: 0 with *d (cpus 1 and no areas when the
+ * payload has none), or -errno with the reason in why.
+ */
+int kvmkit_payload_smp_read(const struct kvmkit_vm *vm,
+			    struct kvmkit_smp_desc *d, char *why, size_t len);
 
 #endif /* KVMKIT_HOST_X86_64_PAYLOAD_H */

@@ -30,6 +30,11 @@
 struct kvmkit_kvm;
 struct kvmkit_vm;
 struct kvmkit_vcpu;
+struct tst_kvm_smp;
+
+/* Guest-side only (kvm_guest.h): nothing for the host pass to do */
+#define KVMKIT_GUEST_CPUS(n) \
+	extern int kvmkit_guest_cpus_host_pass_[(n) > 0 ? 1 : -1]
 
 struct tst_kvm_instance {
 	int vm_fd, vcpu_fd;
@@ -42,7 +47,9 @@ struct tst_kvm_instance {
 	/* kvmkit's objects behind the fds above (private) */
 	struct kvmkit_kvm *kvmkit_kvm;
 	struct kvmkit_vm *kvmkit_vm;
-	struct kvmkit_vcpu *kvmkit_vcpu;
+	struct kvmkit_vcpu *kvmkit_vcpu;	/* CPU 0 */
+	/* the other CPUs of a KVMKIT_GUEST_CPUS() payload, or NULL */
+	struct tst_kvm_smp *kvmkit_smp;
 };
 
 /* The payload image, embedded by kvmkit-cc, loaded at VM_KERNEL_BASEADDR */
@@ -103,7 +110,9 @@ void *tst_kvm_alloc_memory(struct tst_kvm_instance *inst, unsigned int slot,
 struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd);
 
 /*
- * A new VM in inst: one vCPU with the supported CPUID, RAM from guest
+ * A new VM in inst: one vCPU (as many as the payload's
+ * KVMKIT_GUEST_CPUS() asks for: TBROK for 0, TCONF for more than KVM or
+ * kvmkit take) with the supported CPUID, RAM from guest
  * address 0 (slot 0, at least ram_size bytes, grown so that the payload
  * leaves MIN_FREE_RAM free and capped below the result page, with a
  * TWARN either way), the result page (slot 1) at KVM_RESULT_BASEADDR, and
@@ -112,7 +121,12 @@ struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd);
 void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size);
 
 /*
- * Run inst until the payload exits, printing its reports.  The guest gets
+ * Run inst until the payload exits, printing its reports.  A payload of
+ * several CPUs runs CPU 0 in the calling thread and every other CPU in a
+ * thread of its own, each with its own run loop and guest timeout; the
+ * run ends when CPU 0's main() returns or any CPU ends the test
+ * (kvm_exit(), tst_brk(), an unhandled exception, a timeout), and every
+ * other CPU is then stopped (immediate_exit and a signal) and joined.  The guest gets
  * the harness's per-run timeout (-T, KVMKIT_TIMEOUT; 5 s by default).
  * Returns 0, or -1 with errno == exp_errno when KVM_RUN failed with
  * exp_errno (EINTR: a signal interrupted the guest).

@@ -16,9 +16,17 @@
 
 static void test_layouts(void)
 {
-	CHECK_EQ(sizeof(struct kvmkit_payload_header), 104, "payload header size");
+	CHECK_EQ(sizeof(struct kvmkit_payload_header), 112, "payload header size");
 	CHECK_EQ(offsetof(struct kvmkit_payload_header, guest_mode), 96,
 		 "header.guest_mode");
+	CHECK_EQ(offsetof(struct kvmkit_payload_header, smp), 104,
+		 "header.smp (ABI 5) last");
+	CHECK_EQ(sizeof(struct kvmkit_smp_desc), 24, "SMP descriptor size");
+	CHECK_EQ(offsetof(struct kvmkit_smp_desc, cpus), 0, "smp.cpus");
+	CHECK_EQ(offsetof(struct kvmkit_smp_desc, area_size), 4, "smp.area_size");
+	CHECK_EQ(offsetof(struct kvmkit_smp_desc, areas), 8, "smp.areas");
+	CHECK_EQ(offsetof(struct kvmkit_smp_desc, ap_entry), 16, "smp.ap_entry");
+	CHECK(KVMKIT_ABI_VERSION >= 5, "ABI 5 has the SMP descriptor");
 	CHECK_EQ(offsetof(struct kvmkit_payload_header, exception_log), 88,
 		 "header.exception_log");
 	CHECK_EQ(sizeof(struct kvmkit_exception_log), 40, "exception log size");
@@ -93,6 +101,33 @@ static void test_cpu_layout(void)
 	      "vector stub size a power of two");
 }
 
+/* One AP's area (abi.h): every part page-aligned, disjoint, in order */
+static void test_cpu_area(void)
+{
+	CHECK(!(KVMKIT_CPU_AREA_SIZE % KVMKIT_PAGE_SIZE), "CPU area whole pages");
+	CHECK(!(KVMKIT_CPU_STACK_TOP % KVMKIT_PAGE_SIZE) &&
+	      !(KVMKIT_CPU_IST1_TOP % KVMKIT_PAGE_SIZE) &&
+	      !(KVMKIT_CPU_GDT % KVMKIT_PAGE_SIZE) &&
+	      !(KVMKIT_CPU_RESULT % KVMKIT_PAGE_SIZE), "CPU area parts page-aligned");
+	CHECK_EQ(KVMKIT_CPU_STACK_TOP - KVMKIT_STACK_SIZE, KVMKIT_STACK_GUARD_SIZE,
+		 "an AP's guard page is the area's first, right below its stack");
+	CHECK_EQ(KVMKIT_CPU_IST1_TOP - KVMKIT_IST1_SIZE, KVMKIT_CPU_STACK_TOP,
+		 "AP IST1 right above its stack, as CPU 0's");
+	CHECK(KVMKIT_CPU_GDT >= KVMKIT_CPU_IST1_TOP, "AP GDT above its stacks");
+	CHECK(KVMKIT_CPU_GDT + KVMKIT_GDT_ENTRIES * 8 <= KVMKIT_CPU_TSS,
+	      "AP GDT ends before its TSS");
+	CHECK(KVMKIT_CPU_TSS + 104 <= KVMKIT_CPU_DATA && !(KVMKIT_CPU_TSS % 16),
+	      "AP TSS (104 bytes) ends before the runtime's data, aligned");
+	CHECK(KVMKIT_CPU_DATA < KVMKIT_CPU_RESULT, "runtime data before the result page");
+	CHECK_EQ(KVMKIT_CPU_RESULT + KVMKIT_RESULT_SIZE, KVMKIT_CPU_PT,
+		 "AP result page right below the host's page-table page");
+	CHECK(!(KVMKIT_CPU_PT % KVMKIT_PAGE_SIZE) &&
+	      KVMKIT_CPU_PT + KVMKIT_PAGE_SIZE == KVMKIT_CPU_AREA_SIZE,
+	      "the page-table page is the area's last, page-aligned");
+	CHECK(KVMKIT_GUEST_MAX_CPUS >= 2 && KVMKIT_GUEST_MAX_CPUS <= 255,
+	      "guest CPUs: 2..255 (xAPIC ids, 255 is broadcast)");
+}
+
 static void test_codes(void)
 {
 	static const struct { int v; int has_err; const char *mn; } exc[] = {
@@ -161,6 +196,7 @@ int main(void)
 {
 	test_layouts();
 	test_memory_map();
+	test_cpu_area();
 	test_cpu_layout();
 	test_codes();
 	test_host_api();

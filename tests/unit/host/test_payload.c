@@ -267,6 +267,145 @@ static void test_boot_tables(int gb)
 	memset(&fake.slots[1], 0, sizeof(fake.slots[1]));
 }
 
+/* ---- SMP descriptors (ABI 5) -------------------------------------------- */
+
+#define SMP_DESC	(IMG_STRINGS + 0x100)	/* in the file bytes */
+#define SMP_AREAS	0x12000			/* above CPU 0's stacks */
+#define SMP_END		(SMP_AREAS + KVMKIT_CPU_AREA_SIZE)	/* one area */
+
+static struct kvmkit_smp_desc *smp(void)
+{
+	return (struct kvmkit_smp_desc *)(image + SMP_DESC - BASE);
+}
+
+static void make_smp_image(uint32_t cpus)
+{
+	make_image();
+	hdr()->image_end = SMP_END;
+	hdr()->smp = SMP_DESC;
+	*smp() = (struct kvmkit_smp_desc) {
+		.cpus = cpus, .area_size = KVMKIT_CPU_AREA_SIZE,
+		.areas = SMP_AREAS, .ap_entry = IMG_CODE,
+	};
+}
+
+/* kvmkit_payload_cpus() on one mutation of a 2-CPU image */
+#define SMP_CASE(mutation, want, needle, what) do {			\
+	char _why[KVMKIT_ERR_MAX];					\
+	unsigned int _n;						\
+	int _r;								\
+	make_smp_image(2);						\
+	mutation;							\
+	_r = kvmkit_payload_cpus(image, sizeof(image), &_n, _why,	\
+				 sizeof(_why));				\
+	CHECK(_r == (want) && strstr(_why, needle), what);		\
+	if (_r != (want) || !strstr(_why, needle))			\
+		unit_diag("got %d \"%s\"", _r, _why);			\
+} while (0)
+
+static void test_smp_desc(void)
+{
+	struct kvmkit_vcpu vcpu;
+	char why[KVMKIT_ERR_MAX];
+	unsigned int n = 0;
+	uint64_t gpa = 0;
+
+	make_image();
+	CHECK(!kvmkit_payload_cpus(image, sizeof(image), &n, why, sizeof(why)) &&
+	      n == 1, "no SMP descriptor: one CPU");
+	make_smp_image(2);
+	CHECK(!kvmkit_payload_cpus(image, sizeof(image), &n, why, sizeof(why)) &&
+	      n == 2, "descriptor of 2 CPUs: 2");
+	SMP_CASE(smp()->cpus = 0, -EINVAL, "0 CPUs", "0 CPUs: -EINVAL");
+	SMP_CASE(smp()->cpus = 10000, -E2BIG, "10000 CPUs",
+		 "10000 CPUs: -E2BIG, the number said");
+	SMP_CASE(smp()->cpus = KVMKIT_GUEST_MAX_CPUS + 1, -E2BIG, "at most",
+		 "KVMKIT_GUEST_MAX_CPUS + 1: -E2BIG");
+	SMP_CASE(smp()->area_size = 0x1000, -ENOEXEC, "area size",
+		 "another area size: -ENOEXEC");
+	SMP_CASE(smp()->areas = SMP_AREAS + 8, -ENOEXEC, "page-aligned",
+		 "unaligned areas: -ENOEXEC");
+	SMP_CASE(smp()->cpus = 3, -ENOEXEC, "inside the image",
+		 "areas past image_end: -ENOEXEC");
+	SMP_CASE(smp()->areas = 0xfffffffffffff000ULL, -ENOEXEC, "inside",
+		 "areas near 2^64 (no wrap-around): -ENOEXEC");
+	SMP_CASE(smp()->ap_entry = IMG_END, -ENOEXEC, "AP entry",
+		 "AP entry outside the code: -ENOEXEC");
+	SMP_CASE(hdr()->smp = FILE_END - 8, -ENOEXEC, "SMP descriptor",
+		 "descriptor running off the file: -ENOEXEC");
+	SMP_CASE(hdr()->smp = 0x10, -ENOEXEC, "SMP descriptor",
+		 "descriptor below the image: -ENOEXEC");
+
+	/* load checks it too, and the result pages follow from it */
+	make_smp_image(0);
+	CHECK(load_fake() == -EINVAL && strstr(fake.err, "0 CPUs"),
+	      "kvmkit_payload_load() refuses 0 CPUs");
+	make_smp_image(2);
+	CHECK_EQ(load_fake(), 0, "2-CPU image loads");
+	CHECK(!kvmkit_payload_result_gpa(&fake, 0, &gpa) &&
+	      gpa == KVMKIT_RESULT_BASE, "CPU 0's result page: LTP's");
+	CHECK(!kvmkit_payload_result_gpa(&fake, 1, &gpa) &&
+	      gpa == SMP_AREAS + KVMKIT_CPU_RESULT, "CPU 1's: in its area");
+	CHECK_EQ(kvmkit_payload_result_gpa(&fake, 2, &gpa), -ENOENT,
+		 "CPU 2 of 2: -ENOENT");
+	/* the guest rewrote its descriptor after the load: checked again */
+	((struct kvmkit_smp_desc *)(fake_ram + SMP_DESC))->areas = 0x1008;
+	CHECK_EQ(kvmkit_payload_result_gpa(&fake, 1, &gpa), -ENOEXEC,
+		 "descriptor broken after the load: -ENOEXEC");
+
+	/* the boot tables of CPU 1: GDT, TSS, guard page */
+	{
+		union {
+			struct kvm_cpuid2 c;
+			char room[sizeof(struct kvm_cpuid2) +
+				  sizeof(struct kvm_cpuid_entry2)];
+		} cpuid = { .c.nent = 0 };
+		const uint64_t cr0 = KVMKIT_X86_CR0_PE | KVMKIT_X86_CR0_PG;
+		const uint64_t cr4 = KVMKIT_X86_CR4_PAE;
+		const uint64_t efer = KVMKIT_X86_EFER_LMA | KVMKIT_X86_EFER_LME;
+		const uint64_t tss = SMP_AREAS + KVMKIT_CPU_TSS;
+		uint64_t gdt[6], ist1;
+
+		make_smp_image(2);
+		CHECK_EQ(load_fake(), 0, "2-CPU image loads again");
+		CHECK_EQ(kvmkit_payload_setup(&fake, &cpuid.c), 0,
+			 "kvmkit_payload_setup() of 2 CPUs");
+		memcpy(gdt, fake_ram + SMP_AREAS + KVMKIT_CPU_GDT, sizeof(gdt));
+		CHECK(gdt[1] == 0x00af9b000000ffffULL &&
+		      gdt[3] == (0x00008b0000000067ULL | (tss & 0xffffff) << 16 |
+				 (tss >> 24) << 56) && gdt[4] == tss >> 32,
+		      "CPU 1's own GDT: code64, busy TSS at its area's TSS");
+		memcpy(&ist1, fake_ram + tss + KVMKIT_TSS_IST1_OFFSET, 8);
+		CHECK_EQ(ist1, SMP_AREAS + KVMKIT_CPU_IST1_TOP,
+			 "CPU 1's TSS: IST1 at its own IST1 stack");
+		CHECK(kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				      SMP_AREAS, &gpa) == -EFAULT,
+		      "CPU 1's guard page unmapped");
+		CHECK(!kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				       SMP_AREAS + KVMKIT_PAGE_SIZE, &gpa) &&
+		      gpa == SMP_AREAS + KVMKIT_PAGE_SIZE &&
+		      !kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				       SMP_AREAS - 1, &gpa) &&
+		      gpa == SMP_AREAS - 1,
+		      "the pages on both sides of it mapped");
+		CHECK(kvmkit_x86_walk(&fake, cr0, IMG_PAGETABLE, cr4, efer,
+				      IMG_END - KVMKIT_STACK_SIZE -
+				      KVMKIT_STACK_GUARD_SIZE, &gpa) == -EFAULT,
+		      "CPU 0's guard page unmapped too, in the same 2 MiB");
+	}
+
+	/* a vCPU the payload has no area for is refused before any ioctl */
+	make_image();
+	CHECK_EQ(load_fake(), 0, "one-CPU image loads");
+	memset(&vcpu, 0, sizeof(vcpu));
+	vcpu.fd = -1;
+	vcpu.id = 1;
+	vcpu.vm = &fake;
+	CHECK(kvmkit_payload_boot_cpu(&vcpu) == -EINVAL &&
+	      strstr(vcpu.err, "vcpu 1 has none"),
+	      "vCPU 1 of a one-CPU payload: -EINVAL");
+}
+
 /* ---- on KVM ------------------------------------------------------------- */
 
 struct guest {
@@ -576,6 +715,7 @@ int main(void)
 	test_ram_size();
 	test_boot_tables(1);
 	test_boot_tables(0);
+	test_smp_desc();
 	free(fake_ram);
 	test_kvm();
 	return unit_done();
