@@ -9,7 +9,7 @@
 # parts that need KVM run inside bin/kvmkit-vm, one VM boot per target,
 # after everything is compiled on the host (compiling under TCG is slow).
 # KVMKIT_VM=0 turns that off: the KVM parts then skip, saying how many.
-.PHONY: suite check check-units check-examples check-runner check-harness check-runtime check-hostile \
+.PHONY: run-gdb check-gdb suite check check-units check-examples check-runner check-harness check-runtime check-hostile \
 	check-asan check-clang check-vm check-build check-kvm run-kvm \
 	run-units run-examples run-runtime run-hostile run-soak check-soak check-ltp check-install bench
 
@@ -53,7 +53,11 @@ run-hostile:
 run-soak:
 	$(RUN) --unit --strict -t 600 $(SOAK_BINS)
 
-RUN_KVM := run-units run-examples run-runtime run-hostile run-soak
+# gdb driving the GDB stub of a test binary (exit 77: no gdb or no KVM)
+run-gdb:
+	O=$(O) KVMKIT_CC_FLAGS="$(SAN_CFLAGS)" sh tests/unit/gdb/check.sh || [ $$? = 77 ]
+
+RUN_KVM := run-units run-examples run-runtime run-hostile run-soak run-gdb
 run-kvm: $(RUN_KVM)
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -86,7 +90,7 @@ else
 suite: all
 	$(SUITE_RUN)
 
-check: check-units check-examples check-runner check-harness check-runtime check-hostile check-soak check-install check-asan check-clang fuzz-smoke check-vm check-ltp
+check: check-units check-examples check-runner check-harness check-runtime check-hostile check-soak check-gdb check-install check-asan check-clang fuzz-smoke check-vm check-ltp
 
 endif
 
@@ -105,6 +109,9 @@ check-hostile: all
 check-soak: $(SOAK_BINS) $(RUNNER)
 	$(MAKE) --no-print-directory run-soak
 
+check-gdb: all
+	$(MAKE) --no-print-directory run-gdb
+
 check-runner: $(RUNNER)
 	O=$(O) sh tests/unit/runner/run.sh
 
@@ -112,7 +119,7 @@ check-harness: $(HOST_LIBS) $(GUEST_LIB)
 	O=$(O) CC="$(CC)" sh tests/unit/harness/run.sh
 
 check-asan:
-	$(ASAN_MAKE) check-units check-examples check-runner check-runtime check-hostile check-soak
+	$(ASAN_MAKE) check-units check-examples check-runner check-runtime check-hostile check-soak check-gdb
 
 check-clang:
 	$(CLANG_MAKE) check-units check-examples check-runner check-runtime

@@ -3,10 +3,11 @@
 # Runs apt-get only when something is missing; uses sudo when not root.
 #   build/test: compilers (libFuzzer for make fuzz), binutils, C library and
 #               kernel headers
+#   gdb:        the GDB stub's check drives real gdb
 #   kvmkit-vm:  QEMU, a static busybox for the VM's initramfs, kmod
 #               (depmod, and modprobe inside the VM), xz to unpack kernels
 set -eu
-pkgs="make gcc clang libclang-rt-14-dev binutils libc6-dev linux-libc-dev pkg-config"
+pkgs="make gcc clang libclang-rt-14-dev binutils libc6-dev linux-libc-dev pkg-config gdb"
 vm_pkgs="qemu-system-x86 busybox-static kmod xz-utils"
 missing() {
 	for p in "$@"; do
