@@ -390,7 +390,10 @@ uint64_t kvm_xstate_supported(void);
  * do not reach the interrupted code; expected faults (KVM_ASM_FIXUP,
  * kvm_call_safe()) do not pay for it.  A test that never calls it pays
  * nothing.  A callback that sets CR0.TS, or changes CR4.OSXSAVE or XCR0,
- * breaks the restore: TBROK.
+ * breaks the restore: TBROK.  With several CPUs (KVMKIT_GUEST_CPUS), CR0,
+ * CR4 and XCR0 are each CPU's own: call it on every CPU that uses vector
+ * registers (kvm_smp_call()), with the same mask; each CPU has its own
+ * save areas.
  */
 int kvm_enable_xsave(uint64_t mask);
 /* Stop saving (CR4 and XCR0 stay as they are) */

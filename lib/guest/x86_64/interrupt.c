@@ -141,7 +141,7 @@ static void report_exception(const struct kvmkit_x86_frame *frame)
  */
 void *(*kvmkit_xstate_push)(void);
 void (*kvmkit_xstate_pop)(void *area);
-volatile int kvmkit_xstate_busy;
+volatile int kvmkit_xstate_busy[KVMKIT_GUEST_MAX_CPUS];
 
 static int call_callback(tst_interrupt_callback func, void *userdata,
 			 struct kvmkit_x86_frame *frame)
@@ -182,7 +182,8 @@ void kvmkit_x86_interrupt(struct kvmkit_x86_frame *frame)
 		return;
 
 	/* A fault in the middle of saving or restoring: no callback */
-	if (kvmkit_xstate_busy && frame->vector < INTERRUPT_COUNT &&
+	if (kvmkit_xstate_push && frame->vector < INTERRUPT_COUNT &&
+	    kvmkit_xstate_busy[kvm_cpu_id() % KVMKIT_GUEST_MAX_CPUS] &&
 	    frame->vector != INTR_NMI && frame->vector != INTR_MACHINE_CHECK)
 		report_exception(frame);
 

@@ -60,8 +60,10 @@ static void xstate_pop(void *area);
 static int use_xsave;		/* 1: XSAVE64/XRSTOR64 of the whole mask */
 static int kmovq;		/* AVX512BW: k0-k7 are 64 bits */
 static unsigned int area_size;	/* of each level's area, 0: none yet */
-static unsigned int level;
-static uint8_t *areas[KVM_XSTATE_DEPTH];
+/* Per CPU: its nesting level, and its KVM_XSTATE_DEPTH areas in areas[] */
+static unsigned int level[KVMKIT_GUEST_MAX_CPUS];
+static uint8_t **areas;		/* kvm_cpu_count() * KVM_XSTATE_DEPTH */
+static kvm_spinlock_t areas_lock;
 
 static int has_xsave(void)
 {
@@ -104,16 +106,22 @@ static int mask_valid(uint64_t mask)
 	return 1;
 }
 
+/* Every CPU's areas at once: a callback must never allocate */
 static void alloc_areas(unsigned int size)
 {
-	unsigned int i;
+	unsigned int i, n = kvm_cpu_count() * KVM_XSTATE_DEPTH;
+	uint8_t **a;
 
+	kvm_spin_lock(&areas_lock);
 	/* The heap cannot free: a larger mask later gets fresh areas */
-	if (size <= area_size)
-		return;
-	for (i = 0; i < KVM_XSTATE_DEPTH; i++)
-		areas[i] = tst_heap_alloc_aligned(size, 64);
-	area_size = size;
+	if (size > area_size) {
+		a = tst_heap_alloc(n * sizeof(*a));
+		for (i = 0; i < n; i++)
+			a[i] = tst_heap_alloc_aligned(size, 64);
+		areas = a;
+		area_size = size;
+	}
+	kvm_spin_unlock(&areas_lock);
 }
 
 int kvm_enable_xsave(uint64_t mask)
@@ -346,24 +354,25 @@ static int restore_from(const uint8_t *p, uint64_t rfbm)
 
 static void *xstate_push(void)
 {
+	unsigned int cpu = kvm_cpu_id() % KVMKIT_GUEST_MAX_CPUS;
 	uint8_t *area;
 
-	if (level >= KVM_XSTATE_DEPTH)
+	if (level[cpu] >= KVM_XSTATE_DEPTH)
 		tst_brk(TBROK, "Interrupt callbacks nested %u deep: extended state has save areas for %u levels",
-			level + 1, KVM_XSTATE_DEPTH);
-	area = areas[level];
+			level[cpu] + 1, KVM_XSTATE_DEPTH);
+	area = areas[cpu * KVM_XSTATE_DEPTH + level[cpu]];
 	/*
 	 * A fault here (#NM with CR0.TS = 1, #UD after the test cleared
 	 * CR4.OSXSAVE) means the test made the state unreachable itself;
 	 * the fix-up resolves it without recursing into this function.
 	 */
-	kvmkit_xstate_busy = 1;
+	kvmkit_xstate_busy[cpu] = 1;
 	if (save_to(area, enabled_mask)) {
-		kvmkit_xstate_busy = 0;
+		kvmkit_xstate_busy[cpu] = 0;
 		return NULL;
 	}
-	kvmkit_xstate_busy = 0;
-	level++;
+	kvmkit_xstate_busy[cpu] = 0;
+	level[cpu]++;
 	return area;
 }
 
@@ -371,12 +380,14 @@ static void xstate_pop(void *area)
 {
 	int vec;
 
+	unsigned int cpu = kvm_cpu_id() % KVMKIT_GUEST_MAX_CPUS;
+
 	if (!area)
 		return;
-	level--;
-	kvmkit_xstate_busy = 1;
+	level[cpu]--;
+	kvmkit_xstate_busy[cpu] = 1;
 	vec = restore_from(area, enabled_mask);
-	kvmkit_xstate_busy = 0;
+	kvmkit_xstate_busy[cpu] = 0;
 	if (vec)
 		tst_brk(TBROK, "Extended state lost after an interrupt callback: restoring it raised %s (did the callback change CR0.TS, CR4 or XCR0?)",
 			tst_interrupt_names[vec] ? tst_interrupt_names[vec] :

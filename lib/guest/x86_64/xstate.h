@@ -25,6 +25,6 @@ extern void (*kvmkit_xstate_pop)(void *area);
  * own (a vector instruction CPUID offered does not run) and is reported
  * instead of reaching a callback, which would save again.
  */
-extern volatile int kvmkit_xstate_busy;
+extern volatile int kvmkit_xstate_busy[KVMKIT_GUEST_MAX_CPUS];	/* per CPU */
 
 #endif /* KVMKIT_GUEST_XSTATE_H */

@@ -22,6 +22,11 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK,TCONF" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "tst_brk() from a 32-bit guest with 64-bit and string arguments",
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,

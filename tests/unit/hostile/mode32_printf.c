@@ -84,6 +84,11 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK|TWARN,TCONF" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "garbage i386 stack slots as tst_res() arguments never crash the host",
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,

@@ -37,6 +37,11 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK,TCONF" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "a 32-bit guest overflowing its stack: #DF through a task gate, TBROK",
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,

@@ -24,6 +24,11 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TBROK,TCONF" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "an unhandled #PF in a 32-bit guest is TBROK with EIP and CR2",
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,

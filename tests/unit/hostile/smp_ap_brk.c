@@ -28,6 +28,11 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TFAIL" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "tst_brk(TFAIL) on CPU 1 ends the whole test, reported with its CPU number",
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,

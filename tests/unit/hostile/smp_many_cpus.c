@@ -26,6 +26,11 @@ void main(void)
 #else /* COMPILE_PAYLOAD */
 
 static struct tst_test test = {
+	.tags = (const struct tst_tag[]) {
+		{ "hostile", "TCONF" },	/* the verdict check.sh expects */
+		{}
+	},
+	.kvmkit_desc = "a payload asking for 10000 CPUs is TCONF, naming the count",
 	.test_all = tst_kvm_run,
 	.setup = tst_kvm_setup,
 	.cleanup = tst_kvm_cleanup,
