@@ -165,6 +165,7 @@ static void setup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Interprocessor interrupts between two vCPUs through KVM's in-kernel local APICs",
 	.test_all = tst_kvm_run,
 	.setup = setup,
 	.cleanup = tst_kvm_cleanup,

@@ -121,6 +121,7 @@ static void setup(void)
 }
 
 static struct tst_test test = {
+	.kvmkit_desc = "Four vCPUs started in long mode: exactly one BSP, distinct APIC ids",
 	.test_all = tst_kvm_run,
 	.setup = setup,
 	.cleanup = tst_kvm_cleanup,
