@@ -20,17 +20,17 @@ RUNNER       := $(O)/bin/kvmkit-run
 KVMKIT_CC_ENV := CC="$(CC)" KVMKIT_BUILD="$(abspath $(O))" KVMKIT_WERROR=1 \
 	KVMKIT_HOST_CFLAGS="$(SAN_CFLAGS)"
 
-# kvmkit-cc does not emit dependency files: a single-source test is rebuilt
-# when any header it could include changes.
+# A single-source test depends on the headers its two compilations read
+# (kvmkit-cc's KVMKIT_DEPFILE, BINARY.d) and on the libraries and tools.
 SINGLE_SOURCE_BINS := $(SUITE_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) $(EXAMPLE_BINS) $(SOAK_BINS)
 SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(O)/kvmkit-cc.conf $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS) \
-	$(GUEST32_LIB) $(GUEST32_LDS) \
-	$(wildcard include/kvmkit/*.h lib/guest/include/*.h lib/ltp/include/*.h \
-		   tests/kvm/*.h tests/unit/guest/*.h tests/unit/hostile/*.h)
+	$(GUEST32_LIB) $(GUEST32_LDS)
 
 $(SINGLE_SOURCE_BINS): $(O)/%: %.c $(SINGLE_SOURCE_DEPS)
 	@mkdir -p $(@D)
-	$(KVMKIT_CC_ENV) bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
+	$(KVMKIT_CC_ENV) KVMKIT_DEPFILE=$@.d bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
+
+-include $(SINGLE_SOURCE_BINS:%=%.d)
 
 $(O)/tests/unit/host/%: tests/unit/host/%.c $(LIBKVMKIT)
 	@mkdir -p $(@D)

@@ -116,5 +116,26 @@ for tool in objcopy objdump nm; do
 	grep -q "fake-$tool" tools.log 2>/dev/null || { name=tool-overrides; fail "$tool override not used"; }
 done
 
+# KVMKIT_DEPFILE: one make rule for the binary naming the headers of both
+# passes: the payload-only and host-only headers a test includes
+printf '#define DEP_GUEST 1\n' > dep_guest.h
+printf '#define DEP_HOST 1\n' > dep_host.h
+cat > dep.c <<'EOC'
+#include "kvm_test.h"
+#ifdef COMPILE_PAYLOAD
+#include "dep_guest.h"
+void main(void)
+{
+}
+#else
+#include "dep_host.h"
+static struct tst_test test = { .test_all = tst_kvm_run };
+#endif
+EOC
+KVMKIT_DEPFILE=$tmp/dep.d cc 0 depfile dep.c -o dep &&
+	{ [ "$(grep -c ':' dep.d)" -ge 1 ] && head -n 1 dep.d | grep -q '^dep: dep\.c' &&
+	  grep -q 'dep_guest\.h' dep.d && grep -q 'dep_host\.h' dep.d &&
+	  grep -q 'kvm_test\.h' dep.d; } || fail "dep.d lacks the target or a header: $(head -c 300 dep.d 2>/dev/null)"
+
 echo "kvmkit-cc: $((checks - failed))/$checks checks as expected ($failed failures)"
 [ "$failed" -eq 0 ]
