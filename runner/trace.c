@@ -159,7 +159,9 @@ void trace_report(FILE *f, const struct test *t, const struct options *opt)
 	}
 	while (fgets(line, sizeof(line), in)) {
 		line[strcspn(line, "\n")] = 0;
-		trace_line(s, line);
+		/* "# pid N summary: ..." lines: the test's own totals, no exit */
+		if (line[0] != '#')
+			trace_line(s, line);
 	}
 	fclose(in);
 	if (s->lines)

@@ -23,6 +23,49 @@ static pthread_once_t trace_once = PTHREAD_ONCE_INIT;
 static int trace_fd = -1;
 static struct timespec trace_start;
 
+/* Per exit type: how many, and the time spent in the KVM_RUN that ended so */
+static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t count, run_ns;
+} trace_sum[KVMKIT_EXIT_TYPE_COUNT];
+
+/*
+ * At exit, after the lines: the exits by type, most time first, so that a
+ * single binary's KVMKIT_TRACE file answers "where did the time go" as
+ * kvmkit-run --trace's summary does.  One write per line, like the rest.
+ */
+static void trace_summary(void)
+{
+	unsigned int order[KVMKIT_EXIT_TYPE_COUNT], i, j, n = 0;
+	uint64_t total = 0, exits = 0;
+	char line[256];
+	int len;
+
+	pthread_mutex_lock(&trace_lock);
+	for (i = 0; i < KVMKIT_EXIT_TYPE_COUNT; i++) {
+		if (!trace_sum[i].count)
+			continue;
+		for (j = n++; j && trace_sum[order[j - 1]].run_ns < trace_sum[i].run_ns; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		total += trace_sum[i].run_ns;
+		exits += trace_sum[i].count;
+	}
+	for (i = 0; i < n; i++) {
+		len = snprintf(line, sizeof(line),
+			       "# pid %d summary: %-16s %8llu exits %12.3f ms in KVM_RUN\n",
+			       (int)getpid(), kvmkit_exit_type_name(order[i]),
+			       (unsigned long long)trace_sum[order[i]].count,
+			       trace_sum[order[i]].run_ns / 1e6);
+		(void)!write(trace_fd, line, len);
+	}
+	len = snprintf(line, sizeof(line),
+		       "# pid %d summary: %-16s %8llu exits %12.3f ms in KVM_RUN\n",
+		       (int)getpid(), "total", (unsigned long long)exits, total / 1e6);
+	(void)!write(trace_fd, line, len);
+	pthread_mutex_unlock(&trace_lock);
+}
+
 static void trace_open(void)
 {
 	const char *path = getenv("KVMKIT_TRACE");
@@ -32,6 +75,8 @@ static void trace_open(void)
 	trace_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (trace_fd < 0)
 		tst_res(TINFO | TERRNO, "KVMKIT_TRACE=%s: cannot open it, no exit trace", path);
+	else
+		atexit(trace_summary);
 	clock_gettime(CLOCK_MONOTONIC, &trace_start);
 }
 
@@ -48,6 +93,15 @@ void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e)
 	if (trace_fd < 0)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((unsigned int)e->type < KVMKIT_EXIT_TYPE_COUNT) {
+		struct kvmkit_exit_record rec;
+
+		pthread_mutex_lock(&trace_lock);
+		trace_sum[e->type].count++;
+		if (kvmkit_vcpu_exit_history(vcpu, &rec, 1) == 1)
+			trace_sum[e->type].run_ns += rec.run_ns;
+		pthread_mutex_unlock(&trace_lock);
+	}
 	kvmkit_exit_describe(e, desc, sizeof(desc));
 	if (!kvmkit_vcpu_exit_regs(vcpu, &regs)) {
 		n = snprintf(at, sizeof(at), " rip=0x%llx", (unsigned long long)regs.rip);

@@ -71,6 +71,7 @@ static int hk_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *e,
 {
 	int ret = kvmkit_vcpu_run(vcpu, e);
 
+	tst_kvm_trace_exit(vcpu, e);
 	kvmkit_exit_describe(e, line, len);
 	return ret;
 }

@@ -1121,6 +1121,14 @@ static SUITE_UNUSED void suite_dev_attach(void)
 
 #endif /* SUITE_DEVICE */
 
+/* Every exit to KVMKIT_TRACE / kvmkit-run --trace */
+static void suite_observe(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
+			  void *opaque)
+{
+	(void)opaque;
+	tst_kvm_trace_exit(vcpu, e);
+}
+
 /* A test's own handlers, added to the VM before the guest runs, or NULL */
 static void (*suite_attach)(struct kvmkit_vm *vm) SUITE_UNUSED;
 
@@ -1135,7 +1143,8 @@ static inline SUITE_UNUSED void suite_kvm_run(void)
 	struct kvmkit_exit e;
 	int done = 0, rc;
 	struct kvmkit_run_ops ops = {
-		.hypercall = suite_on_hypercall, .opaque = &done,
+		.hypercall = suite_on_hypercall, .observe = suite_observe,
+		.opaque = &done,
 	};
 
 	suite_finished = 0;

@@ -156,6 +156,16 @@ uint64_t tst_kvmkit_guest_timeout_ns(void);
 #define TST_KVM_IRQCHIP_FULL	2
 void tst_kvm_set_irqchip(int mode);
 
+/*
+ * kvmkit extension: a controller that runs the vCPU with its own loop
+ * (kvmkit_vcpu_run() or kvmkit_vcpu_run_loop()) hands each exit here, so
+ * that KVMKIT_TRACE=FILE and kvmkit-run --trace record it as they do the
+ * exits of tst_kvm_run_instance() (a run_ops .observe callback can do it).
+ */
+struct kvmkit_vcpu;
+struct kvmkit_exit;
+void tst_kvm_trace_exit(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e);
+
 /* Destroy the VM; memory from tst_kvm_alloc_memory() stays allocated */
 void tst_kvm_destroy_instance(struct tst_kvm_instance *inst);
 

@@ -108,6 +108,14 @@ static int inject_on_hypercall(struct kvmkit_vcpu *vcpu,
 	return KVMKIT_STOP;
 }
 
+/* Every exit to KVMKIT_TRACE / kvmkit-run --trace */
+static void inject_observe(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
+			   void *opaque)
+{
+	(void)opaque;
+	tst_kvm_trace_exit(vcpu, e);
+}
+
 /*
  * inject_run() with the guest's RDMSR/WRMSR exits (user-space MSRs, see
  * kvmkit_vm_enable_user_msr()) to msr, whose opaque is vm; msr may be NULL.
@@ -117,6 +125,7 @@ static void inject_run_msr(struct tst_kvm_instance *vm, int flags,
 {
 	const struct kvmkit_run_ops ops = {
 		.hypercall = inject_on_hypercall, .opaque = vm, .msr = msr,
+		.observe = inject_observe,
 	};
 	struct kvmkit_vcpu *vcpu = vm->kvmkit_vcpu;
 	struct kvmkit_exit e;
