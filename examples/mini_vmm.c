@@ -68,14 +68,18 @@ static int uart_io(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io, void *o
 		uint8_t *b = &io->data[i], reg = (uint8_t)(io->offset + i % io->size);
 		int thr = reg == 0 && !(m->uart[3] & 0x80);
 
-		if (reg > 7)
-			*b = 0xff;		/* a wide access past the UART */
-		else if (io->is_write && thr && m->len < sizeof(m->out) - 1)
-			putchar(m->out[m->len++] = (char)*b);
-		else if (io->is_write)
+		if (reg > 7) {			/* a wide access past the UART */
+			if (!io->is_write)
+				*b = 0xff;
+		} else if (io->is_write && thr) {
+			putchar(*b);
+			if (m->len < sizeof(m->out) - 1)	/* the transcript, capped */
+				m->out[m->len++] = (char)*b;
+		} else if (io->is_write) {
 			m->uart[reg] = *b;
-		else
+		} else {
 			*b = reg == 5 ? 0x60 : reg == 2 ? 0x01 : thr ? 0 : m->uart[reg];
+		}
 	}
 	pthread_mutex_unlock(&m->lock);
 	return KVMKIT_RESUME;
@@ -121,7 +125,8 @@ static void *run_vcpu(void *arg)
 		fprintf(stderr, "mini_vmm: vCPU %u: %s\n", kvmkit_vcpu_id(c->vcpu),
 			kvmkit_vcpu_error(c->vcpu));
 	c->status = ret < 0 ? 1 : ret == KVMKIT_STOP || e.type == KVMKIT_EXIT_HLT ||
-		    (e.type == KVMKIT_EXIT_INTERRUPTED && m->stopping) ? 0 : 1;
+		    (e.type == KVMKIT_EXIT_INTERRUPTED &&
+		     __atomic_load_n(&m->stopping, __ATOMIC_SEQ_CST)) ? 0 : 1;
 	if (ret >= 0 && c->status) {
 		kvmkit_exit_describe(&e, desc, sizeof(desc));
 		fprintf(stderr, "mini_vmm: vCPU %u: unexpected exit: %s\n",
