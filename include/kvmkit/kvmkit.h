@@ -224,7 +224,10 @@ size_t kvmkit_vcpu_kvm_run_size(const struct kvmkit_vcpu *vcpu);
  * immediate_exit, then send sig to thread, the one running the vCPU
  * (sig needs a handler, which may do nothing, and must not be blocked
  * there).  Its kvmkit_vcpu_run() returns KVMKIT_EXIT_INTERRUPTED, now or
- * at its next call, and clears immediate_exit.  Thread-safe.
+ * at its next call, and clears immediate_exit.  Thread-safe.  No kick is
+ * lost, even one landing between two runs (a per-vCPU pending flag
+ * outlives the clearing); kicks before a run returns count as one, and a
+ * kick racing that return may end the following run early too.
  */
 int kvmkit_vcpu_kick(struct kvmkit_vcpu *vcpu, pthread_t thread, int sig);
 /* vCPU errors are kept per vCPU so that vCPU threads do not race */

@@ -60,6 +60,11 @@ struct kvmkit_vcpu {
 	struct kvmkit_vm *vm;
 	struct kvm_run *run;
 	size_t run_size;
+	/*
+	 * Set by kvmkit_vcpu_kick() before immediate_exit, consumed by the
+	 * run (run.c): survives the clearing of immediate_exit after KVM_RUN
+	 */
+	int kick_pending;
 	/* timeout: a POSIX timer aimed at the thread that armed it */
 	timer_t timer;
 	int timer_created;	/* kept across runs, re-armed */

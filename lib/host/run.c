@@ -42,6 +42,17 @@ static int run_once(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 		return 0;
 	}
 
+	/*
+	 * A kick that landed after the previous KVM_RUN returned: its
+	 * immediate_exit was cleared below and its signal already taken.
+	 */
+	if (__atomic_exchange_n(&vcpu->kick_pending, 0, __ATOMIC_SEQ_CST)) {
+		memset(exit, 0, sizeof(*exit));
+		exit->type = KVMKIT_EXIT_INTERRUPTED;
+		exit->reason = KVM_EXIT_INTR;
+		return 0;
+	}
+
 	ret = ioctl(vcpu->fd, KVM_RUN, 0);
 	err = ret < 0 ? errno : 0;
 	/* Set by the timeout handler; it must not stop the next run too */
@@ -60,6 +71,9 @@ static int run_once(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit)
 	if (exit->type == KVMKIT_EXIT_INTERRUPTED && kvmkit_timeout_expired(vcpu)) {
 		exit->type = KVMKIT_EXIT_TIMEOUT;
 		kvmkit_timeout_settle(vcpu);
+	} else if (exit->type == KVMKIT_EXIT_INTERRUPTED) {
+		/* this run answered the kick: the next one must not again */
+		__atomic_store_n(&vcpu->kick_pending, 0, __ATOMIC_SEQ_CST);
 	}
 	if (exit->type == KVMKIT_EXIT_ERROR) {
 		errno = exit->error;

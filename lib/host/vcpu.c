@@ -106,7 +106,12 @@ size_t kvmkit_vcpu_kvm_run_size(const struct kvmkit_vcpu *vcpu)
 
 int kvmkit_vcpu_kick(struct kvmkit_vcpu *vcpu, pthread_t thread, int sig)
 {
-	/* seen by a KVM_RUN about to start; the signal stops one under way */
+	/*
+	 * kick_pending outlives a run that clears immediate_exit after the
+	 * signal was taken; immediate_exit is seen by a KVM_RUN about to
+	 * start; the signal stops one under way
+	 */
+	__atomic_store_n(&vcpu->kick_pending, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&vcpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	errno = pthread_kill(thread, sig);
 	if (errno)
