@@ -25,7 +25,11 @@
  *                       kvmkit_vm_restart() (naming the vCPU when saving or
  *                       restoring one failed), kvmkit_vm_enable_user_msr(),
  *                       kvmkit_vm_set_msr_filter(), kvmkit_vm_trap_msrs(),
- *                       kvmkit_vm_enable_exit_hypercall(), and
+ *                       kvmkit_vm_enable_exit_hypercall(),
+ *                       kvmkit_vm_set_memory_flags(), kvmkit_vm_move_memory(),
+ *                       kvmkit_vm_enable_dirty_ring(),
+ *                       kvmkit_vm_reset_dirty_rings(), the kvmkit_gpa_*()
+ *                       allocator calls, kvmkit_x86_map(), and
  *                       kvmkit_vm_fdump() for the VM's part (-EIO: none)
  *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call (but
  *                       kvmkit_vcpu_exit_history(), pure, and -EIO from
@@ -45,7 +49,9 @@
  *                       kvmkit_exit_decode(), kvmkit_hypercall_decode(),
  *                       kvmkit_payload_cpus() (why), kvmkit_payload_result_gpa(),
  *                       kvmkit_lines_lookup(), kvmkit_exit_record_format(),
- *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause()
+ *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause(),
+ *                       kvmkit_dirty_ring_harvest(),
+ *                       kvmkit_gpa_alloc_free_pages()
  * A VM's message is shared by all users of the VM: threads that call
  * VM-level functions on one VM concurrently may overwrite each other's.
  * vCPU messages are per vCPU, so one thread per vCPU is safe.
@@ -207,6 +213,127 @@ int kvmkit_vm_write(struct kvmkit_vm *vm, uint64_t gpa, const void *buf,
  */
 long kvmkit_vm_read_string(const struct kvmkit_vm *vm, uint64_t gpa,
 			   char *buf, size_t buflen, int *truncated);
+
+/* ---- Live slots, dirty ring, page allocator, host-side mapping ---------- */
+/* (lib/host/memory_live.c, memory_ring.c, gpa_alloc.c, x86_64/map.c)      */
+
+/*
+ * Change a live slot's flags with KVM_SET_USER_MEMORY_REGION (same slot,
+ * same range).  KVM lets KVM_MEM_LOG_DIRTY_PAGES be turned on or off; it
+ * refuses a change of KVM_MEM_READONLY (EINVAL: the call is still made,
+ * so the error is KVM's, and the message says to remove and re-add the
+ * slot).  -ENOENT for an unused slot.  Message: kvmkit_vm_error();
+ * errno: KVM's on an ioctl failure.
+ */
+int kvmkit_vm_set_memory_flags(struct kvmkit_vm *vm, uint32_t slot,
+			       uint32_t flags);
+/*
+ * Move a live slot to guest-physical gpa (page-aligned), keeping its size,
+ * flags and host memory (KVM's KVM_MR_MOVE): the guest and
+ * kvmkit_vm_read() see its bytes at gpa and no longer at the old base.
+ * -EEXIST over an MMIO handler (checked here) or over another slot
+ * (KVM's EEXIST), -EINVAL unaligned, -ENOENT unused.  Pages handed out by
+ * a kvmkit_gpa_alloc over the old range are not moved with it.  Message:
+ * kvmkit_vm_error().  No vCPU may be running (KVM would let it, but the
+ * guest would see memory vanish mid-instruction).
+ */
+int kvmkit_vm_move_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa);
+
+/*
+ * The dirty ring.  kvmkit_vm_enable_dirty_ring() enables
+ * KVM_CAP_DIRTY_LOG_RING_ACQ_REL, or KVM_CAP_DIRTY_LOG_RING where only that
+ * exists, with a ring of bytes per vCPU (a power of two, each entry 16
+ * bytes, at most what KVM reports); before any vCPU is created (KVM:
+ * EINVAL after).  -EOPNOTSUPP where KVM has neither.  Then only slots
+ * with KVM_MEM_LOG_DIRTY_PAGES are tracked, through the ring (the bitmap
+ * of kvmkit_vm_get_dirty_log() is no longer available).  Message:
+ * kvmkit_vm_error().  Recorded like kvmkit_vm_enable_cap(), so
+ * kvmkit_vm_restart() enables it again.
+ *
+ * kvmkit_vcpu_dirty_ring_open() maps a vCPU's ring (at
+ * KVM_DIRTY_LOG_PAGE_OFFSET of its fd); message: kvmkit_vcpu_error();
+ * -ENOENT when the VM has no ring.  kvmkit_dirty_ring_close() unmaps it
+ * (before the vCPU is destroyed).
+ *
+ * kvmkit_dirty_ring_harvest() collects up to max entries the vCPU pushed
+ * since the last harvest, in order: slot and page offset in the slot
+ * (the page is the slot's guest_phys_addr + offset * 4096).  A page is
+ * pushed once until kvmkit_vm_reset_dirty_rings() (KVM_RESET_DIRTY_RINGS)
+ * re-protects every harvested page of all vCPUs; it returns how many
+ * entries it reset.  When a ring nears full, kvmkit_vcpu_run() returns
+ * KVMKIT_EXIT_DIRTY_RING_FULL: harvest and reset before running again.
+ * The harvest is pure (no message); one thread per ring.
+ */
+struct kvmkit_dirty_ring;
+struct kvmkit_dirty_page {
+	uint32_t slot;
+	uint64_t offset;	/* in pages from the slot's start */
+};
+int kvmkit_vm_enable_dirty_ring(struct kvmkit_vm *vm, uint32_t bytes);
+int kvmkit_vcpu_dirty_ring_open(struct kvmkit_vcpu *vcpu,
+				struct kvmkit_dirty_ring **ring);
+void kvmkit_dirty_ring_close(struct kvmkit_dirty_ring *ring);
+size_t kvmkit_dirty_ring_harvest(struct kvmkit_dirty_ring *ring,
+				 struct kvmkit_dirty_page *pages, size_t max);
+int kvmkit_vm_reset_dirty_rings(struct kvmkit_vm *vm);
+
+/*
+ * A guest-physical page allocator over [start, end) of a VM's RAM (both
+ * page-aligned; every page must lie in a memory slot now: -EFAULT names
+ * the first that does not; at most 2^24 pages).  Give it RAM nothing
+ * else uses: with a payload, the RAM past the image's footprint, or mark
+ * used pages with kvmkit_gpa_reserve().  kvmkit_gpa_alloc() hands out the
+ * first run of free pages holding size bytes (rounded up to pages),
+ * zeroed; -ENOMEM when no run is long enough.  kvmkit_gpa_free() gives a
+ * run back (-EINVAL for a page not allocated: nothing freed then);
+ * kvmkit_gpa_reserve() marks a run used (-EBUSY if a page is already).
+ * Each allocator is its own object (no shared state): several may serve
+ * one VM on disjoint ranges.  It must not outlive the VM; removing or
+ * moving the slots under it is the caller's business (kvmkit_gpa_alloc()
+ * then fails with -EFAULT rather than write outside RAM).  Message:
+ * kvmkit_vm_error() of its VM; errno unchanged.
+ */
+struct kvmkit_gpa_alloc;
+int kvmkit_gpa_alloc_create(struct kvmkit_vm *vm, uint64_t start,
+			    uint64_t end, struct kvmkit_gpa_alloc **alloc);
+void kvmkit_gpa_alloc_destroy(struct kvmkit_gpa_alloc *alloc);
+int kvmkit_gpa_alloc(struct kvmkit_gpa_alloc *alloc, uint64_t size,
+		     uint64_t *gpa);
+int kvmkit_gpa_free(struct kvmkit_gpa_alloc *alloc, uint64_t gpa,
+		    uint64_t size);
+int kvmkit_gpa_reserve(struct kvmkit_gpa_alloc *alloc, uint64_t gpa,
+		       uint64_t size);
+/* Pages neither allocated nor reserved (pure) */
+uint64_t kvmkit_gpa_alloc_free_pages(const struct kvmkit_gpa_alloc *alloc);
+
+/*
+ * Map [gva, gva + size) to [gpa, gpa + size) with 4 KiB pages in the x86
+ * 4-level page tables rooted at cr3 (5-level with KVMKIT_MAP_LA57), by
+ * writing guest memory from the host, as the guest's own kernel would.
+ * Missing tables come from tables (zeroed pages).  Leaf permissions: P,
+ * plus each flag's bit; intermediate entries are created P|RW|US, and an
+ * existing one is widened to what the new leaf needs (RW, US set, NX
+ * cleared), since the CPU ANDs permissions over all levels: that widens
+ * what its other leaves allow too.  An existing leaf is replaced (no TLB
+ * flush: a running guest must invlpg or reload CR3).  A large page on the
+ * way is -EEXIST; a table outside RAM -EFAULT; unaligned, empty, wrapping
+ * or non-canonical ranges, gpa past 52 bits and unknown flags -EINVAL.
+ * A failure part-way leaves the pages before it mapped.  NX needs the
+ * guest's EFER.NXE (else the CPU faults on a reserved bit).  Message:
+ * kvmkit_vm_error(); errno unchanged.
+ */
+#define KVMKIT_MAP_WRITE	(1u << 0)	/* RW */
+#define KVMKIT_MAP_USER		(1u << 1)	/* US */
+#define KVMKIT_MAP_NX		(1u << 2)	/* XD, bit 63 */
+#define KVMKIT_MAP_GLOBAL	(1u << 3)	/* G, bit 8 */
+#define KVMKIT_MAP_PWT		(1u << 4)	/* bit 3 */
+#define KVMKIT_MAP_PCD		(1u << 5)	/* bit 4 */
+#define KVMKIT_MAP_PAT		(1u << 6)	/* PAT bit of a 4 KiB PTE, bit 7 */
+#define KVMKIT_MAP_LA57		(1u << 7)	/* the tables are 5-level */
+#define KVMKIT_MAP_ALL		0xffu
+int kvmkit_x86_map(struct kvmkit_vm *vm, struct kvmkit_gpa_alloc *tables,
+		   uint64_t cr3, uint64_t gva, uint64_t gpa, uint64_t size,
+		   unsigned int flags);
 
 /* ---- vCPUs ------------------------------------------------------------- */
 

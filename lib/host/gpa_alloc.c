@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A guest-physical page allocator over one range of a VM's RAM: one bit
+ * per page, first fit for a run of pages.  Each allocator is its own
+ * object (several may serve one VM on disjoint ranges); the memory it
+ * hands out is zeroed, so a page-table page starts with no entry present.
+ * It never hands out a page outside the memory slots it was checked
+ * against at creation; removing or moving those slots afterwards is the
+ * caller's business (documented in kvmkit.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+/* 2^24 pages (64 GiB): a 2 MiB bitmap, plenty for a test VM */
+#define MAX_PAGES	(1ULL << 24)
+
+struct kvmkit_gpa_alloc {
+	struct kvmkit_vm *vm;
+	uint64_t base;		/* gpa of page 0 */
+	uint64_t pages;
+	uint64_t used;		/* pages allocated or reserved */
+	uint64_t map[];		/* bit n set: page n in use */
+};
+
+static int busy(const struct kvmkit_gpa_alloc *a, uint64_t n)
+{
+	return a->map[n / 64] >> (n % 64) & 1;
+}
+
+static void set_pages(struct kvmkit_gpa_alloc *a, uint64_t first,
+		      uint64_t n, int on)
+{
+	uint64_t i;
+
+	for (i = first; i < first + n; i++) {
+		if (on)
+			a->map[i / 64] |= 1ULL << (i % 64);
+		else
+			a->map[i / 64] &= ~(1ULL << (i % 64));
+	}
+	a->used = on ? a->used + n : a->used - n;
+}
+
+int kvmkit_gpa_alloc_create(struct kvmkit_vm *vm, uint64_t start,
+			    uint64_t end, struct kvmkit_gpa_alloc **out)
+{
+	struct kvmkit_gpa_alloc *a;
+	uint64_t pages, gpa;
+
+	*out = NULL;
+	if ((start | end) & (KVMKIT_PAGE_SIZE - 1) || end <= start ||
+	    (end - start) / KVMKIT_PAGE_SIZE > MAX_PAGES)
+		return KVMKIT_VM_ERR(vm, EINVAL,
+				     "page allocator: range 0x%llx-0x%llx is empty, not page-aligned or above %llu pages",
+				     (unsigned long long)start,
+				     (unsigned long long)end, MAX_PAGES);
+	/* every page in RAM now, so that each one handed out can be zeroed */
+	for (gpa = start; gpa < end; gpa += KVMKIT_PAGE_SIZE)
+		if (!kvmkit_gpa_to_hva(vm, gpa, KVMKIT_PAGE_SIZE))
+			return KVMKIT_VM_ERR(vm, EFAULT,
+					     "page allocator: page 0x%llx of 0x%llx-0x%llx is not in a memory slot",
+					     (unsigned long long)gpa,
+					     (unsigned long long)start,
+					     (unsigned long long)end);
+	pages = (end - start) / KVMKIT_PAGE_SIZE;
+	a = calloc(1, sizeof(*a) + (pages + 63) / 64 * sizeof(uint64_t));
+	if (!a)
+		return KVMKIT_VM_ERR(vm, ENOMEM, "page allocator: out of memory");
+	a->vm = vm;
+	a->base = start;
+	a->pages = pages;
+	*out = a;
+	return 0;
+}
+
+void kvmkit_gpa_alloc_destroy(struct kvmkit_gpa_alloc *a)
+{
+	free(a);
+}
+
+int kvmkit_gpa_alloc(struct kvmkit_gpa_alloc *a, uint64_t size, uint64_t *gpa)
+{
+	uint64_t n, first, run;
+
+	*gpa = 0;
+	if (!size || size > a->pages * KVMKIT_PAGE_SIZE)
+		return KVMKIT_VM_ERR(a->vm, size ? ENOMEM : EINVAL,
+				     "page allocator: cannot allocate 0x%llx bytes from 0x%llx pages",
+				     (unsigned long long)size,
+				     (unsigned long long)a->pages);
+	n = (size + KVMKIT_PAGE_SIZE - 1) / KVMKIT_PAGE_SIZE;
+	for (first = 0, run = 0; first + run < a->pages; ) {
+		if (busy(a, first + run)) {
+			first += run + 1;
+			run = 0;
+			continue;
+		}
+		if (++run == n) {
+			uint64_t at = a->base + first * KVMKIT_PAGE_SIZE;
+			void *p;
+
+			set_pages(a, first, n, 1);
+			/* pages may span adjacent slots: zero page by page */
+			for (run = 0; run < n; run++) {
+				p = kvmkit_gpa_to_hva(a->vm,
+						      at + run * KVMKIT_PAGE_SIZE,
+						      KVMKIT_PAGE_SIZE);
+				if (!p) {
+					set_pages(a, first, n, 0);
+					return KVMKIT_VM_ERR(a->vm, EFAULT,
+							     "page allocator: page 0x%llx left RAM since the allocator was created",
+							     (unsigned long long)(at + run * KVMKIT_PAGE_SIZE));
+				}
+				memset(p, 0, KVMKIT_PAGE_SIZE);
+			}
+			*gpa = at;
+			return 0;
+		}
+	}
+	return KVMKIT_VM_ERR(a->vm, ENOMEM,
+			     "page allocator: no run of %llu free pages in 0x%llx-0x%llx (%llu of %llu pages in use)",
+			     (unsigned long long)n, (unsigned long long)a->base,
+			     (unsigned long long)(a->base + a->pages * KVMKIT_PAGE_SIZE),
+			     (unsigned long long)a->used,
+			     (unsigned long long)a->pages);
+}
+
+/* The pages of [gpa, gpa + size) in the allocator's range, or -EINVAL */
+static int range(struct kvmkit_gpa_alloc *a, uint64_t gpa, uint64_t size,
+		 const char *what, uint64_t *first, uint64_t *n)
+{
+	if (gpa & (KVMKIT_PAGE_SIZE - 1) || !size || gpa < a->base ||
+	    (gpa - a->base) / KVMKIT_PAGE_SIZE >= a->pages ||
+	    (size + KVMKIT_PAGE_SIZE - 1) / KVMKIT_PAGE_SIZE >
+		    a->pages - (gpa - a->base) / KVMKIT_PAGE_SIZE)
+		return KVMKIT_VM_ERR(a->vm, EINVAL,
+				     "page allocator: %s 0x%llx+0x%llx: not page-aligned or outside 0x%llx-0x%llx",
+				     what, (unsigned long long)gpa,
+				     (unsigned long long)size,
+				     (unsigned long long)a->base,
+				     (unsigned long long)(a->base + a->pages * KVMKIT_PAGE_SIZE));
+	*first = (gpa - a->base) / KVMKIT_PAGE_SIZE;
+	*n = (size + KVMKIT_PAGE_SIZE - 1) / KVMKIT_PAGE_SIZE;
+	return 0;
+}
+
+int kvmkit_gpa_free(struct kvmkit_gpa_alloc *a, uint64_t gpa, uint64_t size)
+{
+	uint64_t first, n, i;
+	int ret = range(a, gpa, size, "free", &first, &n);
+
+	if (ret)
+		return ret;
+	/* a double free is refused whole, before any bit changes */
+	for (i = first; i < first + n; i++)
+		if (!busy(a, i))
+			return KVMKIT_VM_ERR(a->vm, EINVAL,
+					     "page allocator: free 0x%llx+0x%llx: page 0x%llx is not allocated",
+					     (unsigned long long)gpa,
+					     (unsigned long long)size,
+					     (unsigned long long)(a->base + i * KVMKIT_PAGE_SIZE));
+	set_pages(a, first, n, 0);
+	return 0;
+}
+
+int kvmkit_gpa_reserve(struct kvmkit_gpa_alloc *a, uint64_t gpa, uint64_t size)
+{
+	uint64_t first, n, i;
+	int ret = range(a, gpa, size, "reserve", &first, &n);
+
+	if (ret)
+		return ret;
+	for (i = first; i < first + n; i++)
+		if (busy(a, i))
+			return KVMKIT_VM_ERR(a->vm, EBUSY,
+					     "page allocator: reserve 0x%llx+0x%llx: page 0x%llx is in use",
+					     (unsigned long long)gpa,
+					     (unsigned long long)size,
+					     (unsigned long long)(a->base + i * KVMKIT_PAGE_SIZE));
+	set_pages(a, first, n, 1);
+	return 0;
+}
+
+uint64_t kvmkit_gpa_alloc_free_pages(const struct kvmkit_gpa_alloc *a)
+{
+	return a->pages - a->used;
+}
