@@ -50,7 +50,7 @@
  *                       kvmkit_payload_cpus() (why), kvmkit_payload_result_gpa(),
  *                       kvmkit_lines_lookup(), kvmkit_exit_record_format(),
  *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause(),
- *                       kvmkit_dirty_ring_harvest(),
+ *                       kvmkit_dirty_ring_harvest(), kvmkit_walk_why_name(),
  *                       kvmkit_gpa_alloc_free_pages()
  * A VM's message is shared by all users of the VM: threads that call
  * VM-level functions on one VM concurrently may overwrite each other's.
@@ -606,8 +606,8 @@ int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
 
 /*
  * Guest-virtual to guest-physical by walking the guest's own page tables
- * (4-level, 4 KiB / 2 MiB / 1 GiB pages) from the current CR3; identity
- * when paging is off.  -EFAULT if not mapped or a table lies outside RAM.
+ * from the current CR3, in the vCPU's paging mode (as
+ * kvmkit_vcpu_copy_from_guest()); identity when paging is off.  -EFAULT if not mapped or a table lies outside RAM.
  */
 int kvmkit_vcpu_gva_to_gpa(struct kvmkit_vcpu *vcpu, uint64_t gva,
 			   uint64_t *gpa);
@@ -628,30 +628,39 @@ int kvmkit_vcpu_copy_to_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
  * level of the entry at fault, 5 (PML5) or 4 (PML4) down to 1 (PT) in
  * long mode, 3 (PDPT) to 1 with PAE, 2 (PD) to 1 in legacy paging; 0
  * when no table was involved.  bit: the entry's bit at fault (0 P, 1 RW,
- * 2 US, 7 PS), or -1.
+ * 2 US, 7 PS, 63 XD), or -1.
  */
 enum kvmkit_walk_why {
 	KVMKIT_WALK_OK,
 	KVMKIT_WALK_NOT_PRESENT,	/* P clear */
-	KVMKIT_WALK_RESERVED,		/* PS set where it is reserved */
+	KVMKIT_WALK_RESERVED,		/* PS set where it is reserved, or XD
+					 * without EFER.NXE (PAE, long mode) */
 	KVMKIT_WALK_WRITE_PROTECTED,	/* RW clear, for a KVMKIT_WALK_WRITE */
 	KVMKIT_WALK_SUPERVISOR,		/* US clear, for a KVMKIT_WALK_USER */
 	KVMKIT_WALK_TABLE_NOT_RAM,	/* the table holding the entry is no RAM */
 	KVMKIT_WALK_NON_CANONICAL,	/* long mode, level 0 */
 	KVMKIT_WALK_TOO_WIDE,		/* above 4 GiB in a 32-bit mode, level 0 */
+	KVMKIT_WALK_NO_EXECUTE,		/* XD set, for a KVMKIT_WALK_FETCH */
+	KVMKIT_WALK_PAGE_NOT_RAM,	/* a copy: the page mapped is no RAM
+					 * (level 0, entry_gpa: its gpa) */
 };
+/* "not present", "read-only"...: the words of a walk's failure (pure) */
+const char *kvmkit_walk_why_name(enum kvmkit_walk_why why);
 struct kvmkit_walk_fault {
 	enum kvmkit_walk_why why;
 	int level;
 	int bit;
 	uint64_t entry_gpa;	/* where the entry at fault lies */
 	uint64_t entry;		/* its value (0 when it could not be read) */
+	uint64_t gva;		/* the address whose walk failed */
 };
 #define KVMKIT_WALK_WRITE	(1u << 0)	/* RW needed (CR0.WP for CPL 0) */
 #define KVMKIT_WALK_USER	(1u << 1)	/* a CPL 3 access: US needed */
 #define KVMKIT_WALK_SET_AD	(1u << 2)	/* set A in each entry used, and D
 						 * in the leaf for a write, as
 						 * the CPU does (only on success) */
+#define KVMKIT_WALK_FETCH	(1u << 3)	/* an instruction fetch: XD (with
+						 * EFER.NXE) at any level faults */
 /*
  * kvmkit_x86_walk() with access checks, accessed/dirty bits and the
  * fault's description (fault may be NULL); -EFAULT on a fault
@@ -663,6 +672,27 @@ int kvmkit_x86_walk_ex(struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 /* Same walk on given control registers; pure apart from memory reads */
 int kvmkit_x86_walk(const struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 		    uint64_t cr4, uint64_t efer, uint64_t gva, uint64_t *gpa);
+/*
+ * kvmkit_vcpu_copy_{from,to}_guest() with the checks of a guest access
+ * and its side effects, and the fault described.  flags: KVMKIT_WALK_USER
+ * (a CPL 3 access: US needed at every level), KVMKIT_WALK_SET_AD (set A
+ * in each entry used and, copying to the guest, D in each leaf, once the
+ * whole range has passed, as the CPU would), KVMKIT_WALK_FETCH (from the
+ * guest only: an instruction fetch, refused by XD).  Copying to the guest
+ * is a write: RW is needed where the CPU needs it (CPL 3, or CR0.WP).
+ * The plain forms check only presence and ignore RW, as a debugger does.
+ * On failure, *fault (may be NULL) says where: gva the first address that
+ * failed, level and bit in the table (or KVMKIT_WALK_PAGE_NOT_RAM), and
+ * the vCPU's message says the same; nothing is copied or marked then.
+ * Message: kvmkit_vcpu_error(); errno unchanged (but KVM_GET_SREGS's).
+ */
+int kvmkit_vcpu_copy_from_guest_ex(struct kvmkit_vcpu *vcpu, uint64_t gva,
+				   void *buf, size_t len, unsigned int flags,
+				   struct kvmkit_walk_fault *fault);
+int kvmkit_vcpu_copy_to_guest_ex(struct kvmkit_vcpu *vcpu, uint64_t gva,
+				 const void *buf, size_t len,
+				 unsigned int flags,
+				 struct kvmkit_walk_fault *fault);
 
 /* Human-readable general, segment and control registers (truncated to len) */
 int kvmkit_vcpu_dump(struct kvmkit_vcpu *vcpu, char *buf, size_t len);
