@@ -112,7 +112,8 @@ static void test_alloc(struct kvmkit_vm *vm)
 }
 
 /* The leaf PTE of gva under a 4-level root, read by hand; 0 if none */
-static uint64_t leaf(struct kvmkit_vm *vm, uint64_t cr3, uint64_t gva)
+static uint64_t leaf_where(struct kvmkit_vm *vm, uint64_t cr3, uint64_t gva,
+			   uint64_t *where)
 {
 	uint64_t table = cr3, e = 0;
 	int level;
@@ -124,8 +125,16 @@ static uint64_t leaf(struct kvmkit_vm *vm, uint64_t cr3, uint64_t gva)
 		if (kvmkit_vm_read(vm, at, &e, 8) || !(e & KVMKIT_X86_PTE_P))
 			return 0;
 		table = e;
+		*where = at;
 	}
 	return e;
+}
+
+static uint64_t leaf(struct kvmkit_vm *vm, uint64_t cr3, uint64_t gva)
+{
+	uint64_t where;
+
+	return leaf_where(vm, cr3, gva, &where);
 }
 
 static int walk(struct kvmkit_vm *vm, uint64_t cr3, uint64_t cr4,
@@ -198,6 +207,42 @@ static int long_mode(struct kvmkit_vcpu *vcpu, uint64_t cr3, uint64_t rip)
 	return kvmkit_vcpu_set_regs(vcpu, &regs);
 }
 
+/* The vCPU's own paging state (long mode, CR0.WP, EFER.NXE) checked */
+static void test_copy_ex(struct kvmkit_vcpu *vcpu, uint64_t cr3)
+{
+	struct kvmkit_vm *vm = kvmkit_vcpu_vm(vcpu);
+	struct kvmkit_walk_fault f;
+	uint64_t v = 0, pte, at = 0;
+	uint8_t b = 0x48;
+
+	CHECK(kvmkit_vcpu_copy_from_guest_ex(vcpu, DATA_GVA, &v, 8, 0, &f) == 0 &&
+	      v == MAGIC, "copy_from_guest_ex: the data page through the vCPU's CR3");
+	CHECK(kvmkit_vcpu_copy_from_guest_ex(vcpu, DATA_GVA, &v, 8,
+					     KVMKIT_WALK_USER, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_SUPERVISOR && f.level == 1 && f.bit == 2,
+	      "copy_from_guest_ex as CPL 3: US of the PTE");
+	CHECK(strstr(kvmkit_vcpu_error(vcpu), "supervisor-only at level 1, bit 2") != NULL,
+	      "the vCPU's message says so: %s", kvmkit_vcpu_error(vcpu));
+	CHECK(kvmkit_vcpu_copy_from_guest_ex(vcpu, DATA_GVA, &v, 8,
+					     KVMKIT_WALK_FETCH, &f) == -EFAULT &&
+	      f.why == KVMKIT_WALK_NO_EXECUTE && f.level == 1,
+	      "copy_from_guest_ex as a fetch: the NX page refuses");
+	CHECK(kvmkit_vcpu_copy_to_guest_ex(vcpu, CODE_GVA, &b, 1, 0, &f) ==
+	      -EFAULT && f.why == KVMKIT_WALK_WRITE_PROTECTED && f.level == 1,
+	      "copy_to_guest_ex into the read-only code page (CR0.WP): refused");
+	CHECK_EQ(kvmkit_vcpu_copy_to_guest(vcpu, CODE_GVA, &b, 1), 0,
+		 "plain copy_to_guest writes it, as a debugger");
+	/* the guest's own write set A and D: clear them, then the copy's */
+	pte = leaf_where(vm, cr3, DATA_GVA, &at) &
+	      ~(KVMKIT_X86_PTE_A | KVMKIT_X86_PTE_D);
+	kvmkit_vm_write(vm, at, &pte, 8);
+	CHECK(kvmkit_vcpu_copy_to_guest_ex(vcpu, DATA_GVA + 16, &b, 1,
+					   KVMKIT_WALK_SET_AD, &f) == 0 &&
+	      (leaf(vm, cr3, DATA_GVA) & (KVMKIT_X86_PTE_A | KVMKIT_X86_PTE_D)) ==
+	      (KVMKIT_X86_PTE_A | KVMKIT_X86_PTE_D),
+	      "copy_to_guest_ex with SET_AD: A and D set in the data PTE");
+}
+
 static void test_guest(struct kvmkit_vm *vm, uint64_t cr3)
 {
 	struct kvmkit_vcpu *vcpu;
@@ -234,6 +279,7 @@ static void test_guest(struct kvmkit_vm *vm, uint64_t cr3)
 	      "guest write to its read-only code page faults (no IDT: shutdown)");
 	CHECK_EQ(((uint8_t *)kvmkit_gpa_to_hva(vm, CODE_GPA, 1))[0], 0x48,
 		 "and the code page is unchanged");
+	test_copy_ex(vcpu, cr3);
 }
 
 static void test_la57(struct kvmkit_vm *vm, struct kvmkit_gpa_alloc *a)
