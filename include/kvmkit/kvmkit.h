@@ -29,7 +29,8 @@
  *                       kvmkit_vm_set_memory_flags(), kvmkit_vm_move_memory(),
  *                       kvmkit_vm_enable_dirty_ring(),
  *                       kvmkit_vm_reset_dirty_rings(), the kvmkit_gpa_*()
- *                       allocator calls, kvmkit_x86_map(), and
+ *                       allocator calls (but kvmkit_gpa_alloc_free_pages(),
+ *                       pure), kvmkit_x86_map(), and
  *                       kvmkit_vm_fdump() for the VM's part (-EIO: none)
  *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call (but
  *                       kvmkit_vcpu_exit_history(), pure, and -EIO from
@@ -305,6 +306,18 @@ int kvmkit_gpa_reserve(struct kvmkit_gpa_alloc *alloc, uint64_t gpa,
 		       uint64_t size);
 /* Pages neither allocated nor reserved (pure) */
 uint64_t kvmkit_gpa_alloc_free_pages(const struct kvmkit_gpa_alloc *alloc);
+/*
+ * An allocator over the top size bytes (rounded up to pages) of a loaded
+ * payload's RAM, taken from the guest's heap: the payload header's
+ * ram_size, where the guest heap ends (lib/guest/heap.c), is lowered to
+ * the allocator's start, so the guest never hands out those pages.  Call
+ * it after kvmkit_payload_load() and before the guest runs (the heap may
+ * have grown past the new end otherwise).  -ENOEXEC without a payload
+ * header, -ENOMEM when the heap between image_end and ram_size is too
+ * small.  Message: kvmkit_vm_error().
+ */
+int kvmkit_gpa_alloc_create_payload(struct kvmkit_vm *vm, uint64_t size,
+				    struct kvmkit_gpa_alloc **alloc);
 
 /*
  * Map [gva, gva + size) to [gpa, gpa + size) with 4 KiB pages in the x86

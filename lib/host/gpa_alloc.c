@@ -186,3 +186,39 @@ uint64_t kvmkit_gpa_alloc_free_pages(const struct kvmkit_gpa_alloc *a)
 {
 	return a->pages - a->used;
 }
+
+int kvmkit_gpa_alloc_create_payload(struct kvmkit_vm *vm, uint64_t size,
+				    struct kvmkit_gpa_alloc **out)
+{
+	struct kvmkit_payload_header h;
+	uint64_t top, start, field;
+	int ret;
+
+	*out = NULL;
+	/* the header is guest memory: read once, checked, one field written */
+	if (kvmkit_vm_read(vm, KVMKIT_PAYLOAD_BASE, &h, sizeof(h)) ||
+	    h.magic != KVMKIT_PAYLOAD_MAGIC)
+		return KVMKIT_VM_ERR(vm, ENOEXEC,
+				     "page allocator: no payload header at 0x%x (kvmkit_payload_load() first)",
+				     KVMKIT_PAYLOAD_BASE);
+	top = h.ram_size & ~(uint64_t)(KVMKIT_PAGE_SIZE - 1);
+	if (!size || size > top ||
+	    (size + KVMKIT_PAGE_SIZE - 1) / KVMKIT_PAGE_SIZE * KVMKIT_PAGE_SIZE >
+		    top - h.image_end || h.image_end > top)
+		return KVMKIT_VM_ERR(vm, size ? ENOMEM : EINVAL,
+				     "page allocator: 0x%llx bytes from the payload's heap 0x%llx-0x%llx: too many",
+				     (unsigned long long)size,
+				     (unsigned long long)h.image_end,
+				     (unsigned long long)top);
+	start = top - (size + KVMKIT_PAGE_SIZE - 1) / KVMKIT_PAGE_SIZE *
+		      KVMKIT_PAGE_SIZE;
+	ret = kvmkit_gpa_alloc_create(vm, start, top, out);
+	if (ret)
+		return ret;
+	/* the guest heap ends at header.ram_size: end it below our pages */
+	field = start;
+	kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE +
+			    offsetof(struct kvmkit_payload_header, ram_size),
+			&field, sizeof(field));
+	return 0;
+}

@@ -3,7 +3,7 @@
  * The guest-physical page allocator and host-side mapping, against the
  * real /dev/kvm:
  *   - the allocator: zeroed pages, first fit, exhaustion, free, double
- *     free, reserve, a range outside RAM;
+ *     free, reserve, a range outside RAM; one carved off a payload's heap;
  *   - kvmkit_x86_map() builds 4-level tables from the allocator: a code
  *     page, a data page at a high canonical address (writable, NX, global,
  *     PCD, PWT, PAT), a user page; a long-mode guest with CR3 at them runs
@@ -358,6 +358,47 @@ static void test_refusals(struct kvmkit_vm *vm, struct kvmkit_gpa_alloc *a,
 	}
 }
 
+/*
+ * An allocator carved off a payload's heap: a header fabricated at
+ * KVMKIT_PAYLOAD_BASE as kvmkit_payload_load() leaves it (only the fields
+ * the call reads), image ending at 1 MiB, RAM (hence the heap) at 4 MiB.
+ */
+static void test_payload_alloc(struct kvmkit_kvm *kvm)
+{
+	struct kvmkit_payload_header h = {
+		.magic = KVMKIT_PAYLOAD_MAGIC, .image_end = 0x100000,
+		.ram_size = RAM_SIZE,
+	};
+	struct kvmkit_gpa_alloc *a = NULL;
+	struct kvmkit_vm *vm = NULL;
+	uint64_t gpa = 0;
+	int ret;
+
+	ret = kvmkit_vm_create(kvm, &vm);
+	ret = ret ? ret : kvmkit_vm_add_memory(vm, 0, 0, RAM_SIZE, 0, NULL);
+	if (!CHECK_EQ(ret, 0, "payload allocator: set-up"))
+		goto out;
+	CHECK_EQ(kvmkit_gpa_alloc_create_payload(vm, 0x10000, &a), -ENOEXEC,
+		 "payload allocator without a payload header: -ENOEXEC");
+	kvmkit_vm_write(vm, KVMKIT_PAYLOAD_BASE, &h, sizeof(h));
+	CHECK_EQ(kvmkit_gpa_alloc_create_payload(vm, RAM_SIZE - 0xff000, &a),
+		 -ENOMEM, "more than the heap between image_end and ram_size: -ENOMEM");
+	ret = kvmkit_gpa_alloc_create_payload(vm, 0xf001, &a);
+	if (!CHECK_EQ(ret, 0, "payload allocator of 0xf001 bytes (16 pages)")) {
+		unit_diag("%s", kvmkit_vm_error(vm));
+		goto out;
+	}
+	CHECK_EQ(kvmkit_gpa_alloc_free_pages(a), 16, "16 pages");
+	kvmkit_vm_read(vm, KVMKIT_PAYLOAD_BASE, &h, sizeof(h));
+	CHECK_EQ(h.ram_size, RAM_SIZE - 0x10000,
+		 "the header's ram_size (the guest heap's end) lowered below them");
+	CHECK(!kvmkit_gpa_alloc(a, 0x1000, &gpa) && gpa == RAM_SIZE - 0x10000,
+	      "first page handed out: the heap's old last 64 KiB");
+out:
+	kvmkit_gpa_alloc_destroy(a);
+	kvmkit_vm_destroy(vm);
+}
+
 int main(void)
 {
 	struct kvmkit_kvm *kvm;
@@ -402,6 +443,7 @@ int main(void)
 	test_guest(vm, cr3);
 	test_la57(vm, a);
 	test_refusals(vm, a, cr3);
+	test_payload_alloc(kvm);
 out:
 	kvmkit_gpa_alloc_destroy(a);
 	kvmkit_vm_destroy(vm);
