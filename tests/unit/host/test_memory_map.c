@@ -272,6 +272,8 @@ static void test_guest(struct kvmkit_vm *vm, uint64_t cr3)
 	kvmkit_vm_read(vm, DATA_GPA + 8, &written, 4);
 	CHECK(!ret && e.type == KVMKIT_EXIT_HLT && written == 0xdeadbeef,
 	      "guest wrote through the mapping, then HLT");
+	/* before the shutdown below: SVM resets the vCPU on a triple fault */
+	test_copy_ex(vcpu, cr3);
 
 	ret = long_mode(vcpu, cr3, CODE_GVA + 0x40);
 	ret = ret ? ret : kvmkit_vcpu_run(vcpu, &e);
@@ -279,7 +281,6 @@ static void test_guest(struct kvmkit_vm *vm, uint64_t cr3)
 	      "guest write to its read-only code page faults (no IDT: shutdown)");
 	CHECK_EQ(((uint8_t *)kvmkit_gpa_to_hva(vm, CODE_GPA, 1))[0], 0x48,
 		 "and the code page is unchanged");
-	test_copy_ex(vcpu, cr3);
 }
 
 static void test_la57(struct kvmkit_vm *vm, struct kvmkit_gpa_alloc *a)
