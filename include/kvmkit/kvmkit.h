@@ -249,7 +249,8 @@ int kvmkit_vm_move_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa);
  * with KVM_MEM_LOG_DIRTY_PAGES are tracked, through the ring (the bitmap
  * of kvmkit_vm_get_dirty_log() is no longer available).  Message:
  * kvmkit_vm_error().  Recorded like kvmkit_vm_enable_cap(), so
- * kvmkit_vm_restart() enables it again.
+ * kvmkit_vm_restart() enables it again; the rings mapped from the old
+ * vCPU fds are then stale: close them before, open them again after.
  *
  * kvmkit_vcpu_dirty_ring_open() maps a vCPU's ring (at
  * KVM_DIRTY_LOG_PAGE_OFFSET of its fd); message: kvmkit_vcpu_error();

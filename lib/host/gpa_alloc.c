@@ -55,14 +55,26 @@ int kvmkit_gpa_alloc_create(struct kvmkit_vm *vm, uint64_t start,
 				     "page allocator: range 0x%llx-0x%llx is empty, not page-aligned or above %llu pages",
 				     (unsigned long long)start,
 				     (unsigned long long)end, MAX_PAGES);
-	/* every page in RAM now, so that each one handed out can be zeroed */
-	for (gpa = start; gpa < end; gpa += KVMKIT_PAGE_SIZE)
-		if (!kvmkit_gpa_to_hva(vm, gpa, KVMKIT_PAGE_SIZE))
+	/*
+	 * Every page in RAM now, so that each one handed out can be zeroed:
+	 * slot by slot (slots are page-aligned), not page by page.
+	 */
+	for (gpa = start; gpa < end; ) {
+		int i = kvmkit_vm_find_slot(vm, gpa);
+		const struct kvm_userspace_memory_region *r;
+
+		if (i < 0)
 			return KVMKIT_VM_ERR(vm, EFAULT,
 					     "page allocator: page 0x%llx of 0x%llx-0x%llx is not in a memory slot",
 					     (unsigned long long)gpa,
 					     (unsigned long long)start,
 					     (unsigned long long)end);
+		r = kvmkit_vm_memslot(vm, i);
+		/* a slot ending at 2^64 ends the range too */
+		if (!(r->guest_phys_addr + r->memory_size))
+			break;
+		gpa = r->guest_phys_addr + r->memory_size;
+	}
 	pages = (end - start) / KVMKIT_PAGE_SIZE;
 	a = calloc(1, sizeof(*a) + (pages + 63) / 64 * sizeof(uint64_t));
 	if (!a)
