@@ -27,6 +27,8 @@
  *                       kvmkit_vm_set_msr_filter(), kvmkit_vm_trap_msrs(),
  *                       kvmkit_vm_enable_exit_hypercall(),
  *                       kvmkit_vm_set_memory_flags(), kvmkit_vm_move_memory(),
+ *                       kvmkit_vm_enable_manual_dirty_clear(),
+ *                       kvmkit_vm_clear_dirty_log(),
  *                       kvmkit_vm_enable_dirty_ring(),
  *                       kvmkit_vm_reset_dirty_rings(), the kvmkit_gpa_*()
  *                       allocator calls (but kvmkit_gpa_alloc_free_pages(),
@@ -179,6 +181,19 @@ int kvmkit_vm_remove_memory(struct kvmkit_vm *vm, uint32_t slot);
  */
 int kvmkit_vm_get_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
 			    uint64_t *bitmap, size_t words);
+/*
+ * Manual clearing (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2): once enabled,
+ * kvmkit_vm_get_dirty_log() only reads the log, and
+ * kvmkit_vm_clear_dirty_log() clears and re-protects the pages whose bit
+ * is set in bitmap (bit n: page first_page + n of the slot; first_page a
+ * multiple of 64, num_pages too unless it reaches the slot's end, else
+ * KVM's EINVAL).  -EOPNOTSUPP where KVM lacks the capability; -ENOENT for
+ * an unused slot.  Message: kvmkit_vm_error().
+ */
+int kvmkit_vm_enable_manual_dirty_clear(struct kvmkit_vm *vm);
+int kvmkit_vm_clear_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
+			      uint64_t first_page, uint32_t num_pages,
+			      const uint64_t *bitmap);
 /*
  * kvmkit_vm_add_memory() backed by huge pages: KVMKIT_HUGE_THP asks for
  * transparent huge pages (madvise MADV_HUGEPAGE: a hint, the kernel may

@@ -8,7 +8,9 @@
  *   - a slot moved to another guest-physical address: the host and the
  *     guest read its bytes at the new address, and the old one is a hole
  *     (host -EFAULT, guest MMIO exit);
- *   - a deleted slot is a hole too.
+ *   - a deleted slot is a hole too;
+ *   - with KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, reading the log does not
+ *     clear it, KVM_CLEAR_DIRTY_LOG clears (and re-protects) a page.
  * Skips (exit 77) when /dev/kvm is not there.
  */
 #include <errno.h>
@@ -160,6 +162,74 @@ static void test_delete(struct kvmkit_vm *vm, struct kvmkit_vcpu *vcpu)
 		 "the range freed by the move takes a new slot");
 }
 
+/* movb $1, 0x20000; movb $2, 0x22000 (pages 0 and 2 of the slot); hlt */
+static const uint8_t code_c[] = {
+	0xb8, 0x00, 0x20, 0x8e, 0xc0,
+	0x26, 0xc6, 0x06, 0x00, 0x00, 0x01,
+	0x26, 0xc6, 0x06, 0x00, 0x20, 0x02,
+	0xf4,
+};
+#define CODE_C	0x1200
+
+static int run_c(struct kvmkit_vcpu *vcpu)
+{
+	struct kvmkit_exit e;
+
+	if (real_mode(vcpu, CODE_C) || kvmkit_vcpu_run(vcpu, &e))
+		return -1;
+	return e.type == KVMKIT_EXIT_HLT ? 0 : -1;
+}
+
+/* The log is read without clearing it, then cleared page by page */
+static void test_manual_clear(struct kvmkit_kvm *kvm)
+{
+	struct kvmkit_vm *vm = NULL;
+	struct kvmkit_vcpu *vcpu;
+	uint64_t bitmap[1], clear;
+	int ret;
+
+	ret = kvmkit_vm_create(kvm, &vm);
+	if (!CHECK_EQ(ret, 0, "manual clear: VM"))
+		return;
+	ret = kvmkit_vm_enable_manual_dirty_clear(vm);
+	if (ret == -EOPNOTSUPP) {
+		unit_diag("SKIP manual dirty clear: %s", kvmkit_vm_error(vm));
+		goto out;
+	}
+	if (!CHECK_EQ(ret, 0, "manual dirty clear enabled"))
+		goto out;
+	ret = kvmkit_vm_add_memory(vm, 0, 0, 0x10000, 0, NULL);
+	ret = ret ? ret : kvmkit_vm_write(vm, CODE_C, code_c, sizeof(code_c));
+	ret = ret ? ret : kvmkit_vm_add_memory(vm, 1, SLOT_GPA, 0x4000,
+					       KVM_MEM_LOG_DIRTY_PAGES, NULL);
+	ret = ret ? ret : kvmkit_vcpu_create(vm, 0, &vcpu);
+	if (!CHECK_EQ(ret, 0, "manual clear: set-up"))
+		goto out;
+	/* KVM may start with every page dirty (INITIALLY_SET): clear all */
+	clear = 0xf;
+	CHECK_EQ(kvmkit_vm_clear_dirty_log(vm, 1, 0, 4, &clear), 0,
+		 "the whole slot's log cleared");
+	CHECK_EQ(run_c(vcpu), 0, "guest wrote pages 0 and 2");
+	CHECK(!kvmkit_vm_get_dirty_log(vm, 1, bitmap, 1) && bitmap[0] == 0x5,
+	      "log: pages 0 and 2");
+	CHECK(!kvmkit_vm_get_dirty_log(vm, 1, bitmap, 1) && bitmap[0] == 0x5,
+	      "read again: still pages 0 and 2 (reading does not clear)");
+	clear = 0x1;
+	CHECK_EQ(kvmkit_vm_clear_dirty_log(vm, 1, 0, 4, &clear), 0,
+		 "page 0 cleared");
+	CHECK(!kvmkit_vm_get_dirty_log(vm, 1, bitmap, 1) && bitmap[0] == 0x4,
+	      "log: page 2 only");
+	CHECK_EQ(run_c(vcpu), 0, "guest wrote pages 0 and 2 again");
+	CHECK(!kvmkit_vm_get_dirty_log(vm, 1, bitmap, 1) && bitmap[0] == 0x5,
+	      "log: page 0 is back (re-protected by the clear), page 2 still");
+	CHECK_EQ(kvmkit_vm_clear_dirty_log(vm, 1, 1, 3, &clear), -EINVAL,
+		 "first_page not a multiple of 64: KVM's -EINVAL");
+	CHECK_EQ(kvmkit_vm_clear_dirty_log(vm, 6, 0, 4, &clear), -ENOENT,
+		 "an unused slot: -ENOENT");
+out:
+	kvmkit_vm_destroy(vm);
+}
+
 int main(void)
 {
 	struct kvmkit_kvm *kvm;
@@ -192,6 +262,7 @@ int main(void)
 		unit_diag("%s", vm ? kvmkit_vm_error(vm) : kvmkit_kvm_error(kvm));
 	}
 	kvmkit_vm_destroy(vm);
+	test_manual_clear(kvm);
 	kvmkit_kvm_close(kvm);
 	return unit_done();
 }
