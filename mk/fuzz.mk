@@ -38,7 +38,8 @@ $(FUZZ_O)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
 
 fuzz-build: $(FUZZ_BINS)
 
-# A harness's dictionary is tests/fuzz/<name minus fuzz_>.dict when present
+# A harness's dictionary is tests/fuzz/<name minus fuzz_>.dict when present,
+# its seed inputs tests/fuzz/seeds/<name>/ (read only) when present
 fuzz: $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
 		n=$${f##*/}; d=tests/fuzz/$${n#fuzz_}.dict; \
@@ -47,7 +48,9 @@ fuzz: $(FUZZ_BINS)
 		$$f $(FUZZ_LIMIT) -max_len=$(FUZZ_MAX_LEN) \
 			-artifact_prefix=$(FUZZ_O)/$$n- \
 			$$([ -f $$d ] && echo -dict=$$d) $(FUZZ_FLAGS) \
-			$(FUZZ_O)/corpus/$$n 2>$(FUZZ_O)/$$n.log || \
+			$(FUZZ_O)/corpus/$$n \
+			$$([ -d tests/fuzz/seeds/$$n ] && echo tests/fuzz/seeds/$$n) \
+			2>$(FUZZ_O)/$$n.log || \
 			{ tail -n 60 $(FUZZ_O)/$$n.log; exit 1; }; \
 		grep -E '^Done [0-9]+ runs' $(FUZZ_O)/$$n.log; \
 	done

@@ -54,7 +54,8 @@
 	X(ERROR,          KVMKIT_EXIT_NO_REASON,   none,         error)        \
 	X(X86_RDMSR,      KVM_EXIT_X86_RDMSR,      msr,          msr)          \
 	X(X86_WRMSR,      KVM_EXIT_X86_WRMSR,      msr,          msr)          \
-	X(IRQ_WINDOW_OPEN, KVM_EXIT_IRQ_WINDOW_OPEN, none,       none)
+	X(IRQ_WINDOW_OPEN, KVM_EXIT_IRQ_WINDOW_OPEN, none,       none)         \
+	X(DIRTY_RING_FULL, KVM_EXIT_DIRTY_RING_FULL, none,       none)
 
 /*
  * UNKNOWN (0, what a zeroed exit reads as): raw reason in exit->reason.

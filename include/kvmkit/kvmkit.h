@@ -25,7 +25,14 @@
  *                       kvmkit_vm_restart() (naming the vCPU when saving or
  *                       restoring one failed), kvmkit_vm_enable_user_msr(),
  *                       kvmkit_vm_set_msr_filter(), kvmkit_vm_trap_msrs(),
- *                       kvmkit_vm_enable_exit_hypercall(), and
+ *                       kvmkit_vm_enable_exit_hypercall(),
+ *                       kvmkit_vm_set_memory_flags(), kvmkit_vm_move_memory(),
+ *                       kvmkit_vm_enable_manual_dirty_clear(),
+ *                       kvmkit_vm_clear_dirty_log(),
+ *                       kvmkit_vm_enable_dirty_ring(),
+ *                       kvmkit_vm_reset_dirty_rings(), the kvmkit_gpa_*()
+ *                       allocator calls (but kvmkit_gpa_alloc_free_pages(),
+ *                       pure), kvmkit_x86_map(), and
  *                       kvmkit_vm_fdump() for the VM's part (-EIO: none)
  *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call (but
  *                       kvmkit_vcpu_exit_history(), pure, and -EIO from
@@ -45,7 +52,9 @@
  *                       kvmkit_exit_decode(), kvmkit_hypercall_decode(),
  *                       kvmkit_payload_cpus() (why), kvmkit_payload_result_gpa(),
  *                       kvmkit_lines_lookup(), kvmkit_exit_record_format(),
- *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause()
+ *                       kvmkit_cpuid_set_feature(), kvmkit_debug_cause(),
+ *                       kvmkit_dirty_ring_harvest(), kvmkit_walk_why_name(),
+ *                       kvmkit_gpa_alloc_free_pages()
  * A VM's message is shared by all users of the VM: threads that call
  * VM-level functions on one VM concurrently may overwrite each other's.
  * vCPU messages are per vCPU, so one thread per vCPU is safe.
@@ -173,6 +182,19 @@ int kvmkit_vm_remove_memory(struct kvmkit_vm *vm, uint32_t slot);
 int kvmkit_vm_get_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
 			    uint64_t *bitmap, size_t words);
 /*
+ * Manual clearing (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2): once enabled,
+ * kvmkit_vm_get_dirty_log() only reads the log, and
+ * kvmkit_vm_clear_dirty_log() clears and re-protects the pages whose bit
+ * is set in bitmap (bit n: page first_page + n of the slot; first_page a
+ * multiple of 64, num_pages too unless it reaches the slot's end, else
+ * KVM's EINVAL).  -EOPNOTSUPP where KVM lacks the capability; -ENOENT for
+ * an unused slot.  Message: kvmkit_vm_error().
+ */
+int kvmkit_vm_enable_manual_dirty_clear(struct kvmkit_vm *vm);
+int kvmkit_vm_clear_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
+			      uint64_t first_page, uint32_t num_pages,
+			      const uint64_t *bitmap);
+/*
  * kvmkit_vm_add_memory() backed by huge pages: KVMKIT_HUGE_THP asks for
  * transparent huge pages (madvise MADV_HUGEPAGE: a hint, the kernel may
  * still use 4 KiB pages), KVMKIT_HUGE_HUGETLB maps 2 MiB hugetlbfs pages
@@ -207,6 +229,140 @@ int kvmkit_vm_write(struct kvmkit_vm *vm, uint64_t gpa, const void *buf,
  */
 long kvmkit_vm_read_string(const struct kvmkit_vm *vm, uint64_t gpa,
 			   char *buf, size_t buflen, int *truncated);
+
+/* ---- Live slots, dirty ring, page allocator, host-side mapping ---------- */
+/* (lib/host/memory_live.c, memory_ring.c, gpa_alloc.c, x86_64/map.c)      */
+
+/*
+ * Change a live slot's flags with KVM_SET_USER_MEMORY_REGION (same slot,
+ * same range).  KVM lets KVM_MEM_LOG_DIRTY_PAGES be turned on or off; it
+ * refuses a change of KVM_MEM_READONLY (EINVAL: the call is still made,
+ * so the error is KVM's, and the message says to remove and re-add the
+ * slot).  -ENOENT for an unused slot.  Message: kvmkit_vm_error();
+ * errno: KVM's on an ioctl failure.
+ */
+int kvmkit_vm_set_memory_flags(struct kvmkit_vm *vm, uint32_t slot,
+			       uint32_t flags);
+/*
+ * Move a live slot to guest-physical gpa (page-aligned), keeping its size,
+ * flags and host memory (KVM's KVM_MR_MOVE): the guest and
+ * kvmkit_vm_read() see its bytes at gpa and no longer at the old base.
+ * -EEXIST over an MMIO handler (checked here) or over another slot
+ * (KVM's EEXIST), -EINVAL unaligned, -ENOENT unused.  Pages handed out by
+ * a kvmkit_gpa_alloc over the old range are not moved with it.  Message:
+ * kvmkit_vm_error().  No vCPU may be running (KVM would let it, but the
+ * guest would see memory vanish mid-instruction).
+ */
+int kvmkit_vm_move_memory(struct kvmkit_vm *vm, uint32_t slot, uint64_t gpa);
+
+/*
+ * The dirty ring.  kvmkit_vm_enable_dirty_ring() enables
+ * KVM_CAP_DIRTY_LOG_RING_ACQ_REL, or KVM_CAP_DIRTY_LOG_RING where only that
+ * exists, with a ring of bytes per vCPU (a power of two, each entry 16
+ * bytes, at most what KVM reports); before any vCPU is created (KVM:
+ * EINVAL after).  -EOPNOTSUPP where KVM has neither.  Then only slots
+ * with KVM_MEM_LOG_DIRTY_PAGES are tracked, through the ring (the bitmap
+ * of kvmkit_vm_get_dirty_log() is no longer available).  Message:
+ * kvmkit_vm_error().  Recorded like kvmkit_vm_enable_cap(), so
+ * kvmkit_vm_restart() enables it again; the rings mapped from the old
+ * vCPU fds are then stale: close them before, open them again after.
+ *
+ * kvmkit_vcpu_dirty_ring_open() maps a vCPU's ring (at
+ * KVM_DIRTY_LOG_PAGE_OFFSET of its fd); message: kvmkit_vcpu_error();
+ * -ENOENT when the VM has no ring.  kvmkit_dirty_ring_close() unmaps it
+ * (before the vCPU is destroyed).
+ *
+ * kvmkit_dirty_ring_harvest() collects up to max entries the vCPU pushed
+ * since the last harvest, in order: slot and page offset in the slot
+ * (the page is the slot's guest_phys_addr + offset * 4096).  A page is
+ * pushed once until kvmkit_vm_reset_dirty_rings() (KVM_RESET_DIRTY_RINGS)
+ * re-protects every harvested page of all vCPUs; it returns how many
+ * entries it reset.  When a ring nears full, kvmkit_vcpu_run() returns
+ * KVMKIT_EXIT_DIRTY_RING_FULL: harvest and reset before running again.
+ * The harvest is pure (no message); one thread per ring.
+ */
+struct kvmkit_dirty_ring;
+struct kvmkit_dirty_page {
+	uint32_t slot;
+	uint64_t offset;	/* in pages from the slot's start */
+};
+int kvmkit_vm_enable_dirty_ring(struct kvmkit_vm *vm, uint32_t bytes);
+int kvmkit_vcpu_dirty_ring_open(struct kvmkit_vcpu *vcpu,
+				struct kvmkit_dirty_ring **ring);
+void kvmkit_dirty_ring_close(struct kvmkit_dirty_ring *ring);
+size_t kvmkit_dirty_ring_harvest(struct kvmkit_dirty_ring *ring,
+				 struct kvmkit_dirty_page *pages, size_t max);
+int kvmkit_vm_reset_dirty_rings(struct kvmkit_vm *vm);
+
+/*
+ * A guest-physical page allocator over [start, end) of a VM's RAM (both
+ * page-aligned; every page must lie in a memory slot now: -EFAULT names
+ * the first that does not; at most 2^24 pages).  Give it RAM nothing
+ * else uses: with a payload, the RAM past the image's footprint, or mark
+ * used pages with kvmkit_gpa_reserve().  kvmkit_gpa_alloc() hands out the
+ * first run of free pages holding size bytes (rounded up to pages),
+ * zeroed; -ENOMEM when no run is long enough.  kvmkit_gpa_free() gives a
+ * run back (-EINVAL for a page not allocated: nothing freed then);
+ * kvmkit_gpa_reserve() marks a run used (-EBUSY if a page is already).
+ * Each allocator is its own object (no shared state): several may serve
+ * one VM on disjoint ranges.  It must not outlive the VM; removing or
+ * moving the slots under it is the caller's business (kvmkit_gpa_alloc()
+ * then fails with -EFAULT rather than write outside RAM).  Message:
+ * kvmkit_vm_error() of its VM; errno unchanged.
+ */
+struct kvmkit_gpa_alloc;
+int kvmkit_gpa_alloc_create(struct kvmkit_vm *vm, uint64_t start,
+			    uint64_t end, struct kvmkit_gpa_alloc **alloc);
+void kvmkit_gpa_alloc_destroy(struct kvmkit_gpa_alloc *alloc);
+int kvmkit_gpa_alloc(struct kvmkit_gpa_alloc *alloc, uint64_t size,
+		     uint64_t *gpa);
+int kvmkit_gpa_free(struct kvmkit_gpa_alloc *alloc, uint64_t gpa,
+		    uint64_t size);
+int kvmkit_gpa_reserve(struct kvmkit_gpa_alloc *alloc, uint64_t gpa,
+		       uint64_t size);
+/* Pages neither allocated nor reserved (pure) */
+uint64_t kvmkit_gpa_alloc_free_pages(const struct kvmkit_gpa_alloc *alloc);
+/*
+ * An allocator over the top size bytes (rounded up to pages) of a loaded
+ * payload's RAM, taken from the guest's heap: the payload header's
+ * ram_size, where the guest heap ends (lib/guest/heap.c), is lowered to
+ * the allocator's start, so the guest never hands out those pages.  Call
+ * it after kvmkit_payload_load() and before the guest runs (the heap may
+ * have grown past the new end otherwise).  -ENOEXEC without a payload
+ * header, -ENOMEM when the heap between image_end and ram_size is too
+ * small.  Message: kvmkit_vm_error().
+ */
+int kvmkit_gpa_alloc_create_payload(struct kvmkit_vm *vm, uint64_t size,
+				    struct kvmkit_gpa_alloc **alloc);
+
+/*
+ * Map [gva, gva + size) to [gpa, gpa + size) with 4 KiB pages in the x86
+ * 4-level page tables rooted at cr3 (5-level with KVMKIT_MAP_LA57), by
+ * writing guest memory from the host, as the guest's own kernel would.
+ * Missing tables come from tables (zeroed pages).  Leaf permissions: P,
+ * plus each flag's bit; intermediate entries are created P|RW|US, and an
+ * existing one is widened to what the new leaf needs (RW, US set, NX
+ * cleared), since the CPU ANDs permissions over all levels: that widens
+ * what its other leaves allow too.  An existing leaf is replaced (no TLB
+ * flush: a running guest must invlpg or reload CR3).  A large page on the
+ * way is -EEXIST; a table outside RAM -EFAULT; unaligned, empty, wrapping
+ * or non-canonical ranges, gpa past 52 bits and unknown flags -EINVAL.
+ * A failure part-way leaves the pages before it mapped.  NX needs the
+ * guest's EFER.NXE (else the CPU faults on a reserved bit).  Message:
+ * kvmkit_vm_error(); errno unchanged.
+ */
+#define KVMKIT_MAP_WRITE	(1u << 0)	/* RW */
+#define KVMKIT_MAP_USER		(1u << 1)	/* US */
+#define KVMKIT_MAP_NX		(1u << 2)	/* XD, bit 63 */
+#define KVMKIT_MAP_GLOBAL	(1u << 3)	/* G, bit 8 */
+#define KVMKIT_MAP_PWT		(1u << 4)	/* bit 3 */
+#define KVMKIT_MAP_PCD		(1u << 5)	/* bit 4 */
+#define KVMKIT_MAP_PAT		(1u << 6)	/* PAT bit of a 4 KiB PTE, bit 7 */
+#define KVMKIT_MAP_LA57		(1u << 7)	/* the tables are 5-level */
+#define KVMKIT_MAP_ALL		0xffu
+int kvmkit_x86_map(struct kvmkit_vm *vm, struct kvmkit_gpa_alloc *tables,
+		   uint64_t cr3, uint64_t gva, uint64_t gpa, uint64_t size,
+		   unsigned int flags);
 
 /* ---- vCPUs ------------------------------------------------------------- */
 
@@ -482,8 +638,8 @@ int kvmkit_vcpu_run(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *exit);
 
 /*
  * Guest-virtual to guest-physical by walking the guest's own page tables
- * (4-level, 4 KiB / 2 MiB / 1 GiB pages) from the current CR3; identity
- * when paging is off.  -EFAULT if not mapped or a table lies outside RAM.
+ * from the current CR3, in the vCPU's paging mode (as
+ * kvmkit_vcpu_copy_from_guest()); identity when paging is off.  -EFAULT if not mapped or a table lies outside RAM.
  */
 int kvmkit_vcpu_gva_to_gpa(struct kvmkit_vcpu *vcpu, uint64_t gva,
 			   uint64_t *gpa);
@@ -504,30 +660,39 @@ int kvmkit_vcpu_copy_to_guest(struct kvmkit_vcpu *vcpu, uint64_t gva,
  * level of the entry at fault, 5 (PML5) or 4 (PML4) down to 1 (PT) in
  * long mode, 3 (PDPT) to 1 with PAE, 2 (PD) to 1 in legacy paging; 0
  * when no table was involved.  bit: the entry's bit at fault (0 P, 1 RW,
- * 2 US, 7 PS), or -1.
+ * 2 US, 7 PS, 63 XD), or -1.
  */
 enum kvmkit_walk_why {
 	KVMKIT_WALK_OK,
 	KVMKIT_WALK_NOT_PRESENT,	/* P clear */
-	KVMKIT_WALK_RESERVED,		/* PS set where it is reserved */
+	KVMKIT_WALK_RESERVED,		/* PS set where it is reserved, or XD
+					 * without EFER.NXE (PAE, long mode) */
 	KVMKIT_WALK_WRITE_PROTECTED,	/* RW clear, for a KVMKIT_WALK_WRITE */
 	KVMKIT_WALK_SUPERVISOR,		/* US clear, for a KVMKIT_WALK_USER */
 	KVMKIT_WALK_TABLE_NOT_RAM,	/* the table holding the entry is no RAM */
 	KVMKIT_WALK_NON_CANONICAL,	/* long mode, level 0 */
 	KVMKIT_WALK_TOO_WIDE,		/* above 4 GiB in a 32-bit mode, level 0 */
+	KVMKIT_WALK_NO_EXECUTE,		/* XD set, for a KVMKIT_WALK_FETCH */
+	KVMKIT_WALK_PAGE_NOT_RAM,	/* a copy: the page mapped is no RAM
+					 * (level 0, entry_gpa: its gpa) */
 };
+/* "not present", "read-only"...: the words of a walk's failure (pure) */
+const char *kvmkit_walk_why_name(enum kvmkit_walk_why why);
 struct kvmkit_walk_fault {
 	enum kvmkit_walk_why why;
 	int level;
 	int bit;
 	uint64_t entry_gpa;	/* where the entry at fault lies */
 	uint64_t entry;		/* its value (0 when it could not be read) */
+	uint64_t gva;		/* the address whose walk failed */
 };
 #define KVMKIT_WALK_WRITE	(1u << 0)	/* RW needed (CR0.WP for CPL 0) */
 #define KVMKIT_WALK_USER	(1u << 1)	/* a CPL 3 access: US needed */
 #define KVMKIT_WALK_SET_AD	(1u << 2)	/* set A in each entry used, and D
 						 * in the leaf for a write, as
 						 * the CPU does (only on success) */
+#define KVMKIT_WALK_FETCH	(1u << 3)	/* an instruction fetch: XD (with
+						 * EFER.NXE) at any level faults */
 /*
  * kvmkit_x86_walk() with access checks, accessed/dirty bits and the
  * fault's description (fault may be NULL); -EFAULT on a fault
@@ -539,6 +704,27 @@ int kvmkit_x86_walk_ex(struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 /* Same walk on given control registers; pure apart from memory reads */
 int kvmkit_x86_walk(const struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 		    uint64_t cr4, uint64_t efer, uint64_t gva, uint64_t *gpa);
+/*
+ * kvmkit_vcpu_copy_{from,to}_guest() with the checks of a guest access
+ * and its side effects, and the fault described.  flags: KVMKIT_WALK_USER
+ * (a CPL 3 access: US needed at every level), KVMKIT_WALK_SET_AD (set A
+ * in each entry used and, copying to the guest, D in each leaf, once the
+ * whole range has passed, as the CPU would), KVMKIT_WALK_FETCH (from the
+ * guest only: an instruction fetch, refused by XD).  Copying to the guest
+ * is a write: RW is needed where the CPU needs it (CPL 3, or CR0.WP).
+ * The plain forms check only presence and ignore RW, as a debugger does.
+ * On failure, *fault (may be NULL) says where: gva the first address that
+ * failed, level and bit in the table (or KVMKIT_WALK_PAGE_NOT_RAM), and
+ * the vCPU's message says the same; nothing is copied or marked then.
+ * Message: kvmkit_vcpu_error(); errno unchanged (but KVM_GET_SREGS's).
+ */
+int kvmkit_vcpu_copy_from_guest_ex(struct kvmkit_vcpu *vcpu, uint64_t gva,
+				   void *buf, size_t len, unsigned int flags,
+				   struct kvmkit_walk_fault *fault);
+int kvmkit_vcpu_copy_to_guest_ex(struct kvmkit_vcpu *vcpu, uint64_t gva,
+				 const void *buf, size_t len,
+				 unsigned int flags,
+				 struct kvmkit_walk_fault *fault);
 
 /* Human-readable general, segment and control registers (truncated to len) */
 int kvmkit_vcpu_dump(struct kvmkit_vcpu *vcpu, char *buf, size_t len);

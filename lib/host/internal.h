@@ -144,6 +144,14 @@ void kvmkit_arch_snapshot_free(struct kvmkit_arch_snapshot *snap);
 int kvmkit_guest_copy(struct kvmkit_vm *vm, const struct kvmkit_arch_mmu *mmu,
 		      uint64_t gva, void *buf, size_t len, int write,
 		      uint64_t *fault);
+/* The same with KVMKIT_WALK_* access flags and the walk's fault (or NULL) */
+int kvmkit_guest_copy_ex(struct kvmkit_vm *vm, const struct kvmkit_arch_mmu *mmu,
+			 uint64_t gva, void *buf, size_t len, int write,
+			 unsigned int flags, struct kvmkit_walk_fault *fault);
+int kvmkit_arch_mmu_translate_ex(struct kvmkit_vm *vm,
+				 const struct kvmkit_arch_mmu *mmu,
+				 uint64_t gva, unsigned int flags,
+				 uint64_t *gpa, struct kvmkit_walk_fault *fault);
 /* Registers, segments and control registers for kvmkit_vcpu_fdump() */
 int kvmkit_arch_vcpu_fdump(struct kvmkit_vcpu *vcpu, FILE *f);
 

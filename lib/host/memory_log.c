@@ -33,6 +33,44 @@ int kvmkit_vm_get_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
 	return 0;
 }
 
+int kvmkit_vm_enable_manual_dirty_clear(struct kvmkit_vm *vm)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+		.args = { KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE },
+	};
+	int have = kvmkit_vm_check_extension(vm, cap.cap);
+
+	/* the value is the set of flags KVM accepts; the enable bit is 1 */
+	if (have <= 0 || !(have & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE))
+		return KVMKIT_VM_ERR(vm, EOPNOTSUPP,
+				     "KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2: not offered by this KVM; KVM_GET_DIRTY_LOG clears the log as it reads it");
+	return kvmkit_vm_enable_cap(vm, &cap);
+}
+
+int kvmkit_vm_clear_dirty_log(struct kvmkit_vm *vm, uint32_t slot,
+			      uint64_t first_page, uint32_t num_pages,
+			      const uint64_t *bitmap)
+{
+	struct kvm_clear_dirty_log c;
+
+	if (slot >= KVMKIT_MAX_MEMSLOTS || !vm->slots[slot].region.memory_size)
+		return KVMKIT_VM_ERR(vm, ENOENT,
+				     "KVM_CLEAR_DIRTY_LOG: slot %u unused", slot);
+	memset(&c, 0, sizeof(c));
+	c.slot = slot;
+	c.first_page = first_page;
+	c.num_pages = num_pages;
+	/* KVM only reads it; its uapi field is not const */
+	c.dirty_bitmap = (void *)(uintptr_t)bitmap;
+	if (kvmkit_ioctl(vm->fd, KVM_CLEAR_DIRTY_LOG, &c))
+		return KVMKIT_VM_ERR(vm, errno,
+				     "KVM_CLEAR_DIRTY_LOG: %s (slot %u, pages %llu+%u: first_page must be a multiple of 64, and num_pages too unless it reaches the slot's end)",
+				     strerror(errno), slot,
+				     (unsigned long long)first_page, num_pages);
+	return 0;
+}
+
 static void *map_huge(struct kvmkit_vm *vm, uint32_t slot, size_t len,
 		      enum kvmkit_huge huge, int *err)
 {

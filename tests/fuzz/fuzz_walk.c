@@ -2,6 +2,7 @@
 /*
  * libFuzzer: the guest-virtual walk (kvmkit_x86_walk, every paging mode
  * the control registers select) over arbitrary guest page tables, and
+ * kvmkit_x86_walk_ex with access flags and kvmkit_guest_copy_ex, and
  * the bounded readers built on it and on guest-physical memory
  * (lib/host/guest_read.c: kvmkit_guest_read, _read_string, _read_file;
  * lib/host/memory.c: kvmkit_gpa_to_hva, kvmkit_vm_read, _read_string).
@@ -59,6 +60,49 @@ static void check_walk(struct fuzz_vm *f, const struct walk_case *c)
 	/* without paging a linear address is a physical one */
 	if (!ret && !(c->cr0 & KVMKIT_X86_CR0_PG))
 		FUZZ_ASSERT(gpa == c->gva[0]);
+}
+
+/*
+ * The walk with access flags (from the mode byte) and the copy built on
+ * it: a fault always says a known why at a level the mode has, and a
+ * copy that failed wrote nothing (the buffer's canary is intact).
+ */
+static void check_walk_ex(struct fuzz_vm *f, const struct walk_case *c)
+{
+	static const unsigned int flag_sets[] = {
+		0, KVMKIT_WALK_WRITE, KVMKIT_WALK_USER | KVMKIT_WALK_SET_AD,
+		KVMKIT_WALK_FETCH | KVMKIT_WALK_WRITE | KVMKIT_WALK_SET_AD,
+	};
+	unsigned int flags = flag_sets[(c->mode >> 5) & 3];
+	struct kvmkit_arch_mmu mmu = {
+		.cr0 = c->cr0, .cr3 = c->cr3, .cr4 = c->cr4, .efer = c->efer,
+	};
+	struct kvmkit_walk_fault wf;
+	uint8_t buf[64];
+	uint64_t gpa = 0;
+	size_t len = c->len[1] % sizeof(buf);
+	int ret;
+
+	ret = kvmkit_x86_walk_ex(&f->vm, c->cr0, c->cr3, c->cr4, c->efer,
+				 c->gva[0], flags, &gpa, &wf);
+	FUZZ_ASSERT(ret == 0 || ret == -EFAULT);
+	FUZZ_ASSERT(wf.level >= 0 && wf.level <= 5);
+	FUZZ_ASSERT(wf.bit >= -1 && wf.bit <= 63);
+	FUZZ_ASSERT(ret ? wf.why != KVMKIT_WALK_OK : wf.why == KVMKIT_WALK_OK);
+	FUZZ_ASSERT(strcmp(kvmkit_walk_why_name(wf.why), "unknown"));
+
+	memset(buf, 0x5a, sizeof(buf));
+	ret = kvmkit_guest_copy_ex(&f->vm, &mmu, c->gva[1], buf, len, 0,
+				   flags & ~KVMKIT_WALK_WRITE, &wf);
+	FUZZ_ASSERT(ret == 0 || ret == -EFAULT);
+	if (ret) {
+		size_t i;
+
+		for (i = 0; i < len; i++)
+			FUZZ_ASSERT(buf[i] == 0x5a);
+		FUZZ_ASSERT(wf.gva - c->gva[1] < len || len == 0 ||
+			    wf.why == KVMKIT_WALK_NON_CANONICAL);
+	}
 }
 
 static void check_guest_reads(struct fuzz_vm *f, const struct walk_case *c)
@@ -142,6 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s->efer = c.efer;
 
 	check_walk(&f, &c);
+	check_walk_ex(&f, &c);
 	check_guest_reads(&f, &c);
 	check_vm_reads(&f, &c);
 out:

@@ -23,6 +23,7 @@ struct walk {
 	struct kvmkit_vm *vm;
 	unsigned int flags;
 	int check_rw;			/* a write the CPU checks RW for */
+	int nxe;			/* EFER.NXE: XD is a bit, not reserved */
 	struct kvmkit_walk_fault *f;
 	unsigned int n;
 	uint64_t used[5];		/* gpa of each entry used */
@@ -33,10 +34,11 @@ struct walk {
 static int fail(struct walk *w, enum kvmkit_walk_why why, int level, int bit,
 		uint64_t entry_gpa, uint64_t entry)
 {
-	*w->f = (struct kvmkit_walk_fault) {
-		.why = why, .level = level, .bit = bit,
-		.entry_gpa = entry_gpa, .entry = entry,
-	};
+	w->f->why = why;
+	w->f->level = level;
+	w->f->bit = bit;
+	w->f->entry_gpa = entry_gpa;
+	w->f->entry = entry;
 	return -EFAULT;
 }
 
@@ -64,6 +66,18 @@ static int read_entry(struct walk *w, int level, uint64_t gpa, size_t size,
 		return fail(w, KVMKIT_WALK_WRITE_PROTECTED, level, 1, gpa, e);
 	if (perms && (w->flags & KVMKIT_WALK_USER) && !(e & KVMKIT_X86_PTE_US))
 		return fail(w, KVMKIT_WALK_SUPERVISOR, level, 2, gpa, e);
+	/*
+	 * XD exists in 8-byte entries that carry permissions (not in a PAE
+	 * PDPTE, not in legacy 4-byte entries): reserved without EFER.NXE,
+	 * else it forbids fetches through this entry at any level.
+	 */
+	if (perms && size == 8 && (e & KVMKIT_X86_PTE_NX)) {
+		if (!w->nxe)
+			return fail(w, KVMKIT_WALK_RESERVED, level, 63, gpa, e);
+		if (w->flags & KVMKIT_WALK_FETCH)
+			return fail(w, KVMKIT_WALK_NO_EXECUTE, level, 63, gpa,
+				    e);
+	}
 	if (w->n < 5) {
 		w->used[w->n] = gpa;
 		w->used_size[w->n] = size;
@@ -230,11 +244,13 @@ int kvmkit_x86_walk_ex(struct kvmkit_vm *vm, uint64_t cr0, uint64_t cr3,
 		/* a supervisor write ignores RW unless CR0.WP is set */
 		.check_rw = (flags & KVMKIT_WALK_WRITE) &&
 			    ((flags & KVMKIT_WALK_USER) || (cr0 & KVMKIT_X86_CR0_WP)),
+		.nxe = !!(efer & KVMKIT_X86_EFER_NXE),
 	};
 	int ret;
 
 	memset(w.f, 0, sizeof(*w.f));
 	w.f->bit = -1;
+	w.f->gva = gva;
 	ret = walk(&w, cr0, cr3, cr4, efer, gva, gpa);
 	if (!ret)
 		mark(&w);
@@ -258,7 +274,26 @@ static const char *const why_names[] = {
 	[KVMKIT_WALK_TABLE_NOT_RAM] = "table outside RAM",
 	[KVMKIT_WALK_NON_CANONICAL] = "non-canonical",
 	[KVMKIT_WALK_TOO_WIDE] = "above 4 GiB in a 32-bit mode",
+	[KVMKIT_WALK_NO_EXECUTE] = "execute-disabled",
 };
+
+const char *kvmkit_walk_why_name(enum kvmkit_walk_why why)
+{
+	if ((unsigned int)why >= sizeof(why_names) / sizeof(why_names[0]) ||
+	    !why_names[why])
+		return "unknown";
+	return why_names[why];
+}
+
+/* The _arch_ translation with access flags and the fault (guest_copy.c) */
+int kvmkit_arch_mmu_translate_ex(struct kvmkit_vm *vm,
+				 const struct kvmkit_arch_mmu *mmu,
+				 uint64_t gva, unsigned int flags,
+				 uint64_t *gpa, struct kvmkit_walk_fault *fault)
+{
+	return kvmkit_x86_walk_ex(vm, mmu->cr0, mmu->cr3, mmu->cr4, mmu->efer,
+				  gva, flags, gpa, fault);
+}
 
 int kvmkit_vcpu_gva_to_gpa(struct kvmkit_vcpu *vcpu, uint64_t gva,
 			   uint64_t *gpa)
@@ -276,7 +311,7 @@ int kvmkit_vcpu_gva_to_gpa(struct kvmkit_vcpu *vcpu, uint64_t gva,
 		return kvmkit_set_error(vcpu->err, -ret,
 					"guest address 0x%llx is not mapped to RAM: %s at level %d, entry 0x%llx at 0x%llx (cr3 0x%llx, vcpu %u)",
 					(unsigned long long)gva,
-					why_names[f.why], f.level,
+					kvmkit_walk_why_name(f.why), f.level,
 					(unsigned long long)f.entry,
 					(unsigned long long)f.entry_gpa,
 					(unsigned long long)sregs.cr3, vcpu->id);

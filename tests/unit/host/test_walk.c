@@ -17,7 +17,8 @@
 #define PS	KVMKIT_X86_PTE_PS
 #define CR0	(KVMKIT_X86_CR0_PE | KVMKIT_X86_CR0_PG)
 #define CR4	KVMKIT_X86_CR4_PAE
-#define EFER	(KVMKIT_X86_EFER_LME | KVMKIT_X86_EFER_LMA)
+/* NXE: PT[5] has XD, reserved without it (walk.c) */
+#define EFER	(KVMKIT_X86_EFER_LME | KVMKIT_X86_EFER_LMA | KVMKIT_X86_EFER_NXE)
 
 /* Long-mode tables */
 #define PML4	0x1000
@@ -137,8 +138,10 @@ static void test_long(void)
 	WALK_OK(CR0, PML4, CR4, EFER, 0xffffffffc0000123ULL, PD + 0x123,
 		"recursive entry twice, then PML4[0] and PDPT[0] as PT");
 	/* LMA alone (as KVM reports it) and LME alone both mean long mode */
-	WALK_OK(CR0, PML4, CR4, KVMKIT_X86_EFER_LMA, 0x5123, 0x7123, "EFER.LMA only");
-	WALK_OK(CR0, PML4, CR4, KVMKIT_X86_EFER_LME, 0x5123, 0x7123, "EFER.LME only");
+	WALK_OK(CR0, PML4, CR4, KVMKIT_X86_EFER_LMA | KVMKIT_X86_EFER_NXE, 0x5123, 0x7123,
+		"EFER.LMA only");
+	WALK_OK(CR0, PML4, CR4, KVMKIT_X86_EFER_LME | KVMKIT_X86_EFER_NXE, 0x5123, 0x7123,
+		"EFER.LME only");
 }
 
 static void test_la57(void)
