@@ -55,7 +55,8 @@
 	X(X86_RDMSR,      KVM_EXIT_X86_RDMSR,      msr,          msr)          \
 	X(X86_WRMSR,      KVM_EXIT_X86_WRMSR,      msr,          msr)          \
 	X(IRQ_WINDOW_OPEN, KVM_EXIT_IRQ_WINDOW_OPEN, none,       none)         \
-	X(DIRTY_RING_FULL, KVM_EXIT_DIRTY_RING_FULL, none,       none)
+	X(DIRTY_RING_FULL, KVM_EXIT_DIRTY_RING_FULL, none,       none)         \
+	X(NOTIFY,         KVM_EXIT_NOTIFY,         notify,       notify)
 
 /*
  * UNKNOWN (0, what a zeroed exit reads as): raw reason in exit->reason.
@@ -64,7 +65,12 @@
  * KVM_RUN failed; errno in ->error.  X86_RDMSR/X86_WRMSR: an MSR access
  * KVM hands to userspace (kvmkit_vm_enable_user_msr()), answered with
  * kvmkit_vcpu_msr_reply() before the next run.  IRQ_WINDOW_OPEN: the guest
- * can take an interrupt (kvmkit_vcpu_request_irq_window()).
+ * can take an interrupt (kvmkit_vcpu_request_irq_window()).  NOTIFY:
+ * the guest sat in one instruction's microcode past the notify window
+ * (kvmkit_vm_enable_notify_exit()); notify.flags has
+ * KVM_NOTIFY_CONTEXT_INVALID when the VM's context is lost.  There is no
+ * NMI-window exit: KVM opens NMI windows for itself and has no
+ * KVM_EXIT_NMI_WINDOW in its userspace API.
  */
 enum kvmkit_exit_type {
 #define KVMKIT_EXIT_ENUM(type, reason, decode, describe) KVMKIT_EXIT_##type,
@@ -117,6 +123,9 @@ struct kvmkit_exit {
 			uint32_t reason;	/* KVM_MSR_EXIT_REASON_* */
 			uint64_t data;		/* X86_WRMSR: the value written */
 		} msr;
+		struct {
+			uint32_t flags;		/* KVM_NOTIFY_CONTEXT_INVALID */
+		} notify;
 	};
 };
 

@@ -1056,6 +1056,90 @@ int kvmkit_vcpu_run_loop(struct kvmkit_vcpu *vcpu,
 			 const struct kvmkit_run_ops *ops,
 			 struct kvmkit_exit *exit);
 
+/* ---- Interrupts (lib/host/irq.c, lib/host/x86_64/inject.c) ------------- */
+
+/*
+ * Every call of this section keeps its message in kvmkit_vm_error(), but
+ * kvmkit_vcpu_exit_if_flag() (pure, no error).  Where KVM lacks what a
+ * call needs, it returns -EOPNOTSUPP and the message names the capability
+ * (KVM_CAP_IRQCHIP, KVM_CAP_SPLIT_IRQCHIP, KVM_CAP_SIGNAL_MSI,
+ * KVM_CAP_IRQ_ROUTING, KVM_CAP_IRQFD, KVM_CAP_IOEVENTFD,
+ * KVM_CAP_IOEVENTFD_ANY_LENGTH, KVM_CAP_X86_NOTIFY_VMEXIT).  Also in this
+ * family, in the "Exits on request, injected events" section:
+ * kvmkit_vcpu_inject_irq() (KVM_INTERRUPT) and kvmkit_vcpu_inject_nmi()
+ * (KVM_NMI), whose messages are the vCPU's.  None of this survives
+ * kvmkit_vm_restart(): the new VM has no irqchip, routes or irqfds.
+ */
+enum kvmkit_irqchip {
+	/* KVM_CREATE_IRQCHIP: LAPICs, IOAPIC (GSIs 0-23) and PICs in KVM */
+	KVMKIT_IRQCHIP_FULL = 1,
+	/* KVM_CAP_SPLIT_IRQCHIP: LAPICs in KVM, IOAPIC and PIC are userspace's */
+	KVMKIT_IRQCHIP_SPLIT = 2,
+};
+/*
+ * Before the first vCPU.  ioapic_pins: the split irqchip's GSIs that
+ * userspace's IOAPIC routes (0: 24); ignored by the full one.  -EEXIST
+ * when this VM has one already.
+ */
+int kvmkit_vm_create_irqchip(struct kvmkit_vm *vm, enum kvmkit_irqchip chip,
+			     unsigned int ioapic_pins);
+/*
+ * KVM_IRQ_LINE: raise (level 1) or lower (0) a GSI's line; with the full
+ * irqchip GSIs 0-15 reach the PIC and the IOAPIC, 16-23 the IOAPIC.
+ * An edge-triggered pin wants 1 then 0.  -ENXIO: no in-kernel irqchip.
+ */
+int kvmkit_vm_irq_line(struct kvmkit_vm *vm, uint32_t gsi, int level);
+/*
+ * KVM_SIGNAL_MSI: one MSI write (addr 0xfee..., x86: destination APIC id
+ * in bits 19:12; data: vector in bits 7:0, delivery mode in 10:8).
+ * Returns 1 when delivered, 0 when no APIC took it (blocked), -errno.
+ */
+int kvmkit_vm_signal_msi(struct kvmkit_vm *vm, uint64_t addr, uint32_t data);
+/*
+ * Route gsi to an MSI (KVM_SET_GSI_ROUTING), as irqfds need: the VM keeps
+ * its routes and sends them all each time (with the full irqchip's default
+ * PIC/IOAPIC routes first, so KVM_IRQ_LINE keeps working); setting a gsi
+ * again replaces its route.  -EINVAL past KVM_CAP_IRQ_ROUTING's count,
+ * -EBUSY for GSIs 0-23 with the full irqchip (its IOAPIC pins).
+ */
+int kvmkit_vm_set_msi_route(struct kvmkit_vm *vm, uint32_t gsi, uint64_t addr,
+			    uint32_t data);
+/*
+ * KVM_IRQFD: each write to the eventfd fd raises gsi (edge); fd stays the
+ * caller's, to close after removing it.  -EBADF for a negative fd (KVM's
+ * own EBADF for any other non-eventfd), -EINVAL for a gsi past KVM's
+ * routes, -EBUSY when fd is assigned in this VM already.  _remove: -ENOENT
+ * for an (fd, gsi) never assigned (KVM itself answers 0 to that).
+ */
+int kvmkit_vm_irqfd(struct kvmkit_vm *vm, int fd, uint32_t gsi);
+int kvmkit_vm_irqfd_remove(struct kvmkit_vm *vm, int fd, uint32_t gsi);
+/*
+ * KVM_IOEVENTFD: a guest write of len bytes (1, 2, 4, 8; 0: any, with
+ * KVM_CAP_IOEVENTFD_ANY_LENGTH) to port (is_pio) or guest-physical addr
+ * signals the eventfd fd inside KVM, with no exit to userspace; with
+ * datamatch (NULL: any value) only a write of *datamatch does, others
+ * exit as usual.  -EEXIST for the same registration twice; _remove takes
+ * the same arguments, -ENOENT for one never made.
+ */
+int kvmkit_vm_ioeventfd(struct kvmkit_vm *vm, uint64_t addr, uint32_t len,
+			int is_pio, const uint64_t *datamatch, int fd);
+int kvmkit_vm_ioeventfd_remove(struct kvmkit_vm *vm, uint64_t addr,
+			       uint32_t len, int is_pio,
+			       const uint64_t *datamatch, int fd);
+/*
+ * KVM_CAP_X86_NOTIFY_VMEXIT, before the first vCPU: a guest that keeps
+ * the CPU in one instruction (microcode, no interrupt window) longer than
+ * window crystal-clock cycles exits as KVMKIT_EXIT_NOTIFY.  Intel only
+ * (-EOPNOTSUPP elsewhere).  The "NMI window" exit some VMMs have does not
+ * exist in KVM's userspace API: KVM handles NMI windows itself.
+ */
+int kvmkit_vm_enable_notify_exit(struct kvmkit_vm *vm, uint32_t window);
+/*
+ * Whether the guest's RFLAGS.IF was set at the last exit (kvm_run's
+ * if_flag): a HLT with it set waits for an interrupt.
+ */
+int kvmkit_vcpu_exit_if_flag(const struct kvmkit_vcpu *vcpu);
+
 #pragma GCC visibility pop
 
 #endif /* KVMKIT_KVMKIT_H */

@@ -135,6 +135,13 @@ DECODER(msr)
 	return 0;
 }
 
+DECODER(notify)
+{
+	(void)run_size;
+	exit->notify.flags = run->notify.flags;
+	return 0;
+}
+
 #undef DECODER
 
 /* KVMKIT_EXIT_TYPES as a table indexed by type */

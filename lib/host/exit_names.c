@@ -251,6 +251,13 @@ DESCRIBER(msr)
 		       (unsigned long long)exit->msr.data);
 }
 
+DESCRIBER(notify)
+{
+	append(buf, len, pos, " flags 0x%x%s", exit->notify.flags,
+	       exit->notify.flags & KVM_NOTIFY_CONTEXT_INVALID ?
+	       " (context invalid)" : "");
+}
+
 DESCRIBER(error)
 {
 	append(buf, len, pos, " KVM_RUN: %s", strerror(exit->error));

@@ -51,6 +51,7 @@ struct kvmkit_vm {
 	/* kvmkit_vm_enable_cap()'s, replayed by kvmkit_vm_restart() */
 	struct kvm_enable_cap caps[KVMKIT_RESTART_CAPS];
 	unsigned int n_caps;		/* > KVMKIT_RESTART_CAPS: lost some */
+	struct kvmkit_irq *irq;		/* irq.c's routes and irqfds, or NULL */
 	char err[KVMKIT_ERR_MAX];
 };
 
@@ -91,6 +92,9 @@ int kvmkit_set_error(char *buf, int err, const char *fmt, ...)
  */
 const struct kvmkit_io_range *kvmkit_io_overlap(const struct kvmkit_io_table *t,
 					       uint64_t base, uint64_t last);
+
+/* Forget a VM's irqchip, routes and irqfds (irq.c): destroy, restart */
+void kvmkit_irq_release(struct kvmkit_vm *vm);
 
 /* Free a VM's handler tables (io_handlers.c); kvmkit_vm_destroy() calls it */
 void kvmkit_io_tables_release(struct kvmkit_vm *vm);

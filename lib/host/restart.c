@@ -125,6 +125,7 @@ static int switch_over(struct kvmkit_vm *vm, struct restart *r)
 	}
 	close(vm->fd);
 	vm->fd = r->fd;
+	kvmkit_irq_release(vm);	/* the new VM has no irqchip, routes, irqfds */
 	for (i = 0; i < vm->max_vcpus; i++) {
 		struct kvmkit_vcpu *v = vm->vcpus[i];
 

@@ -83,6 +83,7 @@ void kvmkit_vm_destroy(struct kvmkit_vm *vm)
 		if (vm->slots[i].alloc)
 			munmap(vm->slots[i].alloc, vm->slots[i].alloc_size);
 	kvmkit_io_tables_release(vm);
+	kvmkit_irq_release(vm);
 	free(vm);
 	errno = saved;
 }

@@ -10,26 +10,31 @@ const unsigned char tst_kvm_reset_code[VM_RESET_CODE_SIZE] = {
 	0xea, 0x00, 0x10, 0x00, 0x00
 };
 
+/*
+ * LTP hands a raw /dev/kvm fd; the native list wants a kvmkit handle, so
+ * the same device is opened again through the fd's /proc link (a second
+ * open file of /dev/kvm, closed before returning) and asked once.
+ */
 struct kvm_cpuid2 *tst_kvm_get_cpuid(int sysfd)
 {
-	unsigned int count;
-	struct kvm_cpuid2 *ret;
+	char path[64], err[KVMKIT_ERR_MAX] = "";
+	struct kvmkit_kvm *kvm = NULL;
+	struct kvm_cpuid2 *ret = NULL;
+	int rc;
 
-	if (!SAFE_IOCTL(sysfd, KVM_CHECK_EXTENSION, KVM_CAP_EXT_CPUID))
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sysfd);
+	if (kvmkit_kvm_open(&kvm, path, err, sizeof(err))) {
+		tst_brk(TBROK, "tst_kvm_get_cpuid(%d): %s", sysfd, err);
 		return NULL;
-
-	/* the ioctl says E2BIG until the buffer holds every entry */
-	for (count = 64; count < 1 << 20; count *= 2) {
-		ret = SAFE_MALLOC(sizeof(*ret) + count * sizeof(ret->entries[0]));
-		ret->nent = count;
-		if (!ioctl(sysfd, KVM_GET_SUPPORTED_CPUID, ret))
-			return ret;
-		free(ret);
-		if (errno != E2BIG)
-			break;
 	}
-	tst_brk(TBROK | TERRNO, "ioctl(KVM_GET_SUPPORTED_CPUID) failed");
-	return NULL;
+	rc = kvmkit_kvm_check_extension(kvm, KVM_CAP_EXT_CPUID);
+	if (rc > 0)
+		rc = kvmkit_kvm_supported_cpuid(kvm, &ret);
+	if (rc < 0)
+		tst_brk(TBROK, "%s", kvmkit_kvm_error(kvm));
+	kvmkit_kvm_close(kvm);
+	/* rc 0: no KVM_CAP_EXT_CPUID, LTP's NULL */
+	return rc < 0 ? NULL : ret;
 }
 
 static int irqchip_mode = TST_KVM_IRQCHIP_NONE;
@@ -44,24 +49,22 @@ void tst_kvm_set_irqchip(int mode)
 /* Before any vCPU exists: 0, 1 for TCONF (KVM lacks it), -1 for TBROK */
 static int create_irqchip(struct kvmkit_vm *vm)
 {
-	struct kvm_enable_cap cap = {
-		.cap = KVM_CAP_SPLIT_IRQCHIP,
-		.args = { 24 },		/* IOAPIC routes userspace would own */
-	};
+	int ret;
 
 	switch (irqchip_mode) {
 	case TST_KVM_IRQCHIP_SPLIT:
-		if (kvmkit_vm_check_extension(vm, KVM_CAP_SPLIT_IRQCHIP) <= 0)
-			return 1;
-		return kvmkit_vm_enable_cap(vm, &cap) ? -1 : 0;
+		/* 24: the IOAPIC routes userspace would own */
+		ret = kvmkit_vm_create_irqchip(vm, KVMKIT_IRQCHIP_SPLIT, 24);
+		break;
 	case TST_KVM_IRQCHIP_FULL:
-		if (kvmkit_vm_check_extension(vm, KVM_CAP_IRQCHIP) <= 0)
-			return 1;
-		if (ioctl(kvmkit_vm_fd(vm), KVM_CREATE_IRQCHIP, 0))
-			return -1;
+		ret = kvmkit_vm_create_irqchip(vm, KVMKIT_IRQCHIP_FULL, 0);
+		break;
+	default:
 		return 0;
 	}
-	return 0;
+	if (ret == -EOPNOTSUPP)
+		return 1;
+	return ret ? -1 : 0;
 }
 
 /* How many CPUs the embedded payload asks for; ends the test if wrong */
@@ -140,11 +143,9 @@ void tst_kvm_create_instance(struct tst_kvm_instance *inst, size_t ram_size)
 	}
 	if (ret < 0) {
 		free(cpuid);
-		if (irqchip_mode == TST_KVM_IRQCHIP_SPLIT)
-			tst_brk(TBROK, "enabling the split irqchip: %s",
-				kvmkit_vm_error(inst->kvmkit_vm));
-		else
-			tst_brk(TBROK | TERRNO, "ioctl(KVM_CREATE_IRQCHIP)");
+		tst_brk(TBROK, "%s irqchip: %s",
+			irqchip_mode == TST_KVM_IRQCHIP_SPLIT ? "split" : "full",
+			kvmkit_vm_error(inst->kvmkit_vm));
 		return;
 	}
 	if (kvmkit_vcpu_create(inst->kvmkit_vm, 0, &inst->kvmkit_vcpu))

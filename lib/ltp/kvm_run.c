@@ -456,7 +456,6 @@ static void on_exit_seen(struct kvmkit_vcpu *vcpu, const struct kvmkit_exit *e,
 
 static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 {
-	struct kvm_run *run = kvmkit_vcpu_kvm_run(c->vcpu);
 	uint32_t value = 0;
 	char desc[256];
 
@@ -474,7 +473,7 @@ static enum step dispatch(struct run_ctx *c, const struct kvmkit_exit *e)
 		return DONE;
 	case KVMKIT_EXIT_HLT:
 		/* hlt with interrupts on waits for one: resume, never a result */
-		if (run->if_flag)
+		if (kvmkit_vcpu_exit_if_flag(c->vcpu))
 			return RESUME;
 		guest_broke(c, __LINE__, "guest halted with interrupts disabled");
 		return DONE;

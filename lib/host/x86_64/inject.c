@@ -85,3 +85,38 @@ int kvmkit_vcpu_inject_irq(struct kvmkit_vcpu *vcpu, uint8_t vector)
 		return kvmkit_vcpu_fail(vcpu, errno, "KVM_INTERRUPT");
 	return 0;
 }
+
+/*
+ * KVM_CAP_X86_NOTIFY_VMEXIT (Intel's notify VM exit): a guest stuck in
+ * one instruction's microcode past window crystal-clock cycles exits to
+ * userspace instead of hanging the core.  KVM_CHECK_EXTENSION answers the
+ * flags it takes; 0 where the CPU has no such exit (AMD, older Intel).
+ * Through kvmkit_vm_enable_cap(), so kvmkit_vm_restart() replays it.
+ */
+int kvmkit_vm_enable_notify_exit(struct kvmkit_vm *vm, uint32_t window)
+{
+	const uint64_t want = KVM_X86_NOTIFY_VMEXIT_ENABLED |
+			      KVM_X86_NOTIFY_VMEXIT_USER;
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_X86_NOTIFY_VMEXIT,
+		.args = { ((uint64_t)window << 32) | want },
+	};
+	int offered = ioctl(vm->fd, KVM_CHECK_EXTENSION,
+			    KVM_CAP_X86_NOTIFY_VMEXIT);
+
+	if (offered < 0)
+		return KVMKIT_VM_ERR(vm, errno,
+				     "KVM_CHECK_EXTENSION(KVM_CAP_X86_NOTIFY_VMEXIT): %s",
+				     strerror(errno));
+	if (((uint64_t)offered & want) != want)
+		return KVMKIT_VM_ERR(vm, EOPNOTSUPP,
+				     "notify exit: this KVM lacks KVM_CAP_X86_NOTIFY_VMEXIT with the user exit (offers 0x%x)",
+				     offered);
+	return kvmkit_vm_enable_cap(vm, &cap);
+}
+
+/* kvm_run's if_flag: x86's RFLAGS.IF as of the last exit */
+int kvmkit_vcpu_exit_if_flag(const struct kvmkit_vcpu *vcpu)
+{
+	return vcpu->run->if_flag != 0;
+}
