@@ -13,6 +13,8 @@
  *   - level: raising the line delivers the vector once, with the entry's
  *     Remote IRR bit set while it is serviced; the handler has the host
  *     lower the line and sends the EOI, after which Remote IRR reads 0.
+ * An MSI route is set first (KVM_SET_GSI_ROUTING replaces the whole
+ * table), so the pin only works if the default IOAPIC routes went too.
  *
  * Where it is written: Linux Documentation/virt/kvm/api.rst,
  * KVM_CREATE_IRQCHIP ("creates an interrupt controller model in the
@@ -232,7 +234,12 @@ static int on_request(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
 
 static void attach(struct kvmkit_vm *vm)
 {
-	if (kvmkit_vm_add_pio_handler(vm, REQ_PORT, 1, on_request, vm))
+	/*
+	 * An MSI route replaces KVM's whole routing table: the pins must go
+	 * on reaching the IOAPIC (kvmkit sends KVM's default routes with it)
+	 */
+	if (kvmkit_vm_set_msi_route(vm, 30, 0xfee00000, 0x70) ||
+	    kvmkit_vm_add_pio_handler(vm, REQ_PORT, 1, on_request, vm))
 		tst_brk(TBROK, "%s", kvmkit_vm_error(vm));
 }
 
