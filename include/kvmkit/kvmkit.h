@@ -33,7 +33,8 @@
  *                       kvmkit_vm_reset_dirty_rings(), the kvmkit_gpa_*()
  *                       allocator calls (but kvmkit_gpa_alloc_free_pages(),
  *                       pure), kvmkit_x86_map(), and
- *                       kvmkit_vm_fdump() for the VM's part (-EIO: none)
+ *                       kvmkit_vm_fdump() for the VM's part (-EIO: none);
+ *                       the calls of the Interrupts section (at the end)
  *   kvmkit_vcpu_error() every other kvmkit_vcpu_*() call (but
  *                       kvmkit_vcpu_exit_history(), pure, and -EIO from
  *                       kvmkit_vcpu_dump_exits()/_fdump(): none), and

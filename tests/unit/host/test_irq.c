@@ -166,6 +166,16 @@ static void test_ioeventfd_errors(struct kvmkit_vm *vm, int efd)
 	      kvmkit_vm_error(vm));
 	CHECK_EQ(kvmkit_vm_ioeventfd_remove(vm, 0x80, 1, 1, &nine, efd),
 		 -ENOENT, "removing an ioeventfd never added: -ENOENT");
+	CHECK_EQ(kvmkit_vm_ioeventfd(vm, 0x80, 0, 1, &nine, efd), -EINVAL,
+		 "any length with a datamatch: -EINVAL");
+	if (kvmkit_vm_check_extension(vm, KVM_CAP_IOEVENTFD_ANY_LENGTH) > 0) {
+		CHECK_EQ(kvmkit_vm_ioeventfd(vm, 0x80, 0, 1, NULL, efd), 0,
+			 "PIO ioeventfd of any length");
+		CHECK_EQ(kvmkit_vm_ioeventfd_remove(vm, 0x80, 0, 1, NULL, efd),
+			 0, "... removed");
+	} else {
+		unit_diag("SKIP ioeventfd of any length: no KVM_CAP_IOEVENTFD_ANY_LENGTH");
+	}
 }
 
 /* The guest: two writes counted in KVM, two that exit, then HLT */
