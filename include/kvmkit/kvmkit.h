@@ -1093,7 +1093,9 @@ int kvmkit_vm_irq_line(struct kvmkit_vm *vm, uint32_t gsi, int level);
 /*
  * KVM_SIGNAL_MSI: one MSI write (addr 0xfee..., x86: destination APIC id
  * in bits 19:12; data: vector in bits 7:0, delivery mode in 10:8).
- * Returns 1 when delivered, 0 when no APIC took it (blocked), -errno.
+ * Returns how many APICs took it (1 for one destination), 0 when none
+ * did (none there, software-disabled, or the vector already pending), or
+ * -errno (-ENXIO: no in-kernel irqchip).
  */
 int kvmkit_vm_signal_msi(struct kvmkit_vm *vm, uint64_t addr, uint32_t data);
 /*

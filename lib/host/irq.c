@@ -161,13 +161,18 @@ int kvmkit_vm_signal_msi(struct kvmkit_vm *vm, uint64_t addr, uint32_t data)
 	if (ret < 0)
 		return ret;
 	ret = kvmkit_ioctl(vm->fd, KVM_SIGNAL_MSI, &msi);
-	if (ret < 0)
-		return KVMKIT_VM_ERR(vm, errno,
+	if (ret < 0) {
+		int err = errno;
+
+		/* KVM hands back delivery's -1 as is: errno EPERM */
+		return KVMKIT_VM_ERR(vm, err,
 				     "KVM_SIGNAL_MSI(0x%llx, 0x%x): %s%s",
 				     (unsigned long long)addr, data,
-				     strerror(errno), errno == ENXIO ?
-				     " (no in-kernel irqchip)" : "");
-	/* 0: the MSI reached no APIC (none at that destination, or masked) */
+				     strerror(err), err == ENXIO ?
+				     " (no in-kernel irqchip)" : err == EPERM ?
+				     " (no APIC at that destination)" : "");
+	}
+	/* 0: coalesced with the same vector already pending */
 	return ret;
 }
 

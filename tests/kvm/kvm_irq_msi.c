@@ -110,9 +110,9 @@ static int on_request(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
 	ret = kvmkit_vm_signal_msi(vm, MSI_ADDR, io->data[0]);
 	if (ret < 0)
 		tst_brk(TBROK, "%s", kvmkit_vm_error(vm));
-	if (ret == 0)
-		tst_res(TFAIL, "KVM_SIGNAL_MSI(0x%llx, 0x%x) reached no APIC",
-			MSI_ADDR, io->data[0]);
+	if (ret != 1)
+		tst_res(TFAIL, "KVM_SIGNAL_MSI(0x%llx, 0x%x) reached %d APICs, want 1",
+			MSI_ADDR, io->data[0], ret);
 	return KVMKIT_RESUME;
 }
 

@@ -76,6 +76,17 @@ static void test_irqchip(struct kvmkit_kvm *kvm)
 		 "a second irqchip: -EEXIST");
 	CHECK_EQ(kvmkit_vm_irq_line(vm, 4, 1), 0, "KVM_IRQ_LINE gsi 4 high");
 	CHECK_EQ(kvmkit_vm_irq_line(vm, 4, 0), 0, "KVM_IRQ_LINE gsi 4 low");
+	{
+		struct kvmkit_vcpu *vcpu;
+
+		if (kvmkit_vcpu_create(vm, 0, &vcpu))
+			CHECK(0, "vCPU 0: %s", kvmkit_vm_error(vm));
+		/* SDM 11.4.7.2: a software-disabled APIC (reset) takes none */
+		CHECK_EQ(kvmkit_vm_signal_msi(vm, 0xfee00000, 0x40), 0,
+			 "KVM_SIGNAL_MSI to APIC 0 still software-disabled: taken by 0 APICs");
+		CHECK_EQ(kvmkit_vm_signal_msi(vm, 0xfee05000, 0x40), 0,
+			 "KVM_SIGNAL_MSI to APIC 5 (none): taken by 0 APICs");
+	}
 	CHECK_EQ(kvmkit_vm_set_msi_route(vm, 5, 0xfee00000, 0x40), -EBUSY,
 		 "MSI route on an IOAPIC pin of the full irqchip: -EBUSY");
 	CHECK_EQ(kvmkit_vm_set_msi_route(vm, 1u << 30, 0xfee00000, 0x40),
