@@ -82,7 +82,7 @@ check-build: all
 check-kvm: check-build
 	$(call VM_SAYS,the KVM checks run)
 	$(KVMKIT_VM_CMD) -- sh -c '$(MAKE) --no-print-directory O=$(O) run-kvm && \
-		$(MAKE) --no-print-directory O=$(O)-asan run-kvm && \
+		$(MAKE) --no-print-directory O=$(O)-asan SAN_CFLAGS="$(ASAN_FLAGS)" run-kvm && \
 		$(MAKE) --no-print-directory O=$(O)-clang run-units run-examples run-runtime'
 
 else
