@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
+#include "real_mode.h"
 
 #define CODE_GPA	0x1000
 #define WATCH_GPA	0x2000
@@ -31,19 +32,7 @@ static const uint8_t int3_handler[] = { 0xb0, 0x03, 0xe6, 0x11, 0xf4 };
 
 static int start(struct kvmkit_vcpu *vcpu)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	if (kvmkit_vcpu_get_sregs(vcpu, &sregs))
-		return -1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	if (kvmkit_vcpu_set_sregs(vcpu, &sregs))
-		return -1;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA;
-	regs.rflags = 0x2;
-	return kvmkit_vcpu_set_regs(vcpu, &regs);
+	return unit_real_mode(vcpu, CODE_GPA);
 }
 
 static int stop(struct kvmkit_vcpu *vcpu, struct kvmkit_exit *e)

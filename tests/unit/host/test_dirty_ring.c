@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
+#include "real_mode.h"
 
 #define CODE_GPA	0x1000
 #define CODE32_GPA	0x1100
@@ -52,19 +53,7 @@ static const uint8_t code32[] = {
 
 static int real_mode(struct kvmkit_vcpu *vcpu)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	if (kvmkit_vcpu_get_sregs(vcpu, &sregs))
-		return -1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	if (kvmkit_vcpu_set_sregs(vcpu, &sregs))
-		return -1;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA;
-	regs.rflags = 0x2;
-	return kvmkit_vcpu_set_regs(vcpu, &regs);
+	return unit_real_mode(vcpu, CODE_GPA);
 }
 
 /* Flat 32-bit protected mode (no paging) at CODE32_GPA */

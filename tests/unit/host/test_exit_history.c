@@ -13,6 +13,7 @@
 #include <string.h>
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
+#include "real_mode.h"
 
 #define CODE_GPA	0x1000
 #define MMIO_GPA	0x4000
@@ -59,21 +60,7 @@ static void test_format(void)
 
 static int start(struct kvmkit_vcpu *vcpu)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	if (kvmkit_vcpu_get_sregs(vcpu, &sregs))
-		return -1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	sregs.ds.base = 0;
-	sregs.ds.selector = 0;
-	if (kvmkit_vcpu_set_sregs(vcpu, &sregs))
-		return -1;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA;
-	regs.rflags = 0x2;
-	return kvmkit_vcpu_set_regs(vcpu, &regs);
+	return unit_real_mode(vcpu, CODE_GPA);
 }
 
 /* Run to the HLT: 43 exits, each resumed as if served */

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
+#include "real_mode.h"
 
 #define KICKS		10000
 #define KICK_BOUND_MS	2000	/* generous: TCG inside the VM is slow */
@@ -83,27 +84,13 @@ static void random_pause(unsigned int *seed)
 
 static int setup(struct kvmkit_vm *vm, struct kvmkit_vcpu **vcpu)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
 	int ret = kvmkit_vm_add_memory(vm, 0, 0, 0x10000, 0, NULL);
 
 	if (!ret)
 		ret = kvmkit_vm_write(vm, CODE_GPA, code, sizeof(code));
 	if (!ret)
 		ret = kvmkit_vcpu_create(vm, 0, vcpu);
-	if (!ret)
-		ret = kvmkit_vcpu_get_sregs(*vcpu, &sregs);
-	if (ret)
-		return ret;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA;
-	regs.rflags = 0x2;
-	ret = kvmkit_vcpu_set_sregs(*vcpu, &sregs);
-	if (!ret)
-		ret = kvmkit_vcpu_set_regs(*vcpu, &regs);
-	return ret;
+	return ret ?: unit_real_mode(*vcpu, CODE_GPA);
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
+#include "real_mode.h"
 
 #define CODE_A		0x1000
 #define CODE_B		0x1100
@@ -39,19 +40,7 @@ static const uint8_t code_b[] = {
 
 static int real_mode(struct kvmkit_vcpu *vcpu, uint64_t rip)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	if (kvmkit_vcpu_get_sregs(vcpu, &sregs))
-		return -1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	if (kvmkit_vcpu_set_sregs(vcpu, &sregs))
-		return -1;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = rip;
-	regs.rflags = 0x2;
-	return kvmkit_vcpu_set_regs(vcpu, &regs);
+	return unit_real_mode(vcpu, rip);
 }
 
 static void test_flags(struct kvmkit_vm *vm, struct kvmkit_vcpu *vcpu)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
+#include "real_mode.h"
 
 #define IVT_GP		(13 * 4)
 #define IVT_IRQ		(0x20 * 4)
@@ -62,21 +63,10 @@ static int on_kvm_pvm(void)
 
 static int start_at(struct kvmkit_vcpu *vcpu, uint64_t rip)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
 	/* finish the last exit's OUT first, or KVM finishes it on the new RIP */
-	if (kvmkit_vcpu_complete_pending(vcpu) ||
-	    kvmkit_vcpu_get_sregs(vcpu, &sregs))
+	if (kvmkit_vcpu_complete_pending(vcpu))
 		return -1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	if (kvmkit_vcpu_set_sregs(vcpu, &sregs))
-		return -1;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = rip;
-	regs.rflags = 0x2;
-	return kvmkit_vcpu_set_regs(vcpu, &regs);
+	return unit_real_mode(vcpu, rip);
 }
 
 struct msr_log {

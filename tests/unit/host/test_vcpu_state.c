@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <kvmkit/kvmkit.h>
 #include "unit.h"
+#include "real_mode.h"
 
 #define CODE_GPA	0x1000
 #define RO_GPA		0x8000
@@ -23,19 +24,7 @@
 /* Real mode, CS base 0, at CODE_GPA */
 static int real_mode(struct kvmkit_vcpu *vcpu)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	if (kvmkit_vcpu_get_sregs(vcpu, &sregs))
-		return -1;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	if (kvmkit_vcpu_set_sregs(vcpu, &sregs))
-		return -1;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA;
-	regs.rflags = 0x2;
-	return kvmkit_vcpu_set_regs(vcpu, &regs);
+	return unit_real_mode(vcpu, CODE_GPA);
 }
 
 static int setup(struct kvmkit_kvm *kvm, struct kvmkit_vm **vm,
