@@ -29,6 +29,7 @@
 #define SUITE_DEVICE
 #include "kvm_test.h"
 #include "kvm_suite.h"
+#include "kvm_xsave.h"
 
 #ifdef COMPILE_PAYLOAD
 
@@ -119,27 +120,8 @@ static void check_xcr0(void)
  */
 static void choose_mask(void)
 {
-	static const uint64_t tries[] = { 0xe7, 0x07, 0x03 };
-	uint64_t sup = kvm_xstate_supported(), m = 0;
-	unsigned int i;
-	int ret;
+	uint64_t m = suite_xsave_enable_widest();
 
-	for (i = 0; i < 3 && !m; i++) {
-		if ((tries[i] & sup) != tries[i])
-			continue;
-		ret = kvm_enable_xsave(tries[i]);
-		if (ret == KVM_XSTATE_UNSUPPORTED)
-			tst_res(TINFO, "CPUID offers XCR0 bits 0x%llx but not all their instructions",
-				(unsigned long long)tries[i]);
-		else if (ret)
-			tst_brk(TBROK, "kvm_enable_xsave(0x%llx) = %d",
-				(unsigned long long)tries[i], ret);
-		else
-			m = tries[i];
-	}
-	if (!m)
-		tst_brk(TCONF, "CPUID offers no SSE state (XCR0 bits 0x%llx)",
-			(unsigned long long)sup);
 	set_mask(m);
 	check_xcr0();
 	if (mask & KVM_XFEATURE_AVX) {
