@@ -25,7 +25,8 @@ KVMKIT_CC_ENV := CC="$(CC)" KVMKIT_BUILD="$(abspath $(O))" KVMKIT_WERROR=1 \
 	KVMKIT_HOST_CFLAGS="$(SAN_CFLAGS)"
 
 # A single-source test depends on the headers its two compilations read
-# (kvmkit-cc's KVMKIT_DEPFILE, BINARY.d) and on the libraries and tools.
+# (kvmkit-cc's KVMKIT_DEPFILE, .BINARY.d: hidden, so that a shell glob of
+# the tests does not name it) and on the libraries and tools.
 SINGLE_SOURCE_BINS := $(SUITE_BINS) $(RUNTIME_BINS) $(HOSTILE_BINS) \
 	$(filter-out $(FLAT_VMM_BIN),$(EXAMPLE_BINS)) $(SOAK_BINS)
 SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(O)/kvmkit-cc.conf $(HOST_LIBS) $(GUEST_LIB) $(GUEST_LDS) \
@@ -33,9 +34,9 @@ SINGLE_SOURCE_DEPS := bin/kvmkit-cc $(O)/kvmkit-cc.conf $(HOST_LIBS) $(GUEST_LIB
 
 $(SINGLE_SOURCE_BINS): $(O)/%: %.c $(SINGLE_SOURCE_DEPS)
 	@mkdir -p $(@D)
-	$(KVMKIT_CC_ENV) KVMKIT_DEPFILE=$@.d bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
+	$(KVMKIT_CC_ENV) KVMKIT_DEPFILE=$(@D)/.$(@F).d bin/kvmkit-cc $< -o $@ $(SAN_CFLAGS)
 
--include $(SINGLE_SOURCE_BINS:%=%.d)
+-include $(join $(dir $(SINGLE_SOURCE_BINS)),$(patsubst %,.%.d,$(notdir $(SINGLE_SOURCE_BINS))))
 
 $(FLAT_VMM_BIN): examples/mini_vmm.c $(LIBKVMKIT) $(wildcard include/kvmkit/*.h) $(FLAT_GUEST_BIN)
 	@mkdir -p $(@D)

@@ -429,7 +429,7 @@ static int on_hypercall(struct kvmkit_vcpu *vcpu,
 	struct run_ctx *c = opaque;
 
 	(void)vcpu;
-	/* a kick can be lost between two runs: every call looks too */
+	/* a CPU that hypercalls without pause stops here as soon as it should */
 	if (c->smp && is_ap(c) &&
 	    __atomic_load_n(&c->smp->stopping, __ATOMIC_SEQ_CST)) {
 		c->step = DONE;

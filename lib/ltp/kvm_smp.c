@@ -4,18 +4,16 @@
  * (each with its own APIC id in CPUID), the threads that run them, and
  * how they are stopped.  What each thread runs is kvm_run.c's loop.
  *
- * Stopping is a kick (immediate_exit and a signal, kvmkit_vcpu_kick()),
- * repeated: kvmkit_vcpu_run() clears immediate_exit after every KVM_RUN,
- * so a kick that lands between KVM_RUN's return and that store is lost.
+ * Stopping is one kick (kvmkit_vcpu_kick()): it is never lost, even
+ * when it lands while the thread is between two KVM_RUNs (the library
+ * keeps it pending), and the thread's loop ends on the INTERRUPTED exit
+ * once it sees the stop flag, which is set before the kick.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define TST_NO_DEFAULT_MAIN
 #include "kvm_private.h"
-
-#define KICK_RETRY_NS	2000000	/* 2 ms: a thread not gone by then is kicked again */
 
 /*
  * CPUID as a real machine has it per CPU: the initial APIC id (leaf 1
@@ -107,27 +105,12 @@ int tst_kvm_smp_start(struct tst_kvm_smp *smp, void *(*ap_main)(void *ctx))
 	return 0;
 }
 
-static void nap(void)
-{
-	const struct timespec t = { .tv_nsec = KICK_RETRY_NS };
-
-	nanosleep(&t, NULL);
-}
-
 void tst_kvm_smp_end_test(struct tst_kvm_smp *smp)
 {
 	if (__atomic_exchange_n(&smp->fatal, 1, __ATOMIC_SEQ_CST))
 		return;
-	/*
-	 * Until CPU 0's thread has started stopping everybody: a kick may
-	 * be lost, and a CPU 0 that never exits would not notice.  It joins
-	 * this thread only after setting stopping: this cannot wait forever.
-	 */
-	while (!__atomic_load_n(&smp->stopping, __ATOMIC_SEQ_CST)) {
-		kvmkit_vcpu_kick(smp->vcpu[0], smp->thread[0],
-				 KVMKIT_TIMEOUT_SIGNAL);
-		nap();
-	}
+	/* CPU 0's thread sees fatal at its next exit, this one at the latest */
+	kvmkit_vcpu_kick(smp->vcpu[0], smp->thread[0], KVMKIT_TIMEOUT_SIGNAL);
 }
 
 void tst_kvm_smp_stop(struct tst_kvm_smp *smp)
@@ -143,21 +126,8 @@ void tst_kvm_smp_stop(struct tst_kvm_smp *smp)
 					 KVMKIT_TIMEOUT_SIGNAL);
 	}
 	for (i = 1; i < smp->ncpus; i++) {
-		/* kick again until the thread is gone (see above) */
-		while (smp->running[i]) {
-			struct timespec t;
-
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_nsec += KICK_RETRY_NS;
-			if (t.tv_nsec >= 1000000000) {
-				t.tv_sec++;
-				t.tv_nsec -= 1000000000;
-			}
-			if (!pthread_timedjoin_np(smp->thread[i], NULL, &t))
-				break;
-			kvmkit_vcpu_kick(smp->vcpu[i], smp->thread[i],
-					 KVMKIT_TIMEOUT_SIGNAL);
-		}
+		if (smp->running[i])
+			pthread_join(smp->thread[i], NULL);
 		smp->running[i] = 0;
 		free(smp->ctx[i]);
 		smp->ctx[i] = NULL;

@@ -144,6 +144,15 @@ static void invalidate(uintptr_t va, int flush)
 		kvm_invlpg(va);
 }
 
+/*
+ * All CPUs of an SMP payload share one set of page tables: an edit is a
+ * walk that may create or split tables, then a store, and two at once
+ * would lose one CPU's new table (kvm_apic_enable() on every CPU maps
+ * the xAPIC page).  Each edit holds this lock.  Invalidation stays the
+ * editing CPU's own, as on hardware: other CPUs are the test's to flush.
+ */
+static kvm_spinlock_t pt_lock;
+
 int kvm_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
 {
 	int large = !!(flags & KVM_PAGE_LARGE), flush = 0;
@@ -153,11 +162,13 @@ int kvm_map_page(uintptr_t va, uint64_t pa, unsigned int flags)
 	if ((va & align) || (pa & align) || !canonical(va) ||
 	    (pa & ~PTE_ADDR))
 		return -1;
+	kvm_spin_lock(&pt_lock);
 	e = walk(va, large ? 2 : 1, 1, flags & KVM_PAGE_USER, &flush);
 	/* A 2 MiB page over a table: the old 4 KiB translations must go */
 	if (large && (*e & PTE_P) && !(*e & PTE_PS))
 		flush = 1;
 	*e = pa | PTE_P | pte_bits(flags) | (large ? PTE_PS : 0);
+	kvm_spin_unlock(&pt_lock);
 	invalidate(va, flush);
 	return 0;
 }
@@ -169,10 +180,14 @@ int kvm_unmap_page(uintptr_t va)
 
 	if (!canonical(va))
 		return -1;
+	kvm_spin_lock(&pt_lock);
 	e = walk(va & ~(uintptr_t)(PAGESIZE - 1), 1, 0, 0, &flush);
-	if (!e || !(*e & PTE_P))
+	if (!e || !(*e & PTE_P)) {
+		kvm_spin_unlock(&pt_lock);
 		return -1;
+	}
 	*e = 0;
+	kvm_spin_unlock(&pt_lock);
 	invalidate(va, flush);
 	return 0;
 }
@@ -203,21 +218,26 @@ int kvm_set_page_flags(uintptr_t va, unsigned int set, unsigned int clear)
 
 	if (!canonical(va))
 		return -1;
+	kvm_spin_lock(&pt_lock);
 	if ((set | clear) & KVM_PAGE_LARGE) {
 		/* The 2 MiB or 1 GiB page around va, as a whole */
 		e = leaf(va, &level);
 		if (!e || level == 1)
-			return -1;
+			goto fail;
 		if (set & KVM_PAGE_USER)
 			walk(va, level, 0, 1, &flush);
 	} else {
 		e = walk(va, 1, 0, set & KVM_PAGE_USER, &flush);
 		if (!e || !(*e & PTE_P))
-			return -1;
+			goto fail;
 	}
 	*e = (*e | pte_bits(set)) & ~pte_bits(clear);
+	kvm_spin_unlock(&pt_lock);
 	invalidate(va, flush);
 	return 0;
+fail:
+	kvm_spin_unlock(&pt_lock);
+	return -1;
 }
 
 uint64_t kvm_get_page_entry(uintptr_t va, int *level)

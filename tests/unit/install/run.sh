@@ -31,6 +31,12 @@ fail() {
 	checks=$((checks + 1)) failed=$((failed + 1))
 	echo "FAIL install: $*"
 	sed 's/^/    | /' "$tmp/out" | head -n 20
+	# a runner's verdict lines past those 20: what failed, and the totals
+	if [ "$(wc -l < "$tmp/out")" -gt 20 ]; then
+		echo "    | ..."
+		grep -E '^(FAIL|BROK|CONF|WARN) |^Summary' "$tmp/out" | grep -v '\[known' |
+			sed 's/^/    | /' | head -n 20
+	fi
 }
 # check DESCRIPTION COMMAND...: COMMAND succeeds (its output in $tmp/out)
 check() {
