@@ -95,36 +95,18 @@ void main(void)
 
 #else /* COMPILE_PAYLOAD */
 
-static int on_fault_port(struct kvmkit_vcpu *vcpu, const struct kvmkit_io *io,
-			 void *opaque)
-{
-	int ret;
-
-	(void)opaque;
-	if (!io->is_write || io->size != 1 || io->count != 1)
-		return KVMKIT_UNHANDLED;
-	switch (io->data[0]) {
-	case REQ_UD: ret = kvmkit_vcpu_inject_exception(vcpu, 6, 0); break;
-	case REQ_GP: ret = kvmkit_vcpu_inject_exception(vcpu, 13, GP_CODE); break;
-	case REQ_PF: ret = kvmkit_vcpu_inject_page_fault(vcpu, PF_CODE, PF_CR2); break;
-	case REQ_NMI: ret = kvmkit_vcpu_inject_nmi(vcpu); break;
-	case REQ_IRQ: ret = kvmkit_vcpu_inject_irq(vcpu, IRQ_VECTOR); break;
-	default: return KVMKIT_UNHANDLED;
-	}
-	if (ret)
-		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
-	return KVMKIT_RESUME;
-}
+static const struct inject_event events[] = {
+	{ REQ_UD, INJECT_EXCEPTION, 6, 0, 0 },
+	{ REQ_GP, INJECT_EXCEPTION, 13, GP_CODE, 0 },
+	{ REQ_PF, INJECT_PAGE_FAULT, 14, PF_CODE, PF_CR2 },
+	{ REQ_NMI, INJECT_NMI, 2, 0, 0 },
+	{ REQ_IRQ, INJECT_IRQ, IRQ_VECTOR, 0, 0 },
+	{ 0 }
+};
 
 static void run(void)
 {
-	tst_kvm_create_instance(&inject_vm, DEFAULT_RAM_SIZE);
-	if (kvmkit_vm_add_pio_handler(inject_vm.kvmkit_vm, FAULT_PORT, 1,
-				      on_fault_port, NULL))
-		tst_brk(TBROK, "%s", kvmkit_vm_error(inject_vm.kvmkit_vm));
-	inject_run(&inject_vm, 0);
-	tst_kvm_destroy_instance(&inject_vm);
-	tst_free_all();
+	inject_test_events(FAULT_PORT, events);
 }
 
 static struct tst_test test = {

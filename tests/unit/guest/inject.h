@@ -170,6 +170,68 @@ static inline void inject_test(int flags)
 	tst_free_all();
 }
 
+/*
+ * Events on request: the guest writes a request byte to a test-private
+ * port, the host injects the event the test's table names for it
+ * (KVM_SET_VCPU_EVENTS for an exception, CR2 first for a #PF; KVM_NMI;
+ * KVM_INTERRUPT).  The table ends with a request 0.
+ */
+enum inject_kind { INJECT_EXCEPTION, INJECT_PAGE_FAULT, INJECT_NMI, INJECT_IRQ };
+
+struct inject_event {
+	uint8_t request;
+	enum inject_kind kind;
+	uint8_t vector;		/* exception or interrupt vector */
+	uint32_t error_code;	/* exceptions with one, #PF */
+	uint64_t cr2;		/* #PF */
+};
+
+static int inject_on_event_port(struct kvmkit_vcpu *vcpu,
+				const struct kvmkit_io *io, void *opaque)
+{
+	const struct inject_event *ev;
+	int ret = 0;
+
+	if (!io->is_write || io->size != 1 || io->count != 1)
+		return KVMKIT_UNHANDLED;
+	for (ev = opaque; ev->request && ev->request != io->data[0]; ev++)
+		;
+	if (!ev->request)
+		return KVMKIT_UNHANDLED;	/* not a request of this test */
+	switch (ev->kind) {
+	case INJECT_EXCEPTION:
+		ret = kvmkit_vcpu_inject_exception(vcpu, ev->vector, ev->error_code);
+		break;
+	case INJECT_PAGE_FAULT:
+		ret = kvmkit_vcpu_inject_page_fault(vcpu, ev->error_code, ev->cr2);
+		break;
+	case INJECT_NMI:
+		ret = kvmkit_vcpu_inject_nmi(vcpu);
+		break;
+	case INJECT_IRQ:
+		ret = kvmkit_vcpu_inject_irq(vcpu, ev->vector);
+		break;
+	default:
+		return KVMKIT_UNHANDLED;
+	}
+	if (ret)
+		tst_brk(TBROK, "%s", kvmkit_vcpu_error(vcpu));
+	return KVMKIT_RESUME;
+}
+
+/* A test_all that serves events[] on port until the guest ends */
+static inline void inject_test_events(uint16_t port,
+				      const struct inject_event *events)
+{
+	tst_kvm_create_instance(&inject_vm, DEFAULT_RAM_SIZE);
+	if (kvmkit_vm_add_pio_handler(inject_vm.kvmkit_vm, port, 1,
+				      inject_on_event_port, (void *)events))
+		tst_brk(TBROK, "%s", kvmkit_vm_error(inject_vm.kvmkit_vm));
+	inject_run(&inject_vm, 0);
+	tst_kvm_destroy_instance(&inject_vm);
+	tst_free_all();
+}
+
 static inline void inject_cleanup(void)
 {
 	tst_kvm_destroy_instance(&inject_vm);
